@@ -1,0 +1,25 @@
+//! The courier on the share link: first name and initial, vehicle, last known position.
+use super::CourierMap;
+use crate::i18n::{format_time, t, use_lang, Msg};
+use crate::model::CourierView;
+use leptos::prelude::*;
+
+#[component]
+pub fn CourierCard(courier: CourierView) -> impl IntoView {
+    let lang = use_lang();
+    let map = (courier.position.is_some() || courier.pickup.is_some()).then(|| view! { <CourierMap courier=courier.clone()/> });
+    view! {
+        <section class="courier" aria-labelledby="courier-title">
+            <h2 id="courier-title">{t(lang, Msg::YourCourier)}</h2>
+            {courier.name.map(|n| view! { <p class="courier-name">{n}</p> })}
+            {courier.vehicle.map(|v| view! { <p class="courier-vehicle">{v}</p> })}
+            {map}
+            {courier.position.map(|(lat, lng)| view! {
+                <p class="courier-position">
+                    {t(lang, Msg::LastSeenAt)} " " {format!("{lat:.4}, {lng:.4}")}
+                    {courier.position_at.map(|at| format!(" ({})", format_time(lang, at)))}
+                </p>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,23 @@
+//! The visible language switch: plain links (`?lang=en`, `?lang=nl`) that work without
+//! JavaScript and keep the current page.
+use crate::i18n::{t, use_lang, Lang, Msg};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let location = use_location();
+    let lang = use_lang();
+    let link = move |target: Lang, name: &'static str| {
+        let href = format!("{}?lang={}", location.pathname.get(), target.code());
+        let current = (target == lang).then_some("true");
+        view! { <a href=href hreflang=target.code() lang=target.code() aria-current=current>{name}</a> }
+    };
+    view! {
+        <nav class="language-switch" aria-label=t(lang, Msg::Language)>
+            {link(Lang::En, "English")}
+            " · "
+            {link(Lang::Nl, "Nederlands")}
+        </nav>
+    }
+}

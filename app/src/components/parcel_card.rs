@@ -1,0 +1,48 @@
+//! One parcel: its status, progress, ETA and timeline.
+use super::{LocalTime, Progress, Timeline};
+use crate::i18n::{status_label, t, use_lang, Msg};
+use crate::model::ParcelView;
+use leptos::prelude::*;
+
+#[component]
+pub fn ParcelCard(parcel: ParcelView) -> impl IntoView {
+    let lang = use_lang();
+    let status = parcel.status;
+    let carrier = parcel.carrier.clone();
+    let late = parcel.late;
+    view! {
+        <article class="parcel" data-carrier=carrier>
+            <header class="parcel-header">
+                <p class="parcel-number">
+                    <span class="carrier">{parcel.carrier}</span>
+                    " · "
+                    <span class="tracking-number">{parcel.tracking_number}</span>
+                </p>
+                <h1 class=format!("parcel-status status-{}", status.as_str())>{status_label(lang, status)}</h1>
+                {parcel.eta.map(|eta| view! {
+                    <p class="eta" class:late=late>
+                        {t(lang, Msg::Expected)} ": "
+                        {match parcel.eta_window {
+                            Some((from, until)) => view! {
+                                {t(lang, Msg::Between)} " " <LocalTime time=from lang=lang/> " " {t(lang, Msg::And)} " " <LocalTime time=until lang=lang/>
+                            }.into_any(),
+                            None => view! { <LocalTime time=eta lang=lang/> }.into_any(),
+                        }}
+                        {late.then(|| view! { <strong class="late-badge">{t(lang, Msg::Late)}</strong> })}
+                    </p>
+                })}
+                <p class="updated">{t(lang, Msg::LastUpdate)} ": " <LocalTime time=parcel.updated_at lang=lang/></p>
+            </header>
+            <Progress status=status/>
+            <h2>{t(lang, Msg::History)}</h2>
+            <Timeline events=parcel.events/>
+            {(parcel.hidden_events > 0).then(|| {
+                let href = match lang {
+                    crate::i18n::Lang::En => "?all=1".to_string(),
+                    other => format!("?all=1&lang={}", other.code()),
+                };
+                view! { <p class="more-events"><a href=href>{t(lang, Msg::ShowAll)} " (" {parcel.hidden_events} ")"</a></p> }
+            })}
+        </article>
+    }
+}

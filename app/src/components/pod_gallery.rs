@@ -1,0 +1,66 @@
+//! Proof of delivery on the share link: images inline, documents as links, and proof that
+//! is a value (barcode, PIN) as text.
+use crate::i18n::{t, use_lang, Lang, Msg};
+use crate::model::PodView;
+use leptos::prelude::*;
+
+fn kind_label(lang: Lang, kind: &str) -> &'static str {
+    t(
+        lang,
+        match kind {
+            "signature" => Msg::Signature,
+            "photo" => Msg::Photo,
+            "document" => Msg::Document,
+            "barcode" => Msg::Barcode,
+            "pin" => Msg::Pin,
+            _ => Msg::ProofOfDelivery,
+        },
+    )
+}
+
+#[component]
+pub fn PodGallery(pods: Vec<PodView>) -> impl IntoView {
+    let lang = use_lang();
+    if pods.is_empty() {
+        return ().into_any();
+    }
+    let items = pods
+        .into_iter()
+        .map(|pod| {
+            let label = kind_label(lang, &pod.kind);
+            let body = match (&pod.url, &pod.value) {
+                (Some(url), _) if pod.is_image() => {
+                    // Waybill's own files have a server-made thumbnail; carriers' do not.
+                    let thumb = if url.starts_with('/') { format!("{url}?size=thumb") } else { url.clone() };
+                    view! {
+                        <a href=url.clone()>
+                            <img class="pod-image" src=thumb alt=label loading="lazy" referrerpolicy="no-referrer"/>
+                        </a>
+                    }
+                }
+                .into_any(),
+                (Some(url), _) => view! { <a class="pod-document" href=url.clone()>{format!("{label} ({})", pod.content_type)}</a> }.into_any(),
+                (None, Some(value)) => view! { <p class="pod-value"><code>{value.clone()}</code></p> }.into_any(),
+                (None, None) => ().into_any(),
+            };
+            let sha = (pod.bytes > 0).then(|| view! {
+                <p class="pod-sha">"SHA-256 " <code>{pod.sha256.clone()}</code></p>
+                <p class="pod-time"><time datetime=pod.created_at.to_rfc3339()>{crate::i18n::format_time(lang, pod.created_at)}</time></p>
+            });
+            view! {
+                <li class=format!("pod pod-{}", pod.kind)>
+                    <p class="pod-kind">{label}</p>
+                    {body}
+                    {sha}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="pods" aria-labelledby="pod-title">
+            <h2 id="pod-title">{t(lang, Msg::ProofOfDelivery)}</h2>
+            <ul class="pod-list">{items}</ul>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,294 @@
+//! The visitor's language. Waybill speaks English and Dutch; carriers that send texts in
+//! several languages (Peddler's `details.lang`) are shown in the visitor's.
+use crate::model::ParcelView;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    En,
+    Nl,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Nl => "nl",
+        }
+    }
+
+    /// The first supported language in an `Accept-Language` header, by its q-values.
+    pub fn from_accept_language(header: &str) -> Self {
+        let mut ranked: Vec<(f32, usize, &str)> = header
+            .split(',')
+            .enumerate()
+            .filter_map(|(i, part)| {
+                let mut pieces = part.trim().split(';');
+                let tag = pieces.next()?.trim();
+                let q = pieces
+                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                    .unwrap_or(1.0);
+                Some((q, i, tag))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal).then(a.1.cmp(&b.1)));
+        ranked
+            .into_iter()
+            .filter(|(q, _, _)| *q > 0.0)
+            .find_map(|(_, _, tag)| match tag.split('-').next().map(str::to_ascii_lowercase).as_deref() {
+                Some("nl") => Some(Self::Nl),
+                Some("en") => Some(Self::En),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl Lang {
+    /// `en` or `nl`; anything else is `None`.
+    pub fn parse(code: &str) -> Option<Self> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "en" => Some(Self::En),
+            "nl" => Some(Self::Nl),
+            _ => None,
+        }
+    }
+}
+
+/// Every piece of UI text, so that no page carries a string of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Msg {
+    TrackYourParcel,
+    TrackingNumber,
+    Track,
+    Expected,
+    Late,
+    LastUpdate,
+    History,
+    NoEventsYet,
+    CarrierStatus,
+    ProofOfDelivery,
+    YourCourier,
+    LastSeenAt,
+    DeliveryProgress,
+    HistoryNewestFirst,
+    StepOrdered,
+    StepInTransit,
+    StepOutForDelivery,
+    StepDelivered,
+    ParcelNotFound,
+    ParcelNotFoundText,
+    LinkNotFound,
+    LinkNotFoundText,
+    UpdatesPending,
+    UpdatesPendingText,
+    Unavailable,
+    UnavailableText,
+    PageNotFound,
+    PageNotFoundText,
+    TrackAnother,
+    Loading,
+    Language,
+    MapLabel,
+    Between,
+    And,
+    ShowAll,
+    Pickup,
+    Dropoff,
+    Signature,
+    Photo,
+    Document,
+    Barcode,
+    Pin,
+}
+
+/// The text of `msg` in `lang`.
+pub fn t(lang: Lang, msg: Msg) -> &'static str {
+    use Msg::*;
+    let (en, nl) = match msg {
+        TrackYourParcel => ("Track your parcel", "Volg je pakket"),
+        TrackingNumber => ("Tracking number", "Trackingnummer"),
+        Track => ("Track", "Volgen"),
+        Expected => ("Expected", "Verwacht"),
+        Late => ("Later than expected", "Later dan verwacht"),
+        LastUpdate => ("Last update", "Laatste update"),
+        History => ("History", "Geschiedenis"),
+        NoEventsYet => ("No tracking events yet.", "Nog geen trackinggegevens."),
+        CarrierStatus => ("Carrier status", "Status vervoerder"),
+        ProofOfDelivery => ("Proof of delivery", "Afleverbewijs"),
+        YourCourier => ("Your courier", "Je bezorger"),
+        LastSeenAt => ("Last seen at", "Laatst gezien op"),
+        DeliveryProgress => ("Delivery progress", "Voortgang van de bezorging"),
+        HistoryNewestFirst => ("Tracking history, newest first", "Trackinggeschiedenis, nieuwste eerst"),
+        StepOrdered => ("Ordered", "Besteld"),
+        StepInTransit => ("In transit", "Onderweg"),
+        StepOutForDelivery => ("Out for delivery", "Wordt bezorgd"),
+        StepDelivered => ("Delivered", "Bezorgd"),
+        ParcelNotFound => ("Parcel not found", "Pakket niet gevonden"),
+        ParcelNotFoundText => (
+            "No parcel has this tracking number. Check the number, or try again once the carrier has sent its first update.",
+            "Geen pakket heeft dit trackingnummer. Controleer het nummer, of probeer het opnieuw zodra de vervoerder de eerste update heeft gestuurd.",
+        ),
+        UpdatesPending => ("Tracking will appear soon", "Tracking volgt binnenkort"),
+        UpdatesPendingText => (
+            "The carrier sent an update for this parcel that we could not process yet. Our team has been notified; please check again later.",
+            "De vervoerder stuurde een update voor dit pakket die we nog niet konden verwerken. Ons team is op de hoogte; kijk later nog eens.",
+        ),
+        LinkNotFound => ("Link not found", "Link niet gevonden"),
+        LinkNotFoundText => (
+            "This tracking link does not exist or has been replaced by a newer one.",
+            "Deze trackinglink bestaat niet of is vervangen door een nieuwere.",
+        ),
+        Unavailable => ("Tracking unavailable", "Tracking niet beschikbaar"),
+        UnavailableText => ("Please try again in a minute.", "Probeer het over een minuut opnieuw."),
+        PageNotFound => ("Page not found", "Pagina niet gevonden"),
+        PageNotFoundText => ("There is nothing at this address.", "Op dit adres staat niets."),
+        TrackAnother => ("Track another parcel", "Een ander pakket volgen"),
+        Loading => ("Loading tracking…", "Tracking laden…"),
+        Language => ("Language", "Taal"),
+        MapLabel => ("Map of the courier's route and last known position", "Kaart met de route en laatst bekende positie van de bezorger"),
+        Between => ("between", "tussen"),
+        And => ("and", "en"),
+        ShowAll => ("Show the older events", "Toon de oudere gebeurtenissen"),
+        Pickup => ("Pickup", "Ophaaladres"),
+        Dropoff => ("Drop-off", "Afleveradres"),
+        Signature => ("Signature", "Handtekening"),
+        Photo => ("Photo", "Foto"),
+        Document => ("Document", "Document"),
+        Barcode => ("Scanned barcode", "Gescande barcode"),
+        Pin => ("PIN entered", "Ingevoerde pincode"),
+    };
+    match lang {
+        Lang::En => en,
+        Lang::Nl => nl,
+    }
+}
+
+/// A status as people read it, in `lang`.
+pub fn status_label(lang: Lang, status: crate::model::TrackingStatus) -> &'static str {
+    use crate::model::TrackingStatus::*;
+    match lang {
+        Lang::En => status.label(),
+        Lang::Nl => match status {
+            InfoReceived => "Zending aangemeld",
+            InTransit => "Onderweg",
+            OutForDelivery => "Wordt bezorgd",
+            FailedAttempt => "Bezorgpoging mislukt",
+            Delivered => "Bezorgd",
+            AvailableForPickup => "Klaar om op te halen",
+            Exception => "Probleem met de bezorging",
+            Returning => "Retour naar afzender",
+            Returned => "Teruggestuurd naar afzender",
+            Canceled => "Geannuleerd",
+            Expired => "Tracking verlopen",
+            Unknown => "Statusupdate",
+        },
+    }
+}
+
+/// A time as people read it in `lang`; always labelled UTC, since the server renders it.
+pub fn format_time(lang: Lang, time: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Datelike;
+    const NL_MONTHS: [&str; 12] = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
+    match lang {
+        Lang::En => time.format("%-d %b %Y, %H:%M UTC").to_string(),
+        Lang::Nl => format!("{} {} {}, {} UTC", time.day(), NL_MONTHS[time.month0() as usize], time.year(), time.format("%H:%M")),
+    }
+}
+
+/// A calendar day as people read it in `lang`, e.g. "8 Oct 2025" / "8 okt 2025".
+pub fn format_date(lang: Lang, day: chrono::NaiveDate) -> String {
+    let noon = day.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc();
+    format_time(lang, noon).split(',').next().unwrap_or_default().to_string()
+}
+
+/// The language the visitor reads: from the context the page provides, English otherwise.
+pub fn use_lang() -> Lang {
+    leptos::prelude::use_context::<Lang>().unwrap_or_default()
+}
+
+/// Uses the carrier's own text in `lang` for events that have one. English is what the
+/// adapters already chose (often the more specific reason), so it is left as it is.
+pub fn localize(parcel: &mut ParcelView, lang: Lang) {
+    if lang == Lang::En {
+        return;
+    }
+    for event in &mut parcel.events {
+        if let Some(text) = event.texts.get(lang.code()) {
+            if let Some(description) = text.description.clone().or_else(|| text.headline.clone()) {
+                event.description = Some(description);
+            }
+        }
+    }
+}
+
+/// The language of the request being rendered (server only): an explicit choice (the
+/// `?lang=` switch) wins over the browser's `Accept-Language`.
+#[cfg(feature = "ssr")]
+pub async fn request_language(explicit: Option<&str>) -> Lang {
+    if let Some(lang) = explicit.and_then(Lang::parse) {
+        return lang;
+    }
+    match leptos_axum::extract::<http::HeaderMap>().await {
+        Ok(headers) => headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(Lang::from_accept_language)
+            .unwrap_or_default(),
+        Err(_) => Lang::En,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EventText, EventView, TrackingStatus};
+
+    #[test]
+    fn the_best_supported_language_wins() {
+        assert_eq!(Lang::from_accept_language("nl-NL,nl;q=0.9,en;q=0.8"), Lang::Nl);
+        assert_eq!(Lang::from_accept_language("de-DE,en;q=0.5,nl;q=0.9"), Lang::Nl);
+        assert_eq!(Lang::from_accept_language("fr"), Lang::En);
+        assert_eq!(Lang::from_accept_language("nl;q=0"), Lang::En);
+    }
+
+    #[test]
+    fn every_message_has_a_dutch_text_of_its_own() {
+        use Msg::*;
+        for msg in [TrackYourParcel, Expected, History, ProofOfDelivery, ParcelNotFound, Unavailable, StepDelivered] {
+            assert_ne!(t(Lang::En, msg), t(Lang::Nl, msg), "{msg:?}");
+        }
+        assert_eq!(format_time(Lang::Nl, "2025-10-08T10:15:00Z".parse().unwrap()), "8 okt 2025, 10:15 UTC");
+    }
+
+    #[test]
+    fn events_take_the_carrier_text_in_the_chosen_language() {
+        let mut parcel = ParcelView {
+            carrier: "peddler".into(),
+            tracking_number: "P1".into(),
+            status: TrackingStatus::FailedAttempt,
+            substatus: None,
+            eta: None,
+            updated_at: chrono::Utc::now(),
+            late: false,
+            hidden_events: 0,
+            eta_window: None,
+            events: vec![EventView {
+                occurred_at: chrono::Utc::now(),
+                status: TrackingStatus::FailedAttempt,
+                substatus: "x".into(),
+                raw_status: "FAILED_ATTEMPT".into(),
+                description: Some("reason".into()),
+                location: None,
+                texts: [("nl".to_string(), EventText { headline: Some("Mislukt".into()), description: Some("Afleverpoging mislukt".into()) })]
+                    .into_iter()
+                    .collect(),
+            }],
+        };
+        localize(&mut parcel, Lang::En);
+        assert_eq!(parcel.events[0].description.as_deref(), Some("reason"));
+        localize(&mut parcel, Lang::Nl);
+        assert_eq!(parcel.events[0].description.as_deref(), Some("Afleverpoging mislukt"));
+    }
+}

@@ -1,0 +1,28 @@
+//! The front page: a tracking-number form that works without JavaScript.
+use crate::components::LanguageSwitch;
+use crate::i18n::{t, Lang, Msg};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let query = use_query_map();
+    let lang = query.read_untracked().get("lang").and_then(|l| Lang::parse(&l)).unwrap_or_default();
+    provide_context(lang);
+    view! {
+        <Title text="Waybill"/>
+        <div lang=lang.code()>
+            <LanguageSwitch/>
+            <section class="home">
+                <h1>{t(lang, Msg::TrackYourParcel)}</h1>
+                <form method="get" action="/find" class="track-form">
+                    <label for="tracking-number">{t(lang, Msg::TrackingNumber)}</label>
+                    <input id="tracking-number" name="n" required maxlength="64" autocomplete="off"/>
+                    <input type="hidden" name="lang" value=lang.code()/>
+                    <button type="submit">{t(lang, Msg::Track)}</button>
+                </form>
+            </section>
+        </div>
+    }
+}

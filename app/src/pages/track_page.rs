@@ -1,0 +1,50 @@
+//! `/track/{n}`: the public page. Status, progress, ETA and timeline; never personal data
+//! or POD (CONTRACT §4).
+use crate::components::{LanguageSwitch, ParcelCard, StatusPage};
+use crate::i18n::{Lang, Msg};
+use crate::server_fns::get_tracking;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn TrackPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let number = move || params.read().get("n").unwrap_or_default();
+    let chosen = move || query.read().get("lang");
+    let all = move || query.read().get("all").is_some_and(|v| v == "1");
+    let data = Resource::new(move || (number(), chosen(), all()), |(n, lang, all)| get_tracking(n, lang, all));
+    view! {
+        <Title text=move || format!("{} · Waybill", number())/>
+        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
+            {move || Suspend::new(async move {
+                let result = data.await;
+                let lang = result.as_ref().map(|d| d.lang).unwrap_or(Lang::En);
+                provide_context(lang);
+                let content = match result {
+                    Ok(data) if data.parcels.is_empty() && data.unreadable_updates => view! {
+                        <StatusPage code=404 title=Msg::UpdatesPending message=Msg::UpdatesPendingText/>
+                    }.into_any(),
+                    Ok(data) if data.parcels.is_empty() => view! {
+                        <StatusPage code=404 title=Msg::ParcelNotFound message=Msg::ParcelNotFoundText/>
+                    }.into_any(),
+                    Ok(data) => data.parcels
+                        .into_iter()
+                        .map(|parcel| view! { <ParcelCard parcel=parcel/> })
+                        .collect_view()
+                        .into_any(),
+                    Err(_) => view! {
+                        <StatusPage code=500 title=Msg::Unavailable message=Msg::UnavailableText/>
+                    }.into_any(),
+                };
+                view! {
+                    <div lang=lang.code()>
+                        <LanguageSwitch/>
+                        {content}
+                    </div>
+                }
+            })}
+        </Suspense>
+    }
+}

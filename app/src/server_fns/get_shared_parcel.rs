@@ -1,0 +1,20 @@
+//! Loads the private view (with POD and courier) of the parcel behind a share token.
+use crate::model::SharePageData;
+use leptos::prelude::*;
+
+/// `lang` is the page's `?lang=` choice, if any; otherwise the browser's language is used.
+/// Long timelines are cut to the newest events unless `all` (the page's `?all=1`).
+#[server(prefix = "/leptos", endpoint = "get_shared_parcel")]
+pub async fn get_shared_parcel(token: String, lang: Option<String>, all: bool) -> Result<SharePageData, ServerFnError> {
+    let source = expect_context::<crate::source::SharedTrackingSource>();
+    let lang = crate::i18n::request_language(lang.as_deref()).await;
+    let mut shared =
+        source.parcel_by_share_token(&token).await.map_err(|_| ServerFnError::new(super::UNAVAILABLE))?;
+    if let Some(shared) = &mut shared {
+        crate::i18n::localize(&mut shared.parcel, lang);
+        if !all {
+            shared.parcel.truncate_timeline(crate::model::PAGE_EVENTS);
+        }
+    }
+    Ok(SharePageData { lang, shared })
+}

@@ -1,0 +1,30 @@
+// Screenshots for the README (docs/screenshots/), taken only when SCREENSHOTS_DIR is set:
+// scripts/screenshots.sh does that. Phone and desktop, light and dark.
+import { test } from "@playwright/test";
+import { readFileSync } from "node:fs";
+
+const dir = process.env.SCREENSHOTS_DIR;
+const links = dir ? JSON.parse(readFileSync(process.env.E2E_LINKS ?? "links.json", "utf8")) : {};
+const phone = { width: 390, height: 844 };
+const desktop = { width: 1280, height: 900 };
+
+const shots: [string, () => string, { width: number; height: number }, "light" | "dark"][] = [
+  ["public-desktop-light", () => links["WB-DEMO-1002"].public, desktop, "light"],
+  ["share-phone-light", () => links["del_WBDEMO3001"].share, phone, "light"],
+  ["share-phone-dark", () => links["del_WBDEMO3001"].share, phone, "dark"],
+  ["share-desktop-light", () => links["WB-DEMO-1001"].share, desktop, "light"],
+  ["share-desktop-dark", () => links["WB-DEMO-1001"].share, desktop, "dark"],
+  ["error-phone-light", () => "/track/NO-SUCH-PARCEL", phone, "light"],
+];
+
+for (const [name, url, viewport, colorScheme] of shots) {
+  test(`screenshot ${name}`, async ({ browser }) => {
+    test.skip(!dir, "set SCREENSHOTS_DIR to take screenshots");
+    const context = await browser.newContext({ viewport, colorScheme });
+    const page = await context.newPage();
+    await page.goto(url());
+    await page.waitForLoadState("networkidle");
+    await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+    await context.close();
+  });
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Starts the built server on a spare port with a throw-away database and POD directory,
+# loads the demo deliveries, and runs the Playwright tests in end2end/ against it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
+
+work=$(mktemp -d)
+port=${E2E_PORT:-3107}
+export WAYBILL_ADDR="127.0.0.1:${port}"
+export WAYBILL_DATABASE_URL="sqlite://${work}/waybill.db?mode=rwc"
+export WAYBILL_STORAGE_URL="file://${work}/pod"
+export WAYBILL_DEPOT_TOKEN="e2e-depot-token"
+export WAYBILL_DELIVERECT_SECRET="e2e-deliverect-secret"
+export WAYBILL_UBER_SIGNING_KEY="e2e-uber-key"
+export WAYBILL_PEDDLER_TOKEN="e2e-peddler-token"
+export WAYBILL_KEYDELIVERY_TOKEN="e2e-keydelivery-token"
+export WAYBILL_LIVE_POLL_MS=300
+export LEPTOS_SITE_ROOT="$PWD/target/site"
+bin=${WAYBILL_BIN:-target/debug/waybill}
+
+(cd "$work" && exec "$OLDPWD/$bin" serve >"$work/server.log" 2>&1) &
+server=$!
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 150); do
+  curl -fsS "http://${WAYBILL_ADDR}/readyz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -fsS "http://${WAYBILL_ADDR}/readyz" >/dev/null || { cat "$work/server.log"; exit 1; }
+
+"$bin" demo --url "http://${WAYBILL_ADDR}" --links-out "$work/links.json"
+export E2E_BASE_URL="http://${WAYBILL_ADDR}"
+export E2E_LINKS="$work/links.json"
+(cd end2end && npx playwright test "$@")

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Sets everything up, builds Waybill in release mode, starts it with its embedded defaults
+# (SQLite and local files under ./data), loads sample deliveries through the real webhook
+# endpoint, and keeps serving on http://127.0.0.1:3000 until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
+
+[ -f .env ] || { cp .env.example .env; echo "created .env from .env.example"; }
+
+printf '\033[1m==> building (release)\033[0m\n'
+cargo leptos build --release
+
+export LEPTOS_SITE_ROOT=target/site
+target/release/waybill serve &
+server=$!
+trap 'kill $server 2>/dev/null || true' INT TERM EXIT
+
+addr=$(grep -E '^WAYBILL_ADDR=' .env | cut -d= -f2 || true)
+base="http://${WAYBILL_ADDR:-${addr:-127.0.0.1:3000}}"
+for _ in $(seq 1 100); do
+  curl -fsS "$base/readyz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -fsS "$base/readyz" >/dev/null || { echo "Waybill did not become ready"; exit 1; }
+
+printf '\033[1m==> loading sample deliveries\033[0m\n'
+target/release/waybill demo --url "$base"
+printf '\n\033[1mWaybill is running at %s\033[0m (Ctrl-C to stop). Try %s/track/WB-DEMO-1001\n' "$base" "$base"
+wait $server

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test: unit and integration tests (SQLite and PostgreSQL), then the browser
+# tests in headless Chromium against a freshly built server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# Everything is also written to a log, to print one summary line at the end.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+exec > >(tee "$log") 2>&1
+scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
+
+# PostgreSQL on 127.0.0.1:5432 with trust auth; start the machine's cluster if it is down.
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  echo "starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+fi
+
+printf '\033[1m==> building (debug)\033[0m\n'
+cargo leptos build
+
+# cargo-leptos builds the server with this flag and this variable (read by leptos at
+# compile time); setting both the same way lets cargo test reuse those artifacts instead of
+# rebuilding, and keeps target/debug/waybill pointing at the right wasm file.
+export RUSTFLAGS="--cfg erase_components"
+export LEPTOS_OUTPUT_NAME=waybill
+printf '\033[1m==> unit and integration tests\033[0m\n'
+cargo test -p app --features ssr
+cargo test -p server
+
+printf '\033[1m==> browser tests\033[0m\n'
+scripts/e2e.sh
+
+# One closing line for every runner: cargo's "test result" lines and Playwright's summary.
+sleep 0.2
+passed=$(grep -hoE 'test result: ok\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
+browser=$(grep -hoE '^ +[0-9]+ passed \(' "$log" | tail -n1 | awk '{print $1+0}')
+# Reaching this line means no runner failed: set -e stops the script at the first failure.
+echo "all tests: $((passed + browser)) passed, 0 failed"

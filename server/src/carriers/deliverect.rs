@@ -1,0 +1,126 @@
+//! Deliverect courier updates (`carriers/deliverect.md`): one JSON object per update with
+//! `orderId`, `received` (UTC), `courier.status` and the pickup and delivery ETAs.
+//!
+//! Deliverect sends an update when the status, the courier or an ETA (by more than 30 s)
+//! changes, so most updates repeat the status: the status event is keyed by the status
+//! alone, and `deliveryTime` moves the parcel's ETA without adding a timeline event.
+//!
+//! | `courier.status` | name                | status             |
+//! |------------------|---------------------|--------------------|
+//! | 83               | EN_ROUTE_TO_PICKUP  | `info_received`    |
+//! | 85               | ARRIVED_AT_PICKUP   | `info_received`    |
+//! | 87               | EN_ROUTE_TO_DROPOFF | `out_for_delivery` |
+//! | 89               | ARRIVED_AT_DROPOFF  | `out_for_delivery` |
+//! | 90               | DELIVERED           | `delivered`        |
+//! | any other        | (as the number)     | `unknown`          |
+use super::fields::{json_object, optional_integer, optional_object, optional_text, required_text};
+use super::{parse_carrier_time, CarrierAdapter, ParseError};
+use crate::domain::{
+    first_name_and_initial, Carrier, CourierUpdate, EtaUpdate, NormalizedDelivery, NormalizedEvent, TrackingNumber,
+    TrackingStatus,
+};
+use chrono::{DateTime, Utc};
+
+pub struct DeliverectAdapter;
+
+fn map_status(code: i64) -> (TrackingStatus, &'static str, &'static str) {
+    use TrackingStatus::*;
+    match code {
+        83 => (InfoReceived, "en_route_to_pickup", "The courier is on the way to pick up your order"),
+        85 => (InfoReceived, "arrived_at_pickup", "The courier has arrived at the pickup location"),
+        87 => (OutForDelivery, "en_route_to_dropoff", "The courier is on the way to you"),
+        89 => (OutForDelivery, "arrived_at_dropoff", "The courier has arrived at the drop-off location"),
+        90 => (Delivered, "delivered", "Your order has been delivered"),
+        _ => (Unknown, "", "Status update from the courier"),
+    }
+}
+
+impl CarrierAdapter for DeliverectAdapter {
+    fn carrier(&self) -> Carrier {
+        Carrier::Deliverect
+    }
+
+    fn identifier_path(&self) -> &'static [&'static str] {
+        &["orderId"]
+    }
+
+    fn parse(&self, body: &[u8], _received_at: DateTime<Utc>) -> Result<NormalizedDelivery, ParseError> {
+        let root = json_object(body, "body")?;
+        let order_id = required_text(&root, "", "orderId")?;
+        let tracking_number = TrackingNumber::parse(&order_id).map_err(|e| ParseError::new("orderId", e.to_string()))?;
+        let received = parse_carrier_time("received", &required_text(&root, "", "received")?)?;
+        let courier = optional_object(&root, "", "courier")?;
+        let mut delivery = NormalizedDelivery::new(Carrier::Deliverect, tracking_number);
+
+        if let Some(courier) = courier {
+            if let Some(code) = optional_integer(courier, "courier", "status")? {
+                let (status, substatus, description) = map_status(code);
+                delivery.events.push(NormalizedEvent {
+                    occurred_at: received,
+                    status,
+                    substatus: if substatus.is_empty() { format!("status_{code}") } else { substatus.to_string() },
+                    raw_status: code.to_string(),
+                    description: Some(description.to_string()),
+                    location: None,
+                    texts: Default::default(),
+                    dedupe_key: format!("deliverect:status:{code}"),
+                });
+            }
+            let name = first_name_and_initial(
+                optional_text(courier, "courier", "firstName")?.as_deref(),
+                optional_text(courier, "courier", "lastName")?.as_deref(),
+            );
+            if name.is_some() {
+                delivery.courier = Some(CourierUpdate { name, vehicle: None, position: None, as_of: received });
+            }
+        }
+        if let Some(eta) = optional_text(&root, "", "deliveryTime")? {
+            delivery.eta = Some(EtaUpdate { eta: parse_carrier_time("deliveryTime", &eta)?, window: None, as_of: received });
+        }
+        if let Some(pickup) = optional_text(&root, "", "pickupTime")? {
+            // Validated so that a broken value is reported, though only the delivery ETA is shown.
+            parse_carrier_time("pickupTime", &pickup)?;
+        }
+        Ok(delivery)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(body: &str) -> Result<NormalizedDelivery, ParseError> {
+        DeliverectAdapter.parse(body.as_bytes(), Utc::now())
+    }
+
+    #[test]
+    fn the_courier_update_fixture_normalizes_to_out_for_delivery_with_an_eta() {
+        let body = include_str!("../../tests/fixtures/deliverect-courier-update.json");
+        insta::assert_json_snapshot!(parse(body).unwrap());
+    }
+
+    #[test]
+    fn contract_status_codes_map_as_the_contract_says() {
+        use TrackingStatus::*;
+        for (code, status) in [(83, InfoReceived), (85, InfoReceived), (87, OutForDelivery), (89, OutForDelivery), (90, Delivered), (84, Unknown)] {
+            let body = format!(r#"{{"orderId":"o1","received":"2024-03-11T12:04:31Z","courier":{{"status":{code}}}}}"#);
+            assert_eq!(parse(&body).unwrap().events[0].status, status, "{code}");
+        }
+    }
+
+    #[test]
+    fn the_phone_number_and_surname_are_not_kept() {
+        let body = include_str!("../../tests/fixtures/deliverect-courier-update.json");
+        let text = serde_json::to_string(&parse(body).unwrap()).unwrap();
+        assert!(!text.contains("+31612345678") && !text.contains("Jansen"));
+        assert!(text.contains("Sam J."));
+    }
+
+    #[test]
+    fn missing_order_id_and_bad_times_name_the_field() {
+        assert_eq!(parse(r#"{"received":"2024-03-11T12:04:31Z"}"#).unwrap_err().field, "orderId");
+        assert_eq!(parse(r#"{"orderId":"o1","received":"later"}"#).unwrap_err().field, "received");
+        let bad_eta = r#"{"orderId":"o1","received":"2024-03-11T12:04:31Z","deliveryTime":"x"}"#;
+        assert_eq!(parse(bad_eta).unwrap_err().field, "deliveryTime");
+    }
+}

@@ -1,0 +1,180 @@
+//! Carrier adapters: one file per carrier, each a pure function from the raw body bytes to
+//! normalized events (no I/O), with its status mapping table beside it.
+mod deliverect;
+mod depot;
+mod fields;
+mod keydelivery;
+mod peddler;
+mod time;
+mod uber;
+
+pub use deliverect::DeliverectAdapter;
+pub use depot::DepotAdapter;
+pub use keydelivery::KeyDeliveryAdapter;
+pub use peddler::PeddlerAdapter;
+pub use time::parse_carrier_time;
+pub use uber::UberAdapter;
+
+use crate::domain::{Carrier, NormalizedDelivery};
+use chrono::{DateTime, FixedOffset, Utc};
+use std::sync::Arc;
+
+/// Why a body could not be turned into events: which field, and what is wrong with it.
+/// Its text is shown to the carrier in the `400` reply and to staff in the quarantine.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct ParseError {
+    pub field: String,
+    pub reason: String,
+}
+
+impl ParseError {
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self { field: field.into(), reason: reason.into() }
+    }
+}
+
+/// Turns one carrier's webhook body into normalized events. `received_at` is when the
+/// delivery arrived, for the rare fact that carries no time of its own (KeyDelivery's
+/// `expired`); replays pass the original arrival time, so parsing stays deterministic.
+pub trait CarrierAdapter: Send + Sync {
+    fn carrier(&self) -> Carrier;
+    fn parse(&self, body: &[u8], received_at: DateTime<Utc>) -> Result<NormalizedDelivery, ParseError>;
+
+    /// The tracking number of a body that does not parse, when it can still be found, so a
+    /// quarantined delivery can be tied to its parcel. Where the number is, as a path of
+    /// JSON keys.
+    fn identifier_path(&self) -> &'static [&'static str];
+
+    fn identify(&self, body: &[u8]) -> Option<String> {
+        fields::identifier_at(body, self.identifier_path())
+    }
+}
+
+/// One adapter per carrier, configured once at start-up.
+#[derive(Clone)]
+pub struct Adapters {
+    keydelivery: Arc<KeyDeliveryAdapter>,
+}
+
+impl Adapters {
+    /// `keydelivery_offset` is the zone of KeyDelivery's zoneless item times.
+    pub fn new(keydelivery_offset: FixedOffset) -> Self {
+        Self { keydelivery: Arc::new(KeyDeliveryAdapter { offset: keydelivery_offset }) }
+    }
+
+    pub fn get(&self, carrier: Carrier) -> &dyn CarrierAdapter {
+        match carrier {
+            Carrier::Deliverect => &DeliverectAdapter,
+            Carrier::Uber => &UberAdapter,
+            Carrier::Depot => &DepotAdapter,
+            Carrier::Peddler => &PeddlerAdapter,
+            Carrier::Keydelivery => self.keydelivery.as_ref(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Adapters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Adapters").field("keydelivery_offset", &self.keydelivery.offset).finish()
+    }
+}
+
+/// Turns a carrier's status text into a stable snake_case key (`"RTS- Return to Sender"`
+/// becomes `rts_return_to_sender`), for matching and as a fallback substatus.
+pub fn snake_key(raw: &str) -> String {
+    let mut key = String::with_capacity(raw.len());
+    for c in raw.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            key.push(c.to_ascii_lowercase());
+        } else if !key.ends_with('_') && !key.is_empty() {
+            key.push('_');
+        }
+    }
+    while key.ends_with('_') {
+        key.pop();
+    }
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn adapters() -> Adapters {
+        Adapters::new(FixedOffset::east_opt(0).unwrap())
+    }
+
+    const FIXTURES: [(Carrier, &str); 5] = [
+        (Carrier::Deliverect, include_str!("../../tests/fixtures/deliverect-courier-update.json")),
+        (Carrier::Uber, include_str!("../../tests/fixtures/uber-courier-update.json")),
+        (Carrier::Depot, include_str!("../../tests/fixtures/depot-delivered.form_data.json")),
+        (Carrier::Peddler, include_str!("../../tests/fixtures/peddler-failed-attempt.json")),
+        (Carrier::Keydelivery, include_str!("../../tests/fixtures/keydelivery-completed.json")),
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_bytes_never_panic_any_adapter(body in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            for carrier in Carrier::ALL {
+                let _ = adapters().get(carrier).parse(&body, Utc::now());
+            }
+        }
+
+        #[test]
+        fn fixtures_with_one_byte_changed_never_panic(index in 0usize..4096, byte in any::<u8>(), which in 0usize..5) {
+            let (carrier, text) = FIXTURES[which];
+            let mut body = text.as_bytes().to_vec();
+            let i = index % body.len();
+            body[i] = byte;
+            let _ = adapters().get(carrier).parse(&body, Utc::now());
+        }
+
+        #[test]
+        fn fixture_fields_replaced_by_any_json_value_never_panic(which in 0usize..5, field in 0usize..64, value in any_json()) {
+            let (carrier, text) = FIXTURES[which];
+            let mut json: serde_json::Value = serde_json::from_str(text).unwrap();
+            if let Some(obj) = json.as_object_mut() {
+                let keys: Vec<String> = obj.keys().cloned().collect();
+                let key = &keys[field % keys.len()];
+                obj.insert(key.clone(), value);
+            }
+            let _ = adapters().get(carrier).parse(json.to_string().as_bytes(), Utc::now());
+        }
+    }
+
+    fn any_json() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<f64>().prop_map(|f| serde_json::json!(f)),
+            ".{0,40}".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
+                proptest::collection::btree_map("[a-z_]{1,8}", inner, 0..4)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    #[test]
+    fn deeply_nested_json_is_refused_without_overflowing_the_stack() {
+        let body = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        for carrier in Carrier::ALL {
+            assert!(adapters().get(carrier).parse(body.as_bytes(), Utc::now()).is_err());
+        }
+    }
+
+    #[test]
+    fn status_text_becomes_a_snake_case_key() {
+        assert_eq!(snake_key("RTS- Return to Sender"), "rts_return_to_sender");
+        assert_eq!(snake_key("  Received in   Depo "), "received_in_depo");
+        assert_eq!(snake_key("--"), "");
+    }
+}

@@ -1,0 +1,39 @@
+//! The `waybill` command line.
+mod demo;
+
+pub use demo::run_demo;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "waybill", version, about = "Self-hosted parcel tracking: carrier webhooks in, tracking pages out")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations, then serve HTTP (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Rebuild every parcel, event and POD entry from the stored raw deliveries.
+    Replay,
+    /// Delete POD objects no database row refers to, once older than the given age.
+    Sweep {
+        /// Only objects last modified longer ago than this many seconds (default: a day,
+        /// so uploads still in flight are never touched).
+        #[arg(long, default_value_t = 86_400)]
+        older_than_secs: u64,
+    },
+    /// Post realistic sample deliveries to a running server through its real webhooks.
+    Demo {
+        /// Base URL of the running server (default: WAYBILL_PUBLIC_URL).
+        #[arg(long)]
+        url: Option<String>,
+        /// Also write the sample parcels' share links as JSON to this file.
+        #[arg(long)]
+        links_out: Option<std::path::PathBuf>,
+    },
+}

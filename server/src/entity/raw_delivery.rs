@@ -1,0 +1,27 @@
+//! Every authenticated webhook request as it arrived: the source of truth that
+//! `waybill replay` rebuilds parcels from.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "raw_delivery")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub carrier: String,
+    pub received_at: DateTimeUtc,
+    /// JSON object of the headers worth keeping, secrets removed.
+    pub headers: String,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+    /// JSON of a `StoredPod` when a file came with the delivery.
+    pub pod_file: Option<String>,
+    /// `applied`, `duplicate` or `quarantined`.
+    pub outcome: String,
+    pub error: Option<String>,
+    pub tracking_number: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

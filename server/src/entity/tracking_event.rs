@@ -1,0 +1,36 @@
+//! One normalized event on a parcel's timeline, unique per parcel by its dedupe key.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "tracking_event")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub parcel_id: i64,
+    pub raw_delivery_id: Option<i64>,
+    pub occurred_at: DateTimeUtc,
+    pub status: String,
+    pub substatus: String,
+    pub raw_status: String,
+    pub description: Option<String>,
+    pub location: Option<String>,
+    /// JSON of the carrier's own texts per language (`{"en":{"headline":…},"nl":…}`).
+    pub texts: Option<String>,
+    pub step_rank: i32,
+    pub dedupe_key: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::parcel::Entity", from = "Column::ParcelId", to = "super::parcel::Column::Id")]
+    Parcel,
+}
+
+impl Related<super::parcel::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Parcel.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

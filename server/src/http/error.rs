@@ -1,0 +1,63 @@
+//! The one error type of the HTTP layer and its mapping to status codes. Each variant's
+//! text is written for the client; internal causes are logged here, once, and never sent.
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// `400`: the body is not what the format allows; the text says which field and why.
+    #[error("{0}")]
+    BadRequest(String),
+    /// `401`: credentials missing or wrong. Nothing was applied.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// `404`
+    #[error("{0}")]
+    NotFound(String),
+    /// `413`: body or file over its configured limit.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// `415`: wrong content type, or a file whose bytes are not an accepted type.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// `503` with a reason the operator can act on (e.g. a secret to configure).
+    #[error("{0}")]
+    NotConfigured(String),
+    /// `503`: the database or object store failed; the carrier should retry.
+    #[error("temporarily unavailable, please retry")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    pub fn unavailable(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Unavailable(Box::new(cause))
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::NotConfigured(_) | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// Logs the error once, at the level it deserves.
+    pub fn log(&self) {
+        match self {
+            Self::Unavailable(cause) => tracing::error!(error = %cause, "request failed: backend unavailable"),
+            Self::NotConfigured(reason) => tracing::warn!(%reason, "request refused: not configured"),
+            other => tracing::info!(status = other.status().as_u16(), error = %other, "request refused"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.log();
+        (self.status(), Json(serde_json::json!({ "error": self.to_string() }))).into_response()
+    }
+}

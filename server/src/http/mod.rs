@@ -1,0 +1,11 @@
+//! The HTTP layer: thin handlers that parse requests, call the domain and map results.
+pub mod error;
+pub mod find;
+pub mod health;
+pub mod live;
+pub mod pod;
+pub mod security_headers;
+pub mod track_api;
+pub mod webhooks;
+
+pub use error::ApiError;

@@ -1,0 +1,136 @@
+//! Webhook authentication, done before anything is stored. Comparisons run in constant
+//! time so that response timing tells an attacker nothing about the secret.
+use crate::domain::Carrier;
+use crate::http::ApiError;
+use crate::settings::{CarrierSecrets, Secret, Settings};
+use axum::http::{header, HeaderMap};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.ct_eq(b).into()
+}
+
+/// The carrier's secret; `None` only in dev mode with the secret unset, where requests are
+/// accepted unauthenticated. Otherwise an unset secret is `503`, naming the variable.
+pub fn configured_secret(settings: &Settings, carrier: Carrier) -> Result<Option<&Secret>, ApiError> {
+    match settings.secrets.get(carrier) {
+        Some(secret) => Ok(Some(secret)),
+        None if settings.dev => {
+            tracing::warn!(%carrier, "WAYBILL_DEV=1: accepting an unauthenticated webhook");
+            Ok(None)
+        }
+        None => Err(ApiError::NotConfigured(format!(
+            "webhooks from {carrier} are not configured: set {}",
+            CarrierSecrets::variable(carrier)
+        ))),
+    }
+}
+
+/// Checks `Authorization: Bearer <token>` against the carrier's token.
+pub fn verify_bearer(settings: &Settings, carrier: Carrier, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(secret) = configured_secret(settings, carrier)? else {
+        return Ok(());
+    };
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .ok_or_else(|| ApiError::Unauthorized("missing Authorization: Bearer token".into()))?;
+    if constant_time_eq(presented.trim().as_bytes(), secret.expose().as_bytes()) {
+        Ok(())
+    } else {
+        Err(ApiError::Unauthorized("invalid bearer token".into()))
+    }
+}
+
+/// Longest signature or token header looked at; longer ones are simply wrong.
+const MAX_CREDENTIAL_LEN: usize = 512;
+
+/// Checks a hex HMAC-SHA256 of the raw body (an optional `sha256=` prefix is allowed),
+/// taken from the first of `header_names` present.
+pub fn verify_hmac(secret: &Secret, headers: &HeaderMap, header_names: &[&str], body: &[u8]) -> Result<(), ApiError> {
+    let (name, presented) = header_names
+        .iter()
+        .find_map(|name| Some((*name, headers.get(*name)?.to_str().ok()?)))
+        .ok_or_else(|| ApiError::Unauthorized(format!("missing signature header {}", header_names[0])))?;
+    let invalid = || ApiError::Unauthorized(format!("invalid signature in {name}"));
+    let presented = presented.trim();
+    if presented.len() > MAX_CREDENTIAL_LEN {
+        return Err(invalid());
+    }
+    let presented = presented.strip_prefix("sha256=").unwrap_or(presented);
+    let signature = hex::decode(presented).map_err(|_| invalid())?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes()).map_err(|_| invalid())?;
+    mac.update(body);
+    mac.verify_slice(&signature).map_err(|_| invalid())
+}
+
+/// Checks a shared token presented as-is (a header value or a query parameter).
+pub fn verify_token(secret: &Secret, presented: Option<&str>, what: &str) -> Result<(), ApiError> {
+    let presented = presented.ok_or_else(|| ApiError::Unauthorized(format!("missing {what}")))?;
+    if presented.len() <= MAX_CREDENTIAL_LEN && constant_time_eq(presented.as_bytes(), secret.expose().as_bytes()) {
+        Ok(())
+    } else {
+        Err(ApiError::Unauthorized(format!("invalid {what}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(token: Option<&str>, dev: bool) -> Settings {
+        let mut s = Settings::from_lookup(|_| None, &[]).unwrap();
+        s.secrets.depot = token.map(Secret::new);
+        s.dev = dev;
+        s
+    }
+
+    fn bearer(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::AUTHORIZATION, value.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn the_right_token_passes_and_a_wrong_or_missing_one_is_401() {
+        let s = settings(Some("t0ken"), false);
+        assert!(verify_bearer(&s, Carrier::Depot, &bearer("Bearer t0ken")).is_ok());
+        assert_eq!(verify_bearer(&s, Carrier::Depot, &bearer("Bearer t0ke")).unwrap_err().status(), 401);
+        assert_eq!(verify_bearer(&s, Carrier::Depot, &HeaderMap::new()).unwrap_err().status(), 401);
+    }
+
+    fn signed(name: &str, value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(), value.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn a_correct_hmac_passes_and_any_other_signature_is_401() {
+        let secret = Secret::new("key");
+        let body = br#"{"a":1}"#;
+        let mut mac = Hmac::<Sha256>::new_from_slice(b"key").unwrap();
+        mac.update(body);
+        let good = hex::encode(mac.finalize().into_bytes());
+        assert!(verify_hmac(&secret, &signed("x-sig", &good), &["x-sig"], body).is_ok());
+        assert!(verify_hmac(&secret, &signed("x-sig", &good.to_uppercase()), &["x-sig"], body).is_ok());
+        assert!(verify_hmac(&secret, &signed("x-alt", &good), &["x-sig", "x-alt"], body).is_ok());
+        // Re-serialized JSON under the original signature is refused.
+        assert!(verify_hmac(&secret, &signed("x-sig", &good), &["x-sig"], br#"{ "a": 1 }"#).is_err());
+        for bad in ["", "abc", &good[..63], &"ab".repeat(5000), "zz"] {
+            assert_eq!(verify_hmac(&secret, &signed("x-sig", bad), &["x-sig"], body).unwrap_err().status(), 401, "{bad:.20}");
+        }
+        assert!(verify_hmac(&secret, &HeaderMap::new(), &["x-sig"], body).is_err());
+    }
+
+    #[test]
+    fn an_unset_token_is_503_naming_the_variable_unless_in_dev_mode() {
+        let err = verify_bearer(&settings(None, false), Carrier::Depot, &HeaderMap::new()).unwrap_err();
+        assert_eq!(err.status(), 503);
+        assert!(err.to_string().contains("WAYBILL_DEPOT_TOKEN"));
+        assert!(verify_bearer(&settings(None, true), Carrier::Depot, &HeaderMap::new()).is_ok());
+    }
+}

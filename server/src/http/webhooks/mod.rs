@@ -1,0 +1,7 @@
+//! Carrier webhooks: one handler per carrier, all ending in the same ingest pipeline.
+pub mod auth;
+pub mod depot;
+pub mod json;
+mod reply;
+
+pub use reply::{archived_headers, reply};

@@ -1,0 +1,200 @@
+//! Applies one normalized delivery to the database inside the caller's transaction:
+//! find or create the parcel, insert events and POD that are new (dedupe by key), then
+//! recompute the current status from the event with the latest carrier time.
+//!
+//! It takes a transaction rather than opening one so that many deliveries can later share
+//! one commit (group commit) without changing this code.
+use super::new_share_token;
+use crate::domain::{NormalizedDelivery, TrackingStatus};
+use crate::entity::{parcel, pod_file, share_link, tracking_event};
+use crate::storage::StoredPod;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+/// What applying changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied {
+    pub parcel_id: i64,
+    /// Nothing new: every event, the POD and the ETA were already known.
+    pub duplicate: bool,
+}
+
+/// Inserts `row`, or does nothing if a unique key says it exists; `true` when inserted.
+pub(super) async fn insert_if_new<A>(txn: &DatabaseTransaction, row: A, on_conflict: OnConflict) -> Result<bool, DbErr>
+where
+    A: ActiveModelTrait,
+    <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+{
+    match <A::Entity as EntityTrait>::insert(row).on_conflict(on_conflict).exec_without_returning(txn).await {
+        Ok(rows) => Ok(rows > 0),
+        Err(DbErr::RecordNotInserted) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// `received_at` is when the raw delivery arrived; it stamps new rows so that a replay of
+/// the same deliveries writes the same values.
+pub async fn apply_delivery(
+    txn: &DatabaseTransaction,
+    raw_delivery_id: Option<i64>,
+    delivery: &NormalizedDelivery,
+    pod: Option<&StoredPod>,
+    received_at: DateTime<Utc>,
+) -> Result<Applied, DbErr> {
+    let parcel = find_or_create_parcel(txn, delivery, received_at).await?;
+    let mut changed = false;
+
+    for event in &delivery.events {
+        let row = tracking_event::ActiveModel {
+            parcel_id: Set(parcel.id),
+            raw_delivery_id: Set(raw_delivery_id),
+            occurred_at: Set(event.occurred_at),
+            status: Set(event.status.as_str().to_string()),
+            substatus: Set(event.substatus.clone()),
+            raw_status: Set(event.raw_status.clone()),
+            description: Set(event.description.clone()),
+            location: Set(event.location.clone()),
+            texts: Set((!event.texts.is_empty()).then(|| serde_json::to_string(&event.texts).unwrap_or_default())),
+            step_rank: Set(event.status.step_rank()),
+            dedupe_key: Set(event.dedupe_key.clone()),
+            created_at: Set(received_at),
+            ..Default::default()
+        };
+        let conflict =
+            OnConflict::columns([tracking_event::Column::ParcelId, tracking_event::Column::DedupeKey]).do_nothing().to_owned();
+        if insert_if_new(txn, row.clone(), conflict).await? {
+            changed = true;
+        } else {
+            changed |= keep_earliest(txn, parcel.id, row).await?;
+        }
+    }
+
+    changed |= super::apply_extras::apply_references(txn, parcel.id, &delivery.references).await?;
+    changed |= super::apply_extras::apply_remote_pods(txn, parcel.id, raw_delivery_id, delivery, received_at).await?;
+    changed |= super::apply_extras::apply_courier(txn, &parcel, delivery.courier.as_ref()).await?;
+
+    if let Some(pod) = pod {
+        let row = pod_file::ActiveModel {
+            id: Set(pod.id.clone()),
+            parcel_id: Set(parcel.id),
+            raw_delivery_id: Set(raw_delivery_id),
+            storage_key: Set(pod.key.clone()),
+            sha256: Set(pod.sha256.clone()),
+            bytes: Set(pod.bytes as i64),
+            content_type: Set(pod.content_type.clone()),
+            original_name: Set(pod.original_name.clone()),
+            source: Set(format!("{}_webhook", delivery.carrier)),
+            kind: Set(if pod.content_type == "application/pdf" { "document" } else { "photo" }.to_string()),
+            remote_url: Set(None),
+            value: Set(None),
+            created_at: Set(received_at),
+        };
+        // The same file sent twice for one parcel is one POD entry.
+        let conflict = OnConflict::columns([pod_file::Column::ParcelId, pod_file::Column::Sha256]).do_nothing().to_owned();
+        changed |= insert_if_new(txn, row, conflict).await?;
+    }
+
+    let mut update: parcel::ActiveModel = parcel.clone().into();
+    let parcel_changed = super::apply_extras::merge_eta(&mut update, &parcel, delivery.eta.as_ref())
+        | super::apply_extras::merge_courier(&mut update, &parcel, delivery.courier.as_ref())
+        | super::apply_extras::merge_route(&mut update, &parcel, delivery.route.as_ref());
+    if changed || parcel_changed {
+        refresh_status(txn, &mut update, parcel.id).await?;
+        update.update(txn).await?;
+    }
+    Ok(Applied { parcel_id: parcel.id, duplicate: !(changed || parcel_changed) })
+}
+
+/// A known event seen again with an earlier carrier time takes that time and that
+/// message's wording, so the result does not depend on arrival order.
+async fn keep_earliest(txn: &DatabaseTransaction, parcel_id: i64, row: tracking_event::ActiveModel) -> Result<bool, DbErr> {
+    let (Some(occurred_at), Some(key)) = (row.occurred_at.try_as_ref().copied(), row.dedupe_key.try_as_ref().cloned()) else {
+        return Ok(false);
+    };
+    let mut update = row;
+    update.id = sea_orm::ActiveValue::NotSet;
+    update.parcel_id = sea_orm::ActiveValue::NotSet;
+    update.dedupe_key = sea_orm::ActiveValue::NotSet;
+    update.created_at = sea_orm::ActiveValue::NotSet;
+    let result = tracking_event::Entity::update_many()
+        .set(update)
+        .filter(tracking_event::Column::ParcelId.eq(parcel_id))
+        .filter(tracking_event::Column::DedupeKey.eq(key))
+        .filter(tracking_event::Column::OccurredAt.gt(occurred_at))
+        .exec(txn)
+        .await?;
+    Ok(result.rows_affected > 0)
+}
+
+async fn find_or_create_parcel(
+    txn: &DatabaseTransaction,
+    delivery: &NormalizedDelivery,
+    received_at: DateTime<Utc>,
+) -> Result<parcel::Model, DbErr> {
+    let carrier = delivery.carrier.as_str();
+    let number = delivery.tracking_number.as_str();
+    let row = parcel::ActiveModel {
+        carrier: Set(carrier.to_string()),
+        tracking_number: Set(number.to_string()),
+        status: Set(TrackingStatus::Unknown.as_str().to_string()),
+        created_at: Set(received_at),
+        updated_at: Set(received_at),
+        ..Default::default()
+    };
+    let conflict = OnConflict::columns([parcel::Column::Carrier, parcel::Column::TrackingNumber]).do_nothing().to_owned();
+    let created = insert_if_new(txn, row, conflict).await?;
+
+    let mut query =
+        parcel::Entity::find().filter(parcel::Column::Carrier.eq(carrier)).filter(parcel::Column::TrackingNumber.eq(number));
+    // PostgreSQL: serialize concurrent applies to one parcel so the status recompute sees
+    // every committed event. SQLite writers are already serialized by the write gate.
+    if txn.get_database_backend() == DbBackend::Postgres {
+        query = query.lock_exclusive();
+    }
+    let parcel = query.one(txn).await?.ok_or_else(|| DbErr::RecordNotFound(format!("parcel {carrier}/{number}")))?;
+    if created {
+        share_link::ActiveModel {
+            parcel_id: Set(parcel.id),
+            token: Set(new_share_token()),
+            created_at: Set(received_at),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(parcel)
+}
+
+/// The current status is the status of the known-status event with the latest carrier
+/// time, ties going to the later journey step; `unknown` events never set it.
+async fn refresh_status(txn: &DatabaseTransaction, update: &mut parcel::ActiveModel, parcel_id: i64) -> Result<(), DbErr> {
+    let latest_known = tracking_event::Entity::find()
+        .filter(tracking_event::Column::ParcelId.eq(parcel_id))
+        .filter(tracking_event::Column::Status.ne(TrackingStatus::Unknown.as_str()))
+        .order_by_desc(tracking_event::Column::OccurredAt)
+        .order_by_desc(tracking_event::Column::StepRank)
+        .order_by_desc(tracking_event::Column::DedupeKey)
+        .one(txn)
+        .await?;
+    let latest_any: Option<DateTime<Utc>> = tracking_event::Entity::find()
+        .select_only()
+        .column_as(tracking_event::Column::OccurredAt.max(), "latest")
+        .filter(tracking_event::Column::ParcelId.eq(parcel_id))
+        .into_tuple::<Option<DateTime<Utc>>>()
+        .one(txn)
+        .await?
+        .flatten();
+    if let Some(event) = latest_known {
+        update.status = Set(event.status);
+        update.substatus = Set(Some(event.substatus));
+        update.status_at = Set(Some(event.occurred_at));
+    }
+    if let Some(latest) = latest_any {
+        update.updated_at = Set(latest);
+    }
+    Ok(())
+}

@@ -1,0 +1,164 @@
+//! The parts of a delivery besides timeline events: other references, remote proof of
+//! delivery, the ETA and the courier (name, vehicle, a bounded trail of positions).
+//! Each takes the carrier time into account, so that late, older messages never
+//! overwrite newer facts.
+use crate::domain::{CourierUpdate, EtaUpdate, NormalizedDelivery, RoutePoints};
+use crate::entity::{courier_position, parcel, parcel_reference, pod_file};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sha2::{Digest, Sha256};
+
+use super::apply::insert_if_new;
+
+/// How many positions of a courier's trail are kept per parcel.
+pub const TRAIL_LENGTH: u64 = 50;
+
+pub async fn apply_references(txn: &DatabaseTransaction, parcel_id: i64, references: &[String]) -> Result<bool, DbErr> {
+    let mut changed = false;
+    for reference in references {
+        let row = parcel_reference::ActiveModel { parcel_id: Set(parcel_id), reference: Set(reference.clone()), ..Default::default() };
+        let conflict = OnConflict::columns([parcel_reference::Column::Reference, parcel_reference::Column::ParcelId])
+            .do_nothing()
+            .to_owned();
+        changed |= insert_if_new(txn, row, conflict).await?;
+    }
+    Ok(changed)
+}
+
+pub async fn apply_remote_pods(
+    txn: &DatabaseTransaction,
+    parcel_id: i64,
+    raw_delivery_id: Option<i64>,
+    delivery: &NormalizedDelivery,
+    received_at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let mut changed = false;
+    for pod in &delivery.remote_pods {
+        let identity = format!("{}|{}|{}", pod.kind, pod.url.as_deref().unwrap_or(""), pod.value.as_deref().unwrap_or(""));
+        let sha256 = hex::encode(Sha256::digest(identity.as_bytes()));
+        let row = pod_file::ActiveModel {
+            // Derived from the content, so a replay recreates the same id.
+            id: Set(uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("{parcel_id}|{identity}").as_bytes()).to_string()),
+            parcel_id: Set(parcel_id),
+            raw_delivery_id: Set(raw_delivery_id),
+            storage_key: Set(String::new()),
+            sha256: Set(sha256),
+            bytes: Set(0),
+            content_type: Set(if pod.url.is_some() { "image/*" } else { "text/plain" }.to_string()),
+            original_name: Set(None),
+            source: Set(format!("{}_verification", delivery.carrier)),
+            kind: Set(pod.kind.to_string()),
+            remote_url: Set(pod.url.clone()),
+            value: Set(pod.value.clone()),
+            created_at: Set(received_at),
+        };
+        let conflict = OnConflict::columns([pod_file::Column::ParcelId, pod_file::Column::Sha256]).do_nothing().to_owned();
+        changed |= insert_if_new(txn, row, conflict).await?;
+    }
+    Ok(changed)
+}
+
+/// Adds the courier's position to the trail and trims the trail to its newest points.
+pub async fn apply_courier(txn: &DatabaseTransaction, parcel: &parcel::Model, courier: Option<&CourierUpdate>) -> Result<bool, DbErr> {
+    let Some((courier, position)) = courier.and_then(|c| Some((c, c.position?))) else {
+        return Ok(false);
+    };
+    // A ping older than the whole kept trail (a late re-send) would be trimmed at once.
+    let oldest_kept: Option<DateTime<Utc>> = courier_position::Entity::find()
+        .select_only()
+        .column(courier_position::Column::RecordedAt)
+        .filter(courier_position::Column::ParcelId.eq(parcel.id))
+        .order_by_desc(courier_position::Column::RecordedAt)
+        .offset(TRAIL_LENGTH - 1)
+        .limit(1)
+        .into_tuple()
+        .one(txn)
+        .await?;
+    if oldest_kept.is_some_and(|oldest| courier.as_of <= oldest) {
+        return Ok(false);
+    }
+    let row = courier_position::ActiveModel {
+        parcel_id: Set(parcel.id),
+        recorded_at: Set(courier.as_of),
+        lat: Set(position.lat),
+        lng: Set(position.lng),
+        ..Default::default()
+    };
+    let conflict =
+        OnConflict::columns([courier_position::Column::ParcelId, courier_position::Column::RecordedAt]).do_nothing().to_owned();
+    if !insert_if_new(txn, row, conflict).await? {
+        return Ok(false);
+    }
+    let keep: Vec<i64> = courier_position::Entity::find()
+        .select_only()
+        .column(courier_position::Column::Id)
+        .filter(courier_position::Column::ParcelId.eq(parcel.id))
+        .order_by_desc(courier_position::Column::RecordedAt)
+        .limit(TRAIL_LENGTH)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    courier_position::Entity::delete_many()
+        .filter(courier_position::Column::ParcelId.eq(parcel.id))
+        .filter(courier_position::Column::Id.is_not_in(keep))
+        .exec(txn)
+        .await?;
+    Ok(true)
+}
+
+/// The ETA of the newest message wins (the later ETA on a tie, for a stable result).
+pub fn merge_eta(update: &mut parcel::ActiveModel, parcel: &parcel::Model, eta: Option<&EtaUpdate>) -> bool {
+    let Some(eta) = eta else { return false };
+    let newer = match (parcel.eta_as_of, parcel.eta) {
+        (Some(as_of), Some(current)) => eta.as_of > as_of || (eta.as_of == as_of && eta.eta > current),
+        _ => true,
+    };
+    let window = (eta.window.map(|w| w.0), eta.window.map(|w| w.1));
+    if newer && (parcel.eta != Some(eta.eta) || parcel.eta_as_of != Some(eta.as_of) || (parcel.eta_from, parcel.eta_until) != window) {
+        update.eta = Set(Some(eta.eta));
+        update.eta_from = Set(window.0);
+        update.eta_until = Set(window.1);
+        update.eta_as_of = Set(Some(eta.as_of));
+        return true;
+    }
+    false
+}
+
+/// The courier's name and vehicle from the newest message that names them.
+pub fn merge_courier(update: &mut parcel::ActiveModel, parcel: &parcel::Model, courier: Option<&CourierUpdate>) -> bool {
+    let Some(courier) = courier.filter(|c| c.name.is_some() || c.vehicle.is_some()) else { return false };
+    if parcel.courier_as_of.is_some_and(|as_of| courier.as_of < as_of) {
+        return false;
+    }
+    let name = courier.name.clone().or(parcel.courier_name.clone());
+    let vehicle = courier.vehicle.clone().or(parcel.courier_vehicle.clone());
+    if name == parcel.courier_name && vehicle == parcel.courier_vehicle && parcel.courier_as_of == Some(courier.as_of) {
+        return false;
+    }
+    update.courier_name = Set(name);
+    update.courier_vehicle = Set(vehicle);
+    update.courier_as_of = Set(Some(courier.as_of));
+    true
+}
+
+/// Pickup and drop-off points; a point the carrier sends replaces the stored one.
+pub fn merge_route(update: &mut parcel::ActiveModel, parcel: &parcel::Model, route: Option<&RoutePoints>) -> bool {
+    let Some(route) = route else { return false };
+    let mut changed = false;
+    if let Some(p) = route.pickup {
+        if parcel.pickup_lat != Some(p.lat) || parcel.pickup_lng != Some(p.lng) {
+            update.pickup_lat = Set(Some(p.lat));
+            update.pickup_lng = Set(Some(p.lng));
+            changed = true;
+        }
+    }
+    if let Some(p) = route.dropoff {
+        if parcel.dropoff_lat != Some(p.lat) || parcel.dropoff_lng != Some(p.lng) {
+            update.dropoff_lat = Set(Some(p.lat));
+            update.dropoff_lng = Set(Some(p.lng));
+            changed = true;
+        }
+    }
+    changed
+}

@@ -1,0 +1,13 @@
+//! The one ingest pipeline every carrier goes through:
+//! authenticate (in the webhook, on the raw bytes) → archive raw → parse → normalize →
+//! apply (dedupe, order by carrier time) in one transaction → respond.
+mod apply;
+mod apply_extras;
+mod pipeline;
+mod replay;
+mod share_token;
+
+pub use apply::{apply_delivery, Applied};
+pub use pipeline::{ingest, quarantine, IngestError, IngestOutcome, Pipeline, RawInput, WriteGate};
+pub use replay::{replay_all, ReplaySummary};
+pub use share_token::new_share_token;

@@ -1,0 +1,164 @@
+//! Archive → parse → apply, in one transaction, for an already authenticated delivery.
+//! The raw delivery is written whatever the parse gives: a body that does not parse is
+//! kept as `quarantined`, with the error, for staff to see and re-process.
+use super::apply_delivery;
+use crate::carriers::{Adapters, ParseError};
+use crate::domain::{Carrier, NormalizedDelivery};
+use crate::entity::raw_delivery;
+use crate::storage::StoredPod;
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, Set, TransactionTrait};
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// One delivery as it arrived, after authentication.
+#[derive(Clone, Debug)]
+pub struct RawInput {
+    pub carrier: Carrier,
+    pub received_at: DateTime<Utc>,
+    /// The headers worth keeping, secrets already removed, as a JSON object.
+    pub headers: serde_json::Value,
+    pub content_type: Option<String>,
+    /// The bytes the carrier's adapter parses.
+    pub body: Bytes,
+    /// A file already streamed to the object store with this delivery.
+    pub pod: Option<StoredPod>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IngestOutcome {
+    Stored { tracking_number: String, duplicate: bool },
+    Quarantined { error: ParseError },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The database refused or is unreachable: nothing was committed, the carrier retries.
+    #[error("database error: {0}")]
+    Database(#[from] DbErr),
+}
+
+/// Serializes writers on SQLite, where only one write transaction can run at a time and
+/// a waiting writer would otherwise fail with "database is locked". PostgreSQL needs no
+/// gate: row locks and unique keys keep concurrent applies correct.
+#[derive(Clone, Debug, Default)]
+pub struct WriteGate(Option<Arc<Mutex<()>>>);
+
+impl WriteGate {
+    pub fn for_connection(db: &DatabaseConnection) -> Self {
+        Self(crate::db::is_sqlite(db).then(|| Arc::new(Mutex::new(()))))
+    }
+
+    pub async fn enter(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.0 {
+            Some(lock) => Some(lock.lock().await),
+            None => None,
+        }
+    }
+}
+
+/// The ingest pipeline with what it needs: the database, the SQLite write gate and the
+/// configured carrier adapters.
+#[derive(Clone, Debug)]
+pub struct Pipeline {
+    pub db: DatabaseConnection,
+    pub gate: WriteGate,
+    pub adapters: Adapters,
+}
+
+impl Pipeline {
+    pub fn new(db: DatabaseConnection, adapters: Adapters) -> Self {
+        Self { gate: WriteGate::for_connection(&db), db, adapters }
+    }
+
+    /// Runs the pipeline for one delivery; see [`ingest`].
+    pub async fn ingest(&self, input: RawInput) -> Result<IngestOutcome, IngestError> {
+        ingest(&self.db, &self.gate, &self.adapters, input).await
+    }
+
+    /// Keeps an unreadable delivery; see [`quarantine`].
+    pub async fn quarantine(&self, input: RawInput, reason: &str) -> Result<(), IngestError> {
+        quarantine(&self.db, &self.gate, input, reason).await
+    }
+}
+
+/// Runs the pipeline for one delivery and commits before returning, so a `200` built from
+/// the outcome is only ever sent for committed work.
+#[tracing::instrument(skip_all, fields(carrier = %input.carrier))]
+pub async fn ingest(
+    db: &DatabaseConnection,
+    gate: &WriteGate,
+    adapters: &Adapters,
+    input: RawInput,
+) -> Result<IngestOutcome, IngestError> {
+    // Parsing is pure, so it runs before the transaction to keep the write short.
+    let adapter = adapters.get(input.carrier);
+    let parsed: Result<NormalizedDelivery, ParseError> = adapter.parse(&input.body, input.received_at);
+    // A quarantined body is still tied to its parcel when its number can be found.
+    let tracking_number = match &parsed {
+        Ok(delivery) => Some(delivery.tracking_number.to_string()),
+        Err(_) => adapter.identify(&input.body),
+    };
+
+    let _turn = gate.enter().await;
+    let txn = db.begin().await?;
+    let raw = raw_delivery::ActiveModel {
+        carrier: Set(input.carrier.as_str().to_string()),
+        received_at: Set(input.received_at),
+        headers: Set(input.headers.to_string()),
+        content_type: Set(input.content_type.clone()),
+        body: Set(input.body.to_vec()),
+        pod_file: Set(input.pod.as_ref().map(|p| serde_json::to_string(p).unwrap_or_default())),
+        outcome: Set(outcome_name(&parsed, false).to_string()),
+        error: Set(parsed.as_ref().err().map(ToString::to_string)),
+        tracking_number: Set(tracking_number),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+
+    let outcome = match parsed {
+        Ok(delivery) => {
+            let applied = apply_delivery(&txn, Some(raw.id), &delivery, input.pod.as_ref(), input.received_at).await?;
+            if applied.duplicate {
+                let mut raw: raw_delivery::ActiveModel = raw.into();
+                raw.outcome = Set(outcome_name(&Ok(delivery.clone()), true).to_string());
+                raw.update(&txn).await?;
+            }
+            IngestOutcome::Stored { tracking_number: delivery.tracking_number.to_string(), duplicate: applied.duplicate }
+        }
+        Err(error) => IngestOutcome::Quarantined { error },
+    };
+    txn.commit().await?;
+    Ok(outcome)
+}
+
+/// Keeps a delivery whose envelope could not even be read (e.g. broken multipart) in the
+/// quarantine, with the reason, so that nothing a carrier sent is lost from view.
+pub async fn quarantine(db: &DatabaseConnection, gate: &WriteGate, input: RawInput, reason: &str) -> Result<(), IngestError> {
+    let _turn = gate.enter().await;
+    raw_delivery::ActiveModel {
+        carrier: Set(input.carrier.as_str().to_string()),
+        received_at: Set(input.received_at),
+        headers: Set(input.headers.to_string()),
+        content_type: Set(input.content_type),
+        body: Set(input.body.to_vec()),
+        pod_file: Set(input.pod.as_ref().map(|p| serde_json::to_string(p).unwrap_or_default())),
+        outcome: Set("quarantined".to_string()),
+        error: Set(Some(reason.to_string())),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The `outcome` column's value.
+pub fn outcome_name<T>(parsed: &Result<T, ParseError>, duplicate: bool) -> &'static str {
+    match (parsed, duplicate) {
+        (Err(_), _) => "quarantined",
+        (Ok(_), true) => "duplicate",
+        (Ok(_), false) => "applied",
+    }
+}

@@ -1,0 +1,15 @@
+//! Waybill's server: carrier webhooks, the ingest pipeline, persistence, POD storage and
+//! the HTTP routes around the Leptos pages. `main.rs` is only the command line.
+pub mod carriers;
+pub mod cli;
+pub mod db;
+pub mod domain;
+pub mod entity;
+pub mod http;
+pub mod ingest;
+pub mod read_model;
+pub mod router;
+pub mod settings;
+pub mod startup;
+pub mod state;
+pub mod storage;

@@ -1,0 +1,47 @@
+//! `waybill`: serve (default), migrate, replay, demo.
+use clap::Parser;
+use server::cli::{run_demo, Cli, Command};
+use server::settings::Settings;
+use server::startup::Application;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .init();
+    let cli = Cli::parse();
+    let settings = Settings::from_env()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(settings).await?;
+            tracing::info!(addr = %app.local_addr(), "Waybill is listening");
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let db = server::db::connect(&settings.database_url).await?;
+            server::db::migrate(&db).await?;
+            println!("migrations applied");
+        }
+        Command::Replay => {
+            let db = server::db::connect(&settings.database_url).await?;
+            server::db::migrate(&db).await?;
+            let adapters = server::carriers::Adapters::new(settings.keydelivery_offset);
+            let summary = server::ingest::replay_all(&db, &adapters).await?;
+            println!(
+                "replayed {} raw deliveries: {} applied, {} duplicates, {} quarantined, {} skipped",
+                summary.deliveries, summary.applied, summary.duplicates, summary.quarantined, summary.skipped
+            );
+        }
+        Command::Demo { url, links_out } => run_demo(&settings, url, links_out).await?,
+        Command::Sweep { older_than_secs } => {
+            let db = server::db::connect(&settings.database_url).await?;
+            server::db::migrate(&db).await?;
+            let store = server::storage::PodStore::open(&settings.storage_url, &settings.aws)?;
+            let cutoff = chrono::Utc::now() - chrono::Duration::seconds(i64::try_from(older_than_secs).unwrap_or(i64::MAX / 1000));
+            let summary = server::storage::sweep(&db, &store, cutoff).await?;
+            println!("swept {} objects: {} kept, {} deleted", summary.scanned, summary.kept, summary.deleted);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,216 @@
+//! Reads what customers see, for the Leptos pages (as `TrackingSource`) and the JSON API.
+use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_delivery, share_link, tracking_event};
+use app::model::{CourierView, EventView, ParcelView, PodView, SharedParcelView, TrackingStatus};
+use app::source::{SourceUnavailable, TrackingSource};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+#[derive(Clone, Debug)]
+pub struct ReadModel {
+    db: DatabaseConnection,
+}
+
+impl ReadModel {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+
+    /// Every parcel with this number, or with it as another reference (Uber's
+    /// `external_id`, Peddler's `id` and `metaData`), events newest first.
+    pub async fn parcels_by_number(&self, number: &str) -> Result<Vec<ParcelView>, DbErr> {
+        let referenced: Vec<i64> = parcel_reference::Entity::find()
+            .select_only()
+            .column(parcel_reference::Column::ParcelId)
+            .filter(parcel_reference::Column::Reference.eq(number))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let parcels = parcel::Entity::find()
+            .filter(parcel::Column::TrackingNumber.eq(number).or(parcel::Column::Id.is_in(referenced)))
+            .order_by_asc(parcel::Column::Carrier)
+            .order_by_asc(parcel::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut views = Vec::with_capacity(parcels.len());
+        for parcel in parcels {
+            views.push(self.parcel_view(parcel).await?);
+        }
+        Ok(views)
+    }
+
+    /// The parcel behind a live share token, with its POD files.
+    pub async fn shared_parcel(&self, token: &str) -> Result<Option<(i64, SharedParcelView)>, DbErr> {
+        let Some(parcel_id) = self.shared_parcel_id(token).await? else {
+            return Ok(None);
+        };
+        let Some(parcel) = parcel::Entity::find_by_id(parcel_id).one(&self.db).await? else {
+            return Ok(None);
+        };
+        let pods = pod_file::Entity::find()
+            .filter(pod_file::Column::ParcelId.eq(parcel.id))
+            .order_by_asc(pod_file::Column::CreatedAt)
+            .order_by_asc(pod_file::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|pod| PodView {
+                url: match (&pod.remote_url, pod.storage_key.is_empty()) {
+                    (Some(remote), _) => Some(remote.clone()),
+                    (None, false) => Some(format!("/t/{token}/pod/{}", pod.id)),
+                    (None, true) => None,
+                },
+                id: pod.id,
+                kind: pod.kind,
+                content_type: pod.content_type,
+                bytes: pod.bytes,
+                sha256: pod.sha256,
+                created_at: pod.created_at,
+                value: pod.value,
+            })
+            .collect();
+        let courier = self.courier_view(&parcel).await?;
+        let id = parcel.id;
+        Ok(Some((id, SharedParcelView { parcel: self.parcel_view(parcel).await?, pods, courier })))
+    }
+
+    /// The courier card: name, vehicle and, until delivery, the last known position.
+    async fn courier_view(&self, parcel: &parcel::Model) -> Result<Option<CourierView>, DbErr> {
+        let delivered = parcel.status == TrackingStatus::Delivered.as_str();
+        let mut trail = if delivered {
+            Vec::new()
+        } else {
+            courier_position::Entity::find()
+                .filter(courier_position::Column::ParcelId.eq(parcel.id))
+                .order_by_desc(courier_position::Column::RecordedAt)
+                .all(&self.db)
+                .await?
+        };
+        trail.reverse();
+        let last = trail.last().cloned();
+        if parcel.courier_name.is_none() && parcel.courier_vehicle.is_none() && last.is_none() {
+            return Ok(None);
+        }
+        let point = |lat: Option<f64>, lng: Option<f64>| lat.zip(lng).filter(|_| !delivered);
+        Ok(Some(CourierView {
+            name: parcel.courier_name.clone(),
+            vehicle: parcel.courier_vehicle.clone(),
+            position: last.as_ref().map(|p| (p.lat, p.lng)),
+            position_at: last.map(|p| p.recorded_at),
+            trail: trail.iter().map(|p| (p.lat, p.lng)).collect(),
+            pickup: point(parcel.pickup_lat, parcel.pickup_lng),
+            dropoff: point(parcel.dropoff_lat, parcel.dropoff_lng),
+        }))
+    }
+
+    /// The parcel behind a live share token.
+    pub async fn shared_parcel_id(&self, token: &str) -> Result<Option<i64>, DbErr> {
+        Ok(share_link::Entity::find()
+            .filter(share_link::Column::Token.eq(token))
+            .filter(share_link::Column::RevokedAt.is_null())
+            .one(&self.db)
+            .await?
+            .map(|link| link.parcel_id))
+    }
+
+    /// Changes whenever anything the share link shows changes: status, ETA, courier,
+    /// events, positions or POD.
+    pub async fn parcel_version(&self, parcel_id: i64) -> Result<String, DbErr> {
+        let Some(parcel) = parcel::Entity::find_by_id(parcel_id).one(&self.db).await? else {
+            return Ok(String::new());
+        };
+        let events = tracking_event::Entity::find().filter(tracking_event::Column::ParcelId.eq(parcel_id)).count(&self.db).await?;
+        let positions =
+            courier_position::Entity::find().filter(courier_position::Column::ParcelId.eq(parcel_id)).count(&self.db).await?;
+        let pods = pod_file::Entity::find().filter(pod_file::Column::ParcelId.eq(parcel_id)).count(&self.db).await?;
+        let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.timestamp_micros()).unwrap_or(0);
+        Ok(format!(
+            "{}-{}-{}-{}-{events}-{positions}-{pods}",
+            parcel.status,
+            time(parcel.eta),
+            time(parcel.courier_as_of),
+            parcel.updated_at.timestamp_micros()
+        ))
+    }
+
+    /// A POD file of the parcel behind a live share token.
+    pub async fn shared_pod(&self, token: &str, pod_id: &str) -> Result<Option<pod_file::Model>, DbErr> {
+        let Some(parcel_id) = self.shared_parcel_id(token).await? else {
+            return Ok(None);
+        };
+        pod_file::Entity::find_by_id(pod_id.to_string())
+            .filter(pod_file::Column::ParcelId.eq(parcel_id))
+            .filter(pod_file::Column::StorageKey.ne(""))
+            .one(&self.db)
+            .await
+    }
+
+    async fn parcel_view(&self, parcel: parcel::Model) -> Result<ParcelView, DbErr> {
+        let events = tracking_event::Entity::find()
+            .filter(tracking_event::Column::ParcelId.eq(parcel.id))
+            .order_by_desc(tracking_event::Column::OccurredAt)
+            .order_by_desc(tracking_event::Column::StepRank)
+            .order_by_desc(tracking_event::Column::DedupeKey)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|e| EventView {
+                occurred_at: e.occurred_at,
+                status: TrackingStatus::parse(&e.status).unwrap_or(TrackingStatus::Unknown),
+                substatus: e.substatus,
+                raw_status: e.raw_status,
+                description: e.description,
+                location: e.location,
+                texts: e.texts.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default(),
+            })
+            .collect();
+        let status = TrackingStatus::parse(&parcel.status).unwrap_or(TrackingStatus::Unknown);
+        let finished = matches!(
+            status,
+            TrackingStatus::Delivered | TrackingStatus::Returned | TrackingStatus::Canceled | TrackingStatus::Expired
+        );
+        Ok(ParcelView {
+            late: !finished && parcel.eta.is_some_and(|eta| eta < chrono::Utc::now()),
+            hidden_events: 0,
+            eta_window: parcel.eta_from.zip(parcel.eta_until),
+            carrier: parcel.carrier,
+            tracking_number: parcel.tracking_number,
+            status,
+            substatus: parcel.substatus,
+            eta: parcel.eta,
+            updated_at: parcel.updated_at,
+            events,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl TrackingSource for ReadModel {
+    async fn has_unreadable_updates(&self, number: &str) -> Result<bool, SourceUnavailable> {
+        raw_delivery::Entity::find()
+            .filter(raw_delivery::Column::TrackingNumber.eq(number))
+            .filter(raw_delivery::Column::Outcome.eq("quarantined"))
+            .count(&self.db)
+            .await
+            .map(|n| n > 0)
+            .map_err(|e| {
+                tracing::error!(error = %e, "checking the quarantine failed");
+                SourceUnavailable
+            })
+    }
+
+    async fn parcels_by_number(&self, number: &str) -> Result<Vec<ParcelView>, SourceUnavailable> {
+        ReadModel::parcels_by_number(self, number).await.map_err(|e| {
+            tracing::error!(error = %e, "loading the tracking page failed");
+            SourceUnavailable
+        })
+    }
+
+    async fn parcel_by_share_token(&self, token: &str) -> Result<Option<SharedParcelView>, SourceUnavailable> {
+        match self.shared_parcel(token).await {
+            Ok(found) => Ok(found.map(|(_, view)| view)),
+            Err(e) => {
+                tracing::error!(error = %e, "loading a share link failed");
+                Err(SourceUnavailable)
+            }
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! Typed settings, read once at start-up from the environment and a `.env` file
+//! (CONTRACT §1). Nothing else in the server reads environment variables.
+use crate::domain::Carrier;
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+use chrono::FixedOffset;
+
+/// A configured secret; its `Debug` never shows the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct CarrierSecrets {
+    pub deliverect: Option<Secret>,
+    pub uber: Option<Secret>,
+    pub depot: Option<Secret>,
+    pub peddler: Option<Secret>,
+    pub keydelivery: Option<Secret>,
+}
+
+impl CarrierSecrets {
+    pub fn get(&self, carrier: Carrier) -> Option<&Secret> {
+        match carrier {
+            Carrier::Deliverect => self.deliverect.as_ref(),
+            Carrier::Uber => self.uber.as_ref(),
+            Carrier::Depot => self.depot.as_ref(),
+            Carrier::Peddler => self.peddler.as_ref(),
+            Carrier::Keydelivery => self.keydelivery.as_ref(),
+        }
+    }
+
+    /// The variable an operator sets to configure this carrier's secret.
+    pub fn variable(carrier: Carrier) -> &'static str {
+        match carrier {
+            Carrier::Deliverect => "WAYBILL_DELIVERECT_SECRET",
+            Carrier::Uber => "WAYBILL_UBER_SIGNING_KEY",
+            Carrier::Depot => "WAYBILL_DEPOT_TOKEN",
+            Carrier::Peddler => "WAYBILL_PEDDLER_TOKEN",
+            Carrier::Keydelivery => "WAYBILL_KEYDELIVERY_TOKEN",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub addr: SocketAddr,
+    pub database_url: String,
+    pub storage_url: String,
+    pub public_url: String,
+    /// Largest accepted POD file.
+    pub max_pod_bytes: u64,
+    /// Largest accepted JSON webhook body, and largest `form_data` field.
+    pub max_body_bytes: usize,
+    /// Longest time one request may take before it is answered `408`/`503`.
+    pub request_timeout: Duration,
+    /// How often an open share link's live stream checks the parcel for changes.
+    pub live_poll_interval: Duration,
+    /// Accept webhooks from carriers whose secret is unset (development only).
+    pub dev: bool,
+    pub secrets: CarrierSecrets,
+    /// The zone of KeyDelivery's zoneless item times (UTC unless configured).
+    pub keydelivery_offset: FixedOffset,
+    /// Where cargo-leptos put the site (`pkg/`, assets).
+    pub site_root: String,
+    /// Every `AWS_*` variable, handed to the S3 store builder.
+    pub aws: Vec<(String, String)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration variable {name}: {reason}")]
+pub struct SettingsError {
+    pub name: &'static str,
+    pub reason: String,
+}
+
+impl Settings {
+    /// Reads `.env` (if present) and then the process environment.
+    pub fn from_env() -> Result<Self, SettingsError> {
+        // A missing .env is normal; a broken one is worth failing for.
+        match dotenvy::dotenv() {
+            Ok(_) => {}
+            Err(e) if e.not_found() => {}
+            Err(e) => return Err(SettingsError { name: ".env", reason: e.to_string() }),
+        }
+        let vars: Vec<(String, String)> = std::env::vars().collect();
+        Self::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()), &vars)
+    }
+
+    /// Builds settings from any variable source; tests use this with a map.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>, all: &[(String, String)]) -> Result<Self, SettingsError> {
+        let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
+        let addr_text = get("WAYBILL_ADDR").or_else(|| get("LEPTOS_SITE_ADDR")).unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr: SocketAddr = addr_text
+            .parse()
+            .map_err(|e| SettingsError { name: "WAYBILL_ADDR", reason: format!("{addr_text:?} is not host:port ({e})") })?;
+        let number = |name: &'static str, default: u64| -> Result<u64, SettingsError> {
+            get(name).map_or(Ok(default), |v| {
+                v.trim().parse().map_err(|e| SettingsError { name, reason: format!("{v:?} is not a whole number ({e})") })
+            })
+        };
+        let secret = |name: &str| get(name).map(Secret::new);
+        Ok(Self {
+            addr,
+            database_url: get("WAYBILL_DATABASE_URL").unwrap_or_else(|| "sqlite://data/waybill.db?mode=rwc".into()),
+            storage_url: get("WAYBILL_STORAGE_URL").unwrap_or_else(|| "file://data/pod".into()),
+            public_url: get("WAYBILL_PUBLIC_URL")
+                .unwrap_or_else(|| format!("http://{addr}"))
+                .trim_end_matches('/')
+                .to_string(),
+            max_pod_bytes: number("WAYBILL_MAX_POD_BYTES", 26_214_400)?,
+            max_body_bytes: number("WAYBILL_MAX_BODY_BYTES", 1_048_576)? as usize,
+            request_timeout: Duration::from_secs(number("WAYBILL_REQUEST_TIMEOUT_SECS", 60)?),
+            live_poll_interval: Duration::from_millis(number("WAYBILL_LIVE_POLL_MS", 2000)?.max(100)),
+            dev: matches!(get("WAYBILL_DEV").as_deref(), Some("1" | "true" | "yes")),
+            secrets: CarrierSecrets {
+                deliverect: secret("WAYBILL_DELIVERECT_SECRET"),
+                uber: secret("WAYBILL_UBER_SIGNING_KEY"),
+                depot: secret("WAYBILL_DEPOT_TOKEN"),
+                peddler: secret("WAYBILL_PEDDLER_TOKEN"),
+                keydelivery: secret("WAYBILL_KEYDELIVERY_TOKEN"),
+            },
+            keydelivery_offset: match get("WAYBILL_KEYDELIVERY_TIME_OFFSET") {
+                None => FixedOffset::east_opt(0).expect("zero offset is valid"),
+                Some(text) => parse_offset(&text).ok_or_else(|| SettingsError {
+                    name: "WAYBILL_KEYDELIVERY_TIME_OFFSET",
+                    reason: format!("{text:?} is not an offset such as +08:00, -05:30 or Z"),
+                })?,
+            },
+            site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            aws: all.iter().filter(|(k, _)| k.starts_with("AWS_")).cloned().collect(),
+        })
+    }
+}
+
+/// `Z`, `UTC`, `+08:00`, `-0530`.
+fn parse_offset(text: &str) -> Option<FixedOffset> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("z") || text.eq_ignore_ascii_case("utc") {
+        return FixedOffset::east_opt(0);
+    }
+    let (sign, rest) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let hours: i32 = digits[..2].parse().ok()?;
+    let minutes: i32 = digits[2..].parse().ok()?;
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let all: Vec<_> = map.clone().into_iter().collect();
+        Settings::from_lookup(|k| map.get(k).cloned(), &all)
+    }
+
+    #[test]
+    fn defaults_give_a_single_machine_install() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.database_url, "sqlite://data/waybill.db?mode=rwc");
+        assert_eq!(s.storage_url, "file://data/pod");
+        assert_eq!(s.public_url, "http://127.0.0.1:3000");
+        assert_eq!(s.max_pod_bytes, 26_214_400);
+        assert!(!s.dev);
+        assert!(s.secrets.depot.is_none());
+    }
+
+    #[test]
+    fn waybill_addr_wins_over_leptos_site_addr() {
+        let s = settings(&[("LEPTOS_SITE_ADDR", "127.0.0.1:9000"), ("WAYBILL_ADDR", "0.0.0.0:8080")]).unwrap();
+        assert_eq!(s.addr.to_string(), "0.0.0.0:8080");
+    }
+
+    #[test]
+    fn a_bad_number_names_the_variable() {
+        let err = settings(&[("WAYBILL_MAX_POD_BYTES", "lots")]).unwrap_err();
+        assert_eq!(err.name, "WAYBILL_MAX_POD_BYTES");
+    }
+
+    #[test]
+    fn keydelivery_times_are_utc_unless_an_offset_is_configured() {
+        assert_eq!(settings(&[]).unwrap().keydelivery_offset.local_minus_utc(), 0);
+        let s = settings(&[("WAYBILL_KEYDELIVERY_TIME_OFFSET", "+08:00")]).unwrap();
+        assert_eq!(s.keydelivery_offset.local_minus_utc(), 8 * 3600);
+        assert!(settings(&[("WAYBILL_KEYDELIVERY_TIME_OFFSET", "Asia/Shanghai")]).is_err());
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let s = settings(&[("WAYBILL_DEPOT_TOKEN", "hunter2")]).unwrap();
+        assert!(!format!("{s:?}").contains("hunter2"));
+        assert_eq!(s.secrets.get(Carrier::Depot).map(Secret::expose), Some("hunter2"));
+    }
+}

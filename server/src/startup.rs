@@ -1,0 +1,98 @@
+//! Building the application from settings, and serving it until told to stop.
+use crate::carriers::Adapters;
+use crate::ingest::Pipeline;
+use crate::read_model::ReadModel;
+use crate::router::router;
+use crate::settings::Settings;
+use crate::state::AppState;
+use crate::storage::{PodStore, StorageConfigError};
+use leptos::config::LeptosOptions;
+use sea_orm::DbErr;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    #[error(transparent)]
+    Storage(#[from] StorageConfigError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("server failed: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Connects to the database (applying migrations) and opens the object store.
+pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
+    let db = crate::db::connect(&settings.database_url).await?;
+    crate::db::migrate(&db).await?;
+    let store = PodStore::open(&settings.storage_url, &settings.aws)?;
+    let leptos_options = LeptosOptions::builder()
+        .output_name("waybill")
+        .site_root(settings.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(settings.addr)
+        .build();
+    if settings.dev {
+        tracing::warn!("WAYBILL_DEV=1: webhooks from carriers without a configured secret are accepted UNAUTHENTICATED");
+    }
+    Ok(AppState {
+        pipeline: Pipeline::new(db.clone(), Adapters::new(settings.keydelivery_offset)),
+        read_model: ReadModel::new(db.clone()),
+        settings: Arc::new(settings),
+        db,
+        store,
+        leptos_options,
+    })
+}
+
+/// A bound, not yet running server; tests bind port 0 and read the address.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let addr = settings.addr;
+        let state = build_state(settings).await?;
+        let listener = TcpListener::bind(addr).await.map_err(|source| StartupError::Bind { addr, source })?;
+        Ok(Self { listener, state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or(self.state.settings.addr)
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> Result<(), StartupError> {
+        let app = router(self.state);
+        axum::serve(self.listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(StartupError::Serve)
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

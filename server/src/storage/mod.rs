@@ -1,0 +1,89 @@
+//! The object store that holds POD files, chosen by `WAYBILL_STORAGE_URL`: local files
+//! (default), `memory://`, or S3 with the standard `AWS_*` variables.
+mod derived;
+mod sniff;
+mod sweep;
+mod upload;
+
+pub use derived::{served_copy, DerivedError, Variant};
+pub use sniff::{sniff, SniffedType};
+pub use sweep::{sweep, SweepError, SweepSummary};
+pub use upload::{sanitize_file_name, store_pod_stream, PodUploadError, StoredPod};
+
+use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
+use object_store::local::LocalFileSystem;
+use object_store::memory::InMemory;
+use object_store::path::Path;
+use object_store::prefix::PrefixStore;
+use object_store::{ObjectStore, ObjectStoreExt};
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageConfigError {
+    #[error("WAYBILL_STORAGE_URL {0:?}: expected file://PATH, memory:// or s3://BUCKET/PREFIX")]
+    Scheme(String),
+    #[error("WAYBILL_STORAGE_URL: cannot use directory {path}: {source}")]
+    Directory { path: String, source: std::io::Error },
+    #[error("WAYBILL_STORAGE_URL: {0}")]
+    Store(#[from] object_store::Error),
+}
+
+/// The POD object store, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct PodStore {
+    inner: Arc<dyn ObjectStore>,
+}
+
+impl PodStore {
+    /// Opens the store a storage URL names; `aws` are the `AWS_*` settings for S3.
+    pub fn open(url: &str, aws: &[(String, String)]) -> Result<Self, StorageConfigError> {
+        let inner: Arc<dyn ObjectStore> = if let Some(path) = url.strip_prefix("file://") {
+            // `file://data/pod` is relative to the working directory, `file:///srv/pod` absolute.
+            let dir = std::path::Path::new(if path.is_empty() { "." } else { path });
+            std::fs::create_dir_all(dir)
+                .map_err(|source| StorageConfigError::Directory { path: dir.display().to_string(), source })?;
+            let dir = dir
+                .canonicalize()
+                .map_err(|source| StorageConfigError::Directory { path: dir.display().to_string(), source })?;
+            Arc::new(LocalFileSystem::new_with_prefix(dir)?)
+        } else if url.starts_with("memory://") {
+            Arc::new(InMemory::new())
+        } else if let Some(rest) = url.strip_prefix("s3://") {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            let mut builder = AmazonS3Builder::new().with_bucket_name(bucket);
+            for (key, value) in aws {
+                if let Ok(key) = key.to_ascii_lowercase().parse::<AmazonS3ConfigKey>() {
+                    builder = builder.with_config(key, value);
+                }
+            }
+            let s3 = builder.build()?;
+            let prefix = prefix.trim_matches('/');
+            if prefix.is_empty() {
+                Arc::new(s3)
+            } else {
+                Arc::new(PrefixStore::new(s3, prefix))
+            }
+        } else {
+            return Err(StorageConfigError::Scheme(url.to_string()));
+        };
+        Ok(Self { inner })
+    }
+
+    pub fn inner(&self) -> &Arc<dyn ObjectStore> {
+        &self.inner
+    }
+
+    /// Answers when the store can be written to and read back: what `/readyz` asks. A
+    /// listing alone would succeed on an empty local directory that cannot take a file.
+    pub async fn ping(&self) -> Result<(), object_store::Error> {
+        let probe = Path::from(format!("readyz/{}", uuid::Uuid::new_v4()));
+        self.inner.put(&probe, bytes::Bytes::from_static(b"ok").into()).await?;
+        let read = self.inner.get(&probe).await?.bytes().await;
+        self.inner.delete(&probe).await?;
+        read.map(|_| ())
+    }
+
+    pub async fn get(&self, key: &str) -> Result<object_store::GetResult, object_store::Error> {
+        self.inner.get(&Path::from(key)).await
+    }
+}
