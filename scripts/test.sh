@@ -8,6 +8,8 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 exec > >(tee "$log") 2>&1
 scripts/setup.sh
+# A full build with tests needs a few GB in target/; say so up front if the disk is short.
+df -h . | awk 'NR==2 { print "disk: " $4 " free on " $6 }'
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 
 # PostgreSQL on 127.0.0.1:5432 with trust auth; start the machine's cluster if it is down.
