@@ -28,6 +28,9 @@ for _ in $(seq 1 150); do
 done
 curl -fsS "http://${WAYBILL_ADDR}/readyz" >/dev/null || { cat "$work/server.log"; exit 1; }
 
+# A staff account for the back office tests; the password goes in on standard input.
+export E2E_STAFF_EMAIL="e2e-staff@example.com" E2E_STAFF_PASSWORD="e2e staff password"
+printf '%s\n' "$E2E_STAFF_PASSWORD" | "$bin" create-staff --email "$E2E_STAFF_EMAIL" >/dev/null
 "$bin" demo --url "http://${WAYBILL_ADDR}" --links-out "$work/links.json"
 export E2E_BASE_URL="http://${WAYBILL_ADDR}"
 export E2E_LINKS="$work/links.json"

@@ -27,5 +27,8 @@ curl -fsS "$base/readyz" >/dev/null || { echo "Waybill did not become ready"; ex
 
 printf '\033[1m==> loading sample deliveries\033[0m\n'
 target/release/waybill demo --url "$base"
+# A staff account to try the back office with (its password is reset on every run).
+printf '%s\n' "waybill-demo-password" | target/release/waybill create-staff --email staff@example.com >/dev/null
 printf '\n\033[1mWaybill is running at %s\033[0m (Ctrl-C to stop). Try %s/track/WB-DEMO-1001\n' "$base" "$base"
+printf 'Back office: %s/staff as staff@example.com, password waybill-demo-password\n' "$base"
 wait $server

@@ -9,12 +9,17 @@ pub mod pages;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod source;
+pub mod staff;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{ParentRoute, Route, Router, Routes},
     path, SsrMode,
+};
+use pages::staff::{
+    StaffAuditPage, StaffCarriersPage, StaffDeliveriesPage, StaffDeliveryPage, StaffLayout, StaffLoginPage,
+    StaffParcelPage, StaffQuarantinePage, StaffSearchPage,
 };
 use pages::{HomePage, NotFoundPage, SharePage, TrackPage};
 
@@ -56,6 +61,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/track/:n") view=TrackPage ssr=SsrMode::Async/>
                     <Route path=path!("/t/:token") view=SharePage ssr=SsrMode::Async/>
+                    // The staff back office (CONTRACT §5); the server lets only staff reach it.
+                    <Route path=path!("/staff/login") view=StaffLoginPage ssr=SsrMode::Async/>
+                    <ParentRoute path=path!("/staff") view=StaffLayout ssr=SsrMode::Async>
+                        <Route path=path!("") view=StaffSearchPage/>
+                        <Route path=path!("parcels/:carrier/:n") view=StaffParcelPage/>
+                        <Route path=path!("deliveries") view=StaffDeliveriesPage/>
+                        <Route path=path!("deliveries/:id") view=StaffDeliveryPage/>
+                        <Route path=path!("quarantine") view=StaffQuarantinePage/>
+                        <Route path=path!("audit") view=StaffAuditPage/>
+                        <Route path=path!("carriers") view=StaffCarriersPage/>
+                    </ParentRoute>
                 </Routes>
             </main>
         </Router>

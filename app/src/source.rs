@@ -20,3 +20,20 @@ pub trait TrackingSource: Send + Sync + 'static {
 
 /// How the source is handed to components through Leptos context.
 pub type SharedTrackingSource = Arc<dyn TrackingSource>;
+
+/// Loads what the staff pages show. Callers check that a staff member is signed in.
+#[async_trait::async_trait]
+pub trait StaffSource: Send + Sync + 'static {
+    async fn search_parcels(&self, query: &crate::staff::ParcelQuery) -> Result<crate::staff::ParcelSearchPage, SourceUnavailable>;
+    async fn parcel_detail(&self, carrier: &str, tracking_number: &str) -> Result<Option<crate::staff::StaffParcelDetail>, SourceUnavailable>;
+    async fn deliveries(&self, query: &crate::staff::DeliveryQuery) -> Result<crate::staff::DeliveryPage, SourceUnavailable>;
+    async fn delivery(&self, id: i64) -> Result<Option<crate::staff::DeliveryDetail>, SourceUnavailable>;
+    /// One page (1-based) of the audit log, newest first, and the number of pages.
+    async fn audit_log(&self, page: u64) -> Result<(Vec<crate::staff::AuditRow>, u64), SourceUnavailable>;
+    async fn carrier_health(&self) -> Result<Vec<crate::staff::CarrierHealth>, SourceUnavailable>;
+    /// Whether webhooks without a configured secret are accepted (`WAYBILL_DEV=1`).
+    fn dev_mode(&self) -> bool;
+}
+
+/// How the staff source is handed to components through Leptos context.
+pub type SharedStaffSource = Arc<dyn StaffSource>;

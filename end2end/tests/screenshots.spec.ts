@@ -28,3 +28,32 @@ for (const [name, url, viewport, colorScheme] of shots) {
     await context.close();
   });
 }
+
+// The back office, signed in as the account scripts/e2e.sh creates.
+const staffShots: [string, string][] = [
+  ["staff-search-desktop-light", "/staff"],
+  ["staff-parcel-desktop-light", "/staff/parcels/depot/WB-DEMO-1001"],
+  ["staff-quarantine-desktop-light", "/staff/quarantine"],
+];
+
+for (const [name, path] of staffShots) {
+  test(`screenshot ${name}`, async ({ browser, request }) => {
+    test.skip(!dir, "set SCREENSHOTS_DIR to take screenshots");
+    // Something for the quarantine to show: a Peddler body without its fields.
+    await request.post("/webhooks/peddler", {
+      headers: { "x-webhook-shared-token": "e2e-peddler-token", "content-type": "application/json" },
+      data: '{"carrierTrackingNumber": "P-BROKEN-1", "status": "DELIVERED"}',
+    });
+    const context = await browser.newContext({ viewport: desktop, colorScheme: "light" });
+    const page = await context.newPage();
+    await page.goto("/staff/login");
+    await page.getByLabel("Email").fill(process.env.E2E_STAFF_EMAIL ?? "");
+    await page.getByLabel("Password").fill(process.env.E2E_STAFF_PASSWORD ?? "");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/staff$/);
+    await page.goto(path);
+    await page.waitForLoadState("networkidle");
+    await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+    await context.close();
+  });
+}

@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod read_model;
 pub mod router;
 pub mod settings;
+pub mod staff;
 pub mod startup;
 pub mod state;
 pub mod storage;

@@ -1,6 +1,6 @@
-//! `waybill`: serve (default), migrate, replay, demo.
+//! `waybill`: serve (default), migrate, create-staff, create-api-key, replay, demo, sweep.
 use clap::Parser;
-use server::cli::{run_demo, Cli, Command};
+use server::cli::{create_api_key, create_staff, run_demo, Cli, Command};
 use server::settings::Settings;
 use server::startup::Application;
 use tracing_subscriber::EnvFilter;
@@ -9,6 +9,8 @@ use tracing_subscriber::EnvFilter;
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        // Standard output is for what commands print (an API key, a summary); logs go to stderr.
+        .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     let settings = Settings::from_env()?;
@@ -26,13 +28,15 @@ async fn main() -> anyhow::Result<()> {
         Command::Replay => {
             let db = server::db::connect(&settings.database_url).await?;
             server::db::migrate(&db).await?;
-            let adapters = server::carriers::Adapters::new(settings.keydelivery_offset);
+            let adapters = server::carriers::Adapters::from_settings(&settings);
             let summary = server::ingest::replay_all(&db, &adapters).await?;
             println!(
                 "replayed {} raw deliveries: {} applied, {} duplicates, {} quarantined, {} skipped",
                 summary.deliveries, summary.applied, summary.duplicates, summary.quarantined, summary.skipped
             );
         }
+        Command::CreateStaff { email } => create_staff(&settings, &email).await?,
+        Command::CreateApiKey { email } => create_api_key(&settings, &email).await?,
         Command::Demo { url, links_out } => run_demo(&settings, url, links_out).await?,
         Command::Sweep { older_than_secs } => {
             let db = server::db::connect(&settings.database_url).await?;

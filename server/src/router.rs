@@ -1,7 +1,7 @@
 //! Every route Waybill serves, in one place.
-use crate::http::{find, health, live, pod, security_headers, track_api, webhooks};
+use crate::http::{find, health, live, pod, security_headers, staff, track_api, webhooks};
 use crate::state::AppState;
-use app::source::SharedTrackingSource;
+use app::source::{SharedStaffSource, SharedTrackingSource};
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::StatusCode;
@@ -16,8 +16,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub fn router(state: AppState) -> Router {
-    let source: SharedTrackingSource = Arc::new(state.read_model.clone());
-    let context = move || provide_context(source.clone());
+    let context = page_context(&state);
     let leptos_options = state.leptos_options.clone();
     let post_context = context.clone();
     let get_context = context.clone();
@@ -35,6 +34,18 @@ pub fn router(state: AppState) -> Router {
         .route("/t/{token}/pod/{id}", get(pod::shared_pod))
         .route("/t/{token}/live", get(live::live))
         .route("/find", get(find::find))
+        // Staff (CONTRACT §5); `staff_context` below admits only staff, and the pages
+        // themselves are Leptos routes.
+        .route("/staff/login", post(staff::login::login))
+        .route("/staff/logout", post(staff::login::logout))
+        .route("/staff/api/parcels/{carrier}/{n}/pod", post(staff::upload::upload_pod_api))
+        .route("/staff/parcels/{carrier}/{n}/pod", post(staff::upload::upload_pod_form))
+        .route("/staff/parcels/{carrier}/{n}/events", post(staff::actions::manual_event))
+        .route("/staff/parcels/{carrier}/{n}/share-link/rotate", post(staff::actions::rotate_share_link))
+        .route("/staff/quarantine/{id}/reprocess", post(staff::actions::reprocess))
+        .route("/staff/quarantine/{id}/discard", post(staff::actions::discard))
+        .route("/staff/pod/{id}", get(staff::pod::staff_pod))
+        .route("/staff/parcels.csv", get(staff::export::export_parcels))
         // Operations (CONTRACT §6).
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -47,6 +58,8 @@ pub fn router(state: AppState) -> Router {
         // Leptos pages: `/`, `/track/{n}`, `/t/{token}`.
         .leptos_routes_with_context(&state, generate_route_list(App), context, move || shell(leptos_options.clone()))
         .fallback(fallback)
+        .layer(middleware::from_fn_with_state(state.clone(), staff::context::staff_context))
+        .layer(state.sessions.clone().layer(&state.settings.staff))
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
         .layer(middleware::from_fn(security_headers::security_headers))
         // Pages, JSON and the wasm bundle compress well; POD images are already compressed
@@ -57,10 +70,19 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// What the pages and server functions read through: the tracking and staff sources.
+fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let tracking: SharedTrackingSource = Arc::new(state.read_model.clone());
+    let staff: SharedStaffSource = Arc::new(state.staff_read.clone());
+    move || {
+        provide_context(tracking.clone());
+        provide_context(staff.clone());
+    }
+}
+
 /// Static files from the site root; anything else is the app's 404 page.
 async fn fallback(State(state): State<AppState>, req: Request) -> impl IntoResponse {
-    let source: SharedTrackingSource = Arc::new(state.read_model.clone());
-    let handler = leptos_axum::file_and_error_handler_with_context::<AppState, _>(move || provide_context(source.clone()), shell);
+    let handler = leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context(&state), shell);
     let uri = req.uri().clone();
     handler(uri, State(state), req).await
 }

@@ -20,6 +20,8 @@ pub enum StartupError {
     Storage(#[from] StorageConfigError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("staff session store: {0}")]
+    Sessions(crate::staff::sessions::sqlx_error::Error),
     #[error("server failed: {0}")]
     Serve(std::io::Error),
 }
@@ -35,13 +37,23 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
         .site_pkg_dir("pkg")
         .site_addr(settings.addr)
         .build();
+    let sessions = crate::staff::sessions::DbSessionStore::open(&db).await.map_err(StartupError::Sessions)?;
+    sessions.spawn_cleanup();
+    let login_throttle =
+        crate::staff::throttle::LoginThrottle::new(settings.staff.login_attempts_per_account, settings.staff.login_attempts_per_ip);
+    spawn_throttle_cleanup(login_throttle.clone());
     if settings.dev {
         tracing::warn!("WAYBILL_DEV=1: webhooks from carriers without a configured secret are accepted UNAUTHENTICATED");
     }
+    let settings = Arc::new(settings);
     Ok(AppState {
-        pipeline: Pipeline::new(db.clone(), Adapters::new(settings.keydelivery_offset)),
+        pipeline: Pipeline::new(db.clone(), Adapters::from_settings(&settings)),
         read_model: ReadModel::new(db.clone()),
-        settings: Arc::new(settings),
+        staff_read: crate::staff::StaffReadModel::new(db.clone(), settings.clone()),
+        password_hasher: crate::staff::accounts::PasswordHasher::new(settings.staff.password_hash_concurrency),
+        login_throttle,
+        sessions,
+        settings,
         db,
         store,
         leptos_options,
@@ -69,8 +81,21 @@ impl Application {
     /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> Result<(), StartupError> {
         let app = router(self.state);
+        // Peer addresses feed the per-IP login throttle.
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(StartupError::Serve)
     }
+}
+
+/// Lets the login throttle forget addresses and accounts whose budget is full again.
+fn spawn_throttle_cleanup(throttle: crate::staff::throttle::LoginThrottle) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            every.tick().await;
+            throttle.shrink();
+        }
+    });
 }
 
 async fn shutdown_signal() {

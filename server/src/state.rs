@@ -2,6 +2,10 @@
 use crate::ingest::Pipeline;
 use crate::read_model::ReadModel;
 use crate::settings::Settings;
+use crate::staff::accounts::PasswordHasher;
+use crate::staff::sessions::DbSessionStore;
+use crate::staff::throttle::LoginThrottle;
+use crate::staff::StaffReadModel;
 use crate::storage::PodStore;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -16,6 +20,10 @@ pub struct AppState {
     pub read_model: ReadModel,
     pub pipeline: Pipeline,
     pub leptos_options: LeptosOptions,
+    pub staff_read: StaffReadModel,
+    pub sessions: DbSessionStore,
+    pub password_hasher: PasswordHasher,
+    pub login_throttle: LoginThrottle,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -2,6 +2,7 @@
 mod home_page;
 mod not_found_page;
 mod share_page;
+pub mod staff;
 mod track_page;
 
 pub use home_page::HomePage;

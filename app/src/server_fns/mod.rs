@@ -1,6 +1,7 @@
 //! Server functions the pages load their data through; one per file.
 mod get_shared_parcel;
 mod get_tracking;
+pub mod staff;
 
 pub use get_shared_parcel::get_shared_parcel;
 pub use get_tracking::get_tracking;

@@ -55,12 +55,46 @@ pub trait CarrierAdapter: Send + Sync {
 #[derive(Clone)]
 pub struct Adapters {
     keydelivery: Arc<KeyDeliveryAdapter>,
+    max_future_skew: chrono::Duration,
 }
 
 impl Adapters {
     /// `keydelivery_offset` is the zone of KeyDelivery's zoneless item times.
     pub fn new(keydelivery_offset: FixedOffset) -> Self {
-        Self { keydelivery: Arc::new(KeyDeliveryAdapter { offset: keydelivery_offset }) }
+        Self {
+            keydelivery: Arc::new(KeyDeliveryAdapter { offset: keydelivery_offset }),
+            max_future_skew: chrono::Duration::hours(1),
+        }
+    }
+
+    /// The adapters as the settings configure them.
+    pub fn from_settings(settings: &crate::settings::Settings) -> Self {
+        Self::new(settings.keydelivery_offset).with_max_future_skew(settings.staff.max_future_skew)
+    }
+
+    /// Event times further than `skew` after arrival are refused (see [`Self::check_times`]).
+    pub fn with_max_future_skew(mut self, skew: std::time::Duration) -> Self {
+        self.max_future_skew = chrono::Duration::from_std(skew).unwrap_or(chrono::Duration::MAX);
+        self
+    }
+
+    /// A carrier's event cannot happen after its webhook arrives. One that claims to is a
+    /// wrong clock or a wrong time zone (KeyDelivery's zoneless times with the wrong
+    /// `WAYBILL_KEYDELIVERY_TIME_OFFSET`): taking it would pin the parcel's status for hours,
+    /// so the delivery goes to the quarantine, to be re-processed once the setting is fixed.
+    pub fn check_times(&self, delivery: &NormalizedDelivery, received_at: DateTime<Utc>) -> Result<(), ParseError> {
+        let limit = received_at + self.max_future_skew;
+        match delivery.events.iter().find(|e| e.occurred_at > limit) {
+            Some(event) => Err(ParseError::new(
+                "time",
+                format!(
+                    "event time {} is {} minutes after the delivery arrived; check the carrier's clock or time zone setting",
+                    event.occurred_at.to_rfc3339(),
+                    (event.occurred_at - received_at).num_minutes()
+                ),
+            )),
+            None => Ok(()),
+        }
     }
 
     pub fn get(&self, carrier: Carrier) -> &dyn CarrierAdapter {
@@ -76,7 +110,10 @@ impl Adapters {
 
 impl std::fmt::Debug for Adapters {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Adapters").field("keydelivery_offset", &self.keydelivery.offset).finish()
+        f.debug_struct("Adapters")
+            .field("keydelivery_offset", &self.keydelivery.offset)
+            .field("max_future_skew", &self.max_future_skew)
+            .finish()
     }
 }
 

@@ -1,7 +1,9 @@
 //! The `waybill` command line.
 mod demo;
+mod staff;
 
 pub use demo::run_demo;
+pub use staff::{create_api_key, create_staff};
 
 use clap::{Parser, Subcommand};
 
@@ -26,6 +28,18 @@ pub enum Command {
         /// so uploads still in flight are never touched).
         #[arg(long, default_value_t = 86_400)]
         older_than_secs: u64,
+    },
+    /// Create a staff account (or set a new password for it); the password is read from
+    /// standard input, one line.
+    CreateStaff {
+        #[arg(long)]
+        email: String,
+    },
+    /// Print a new API key for a staff account, for `Authorization: Bearer`; only its hash
+    /// is stored, so it is shown once.
+    CreateApiKey {
+        #[arg(long)]
+        email: String,
     },
     /// Post realistic sample deliveries to a running server through its real webhooks.
     Demo {

@@ -77,12 +77,15 @@ pub struct NormalizedDelivery {
     pub courier: Option<CourierUpdate>,
     pub route: Option<RoutePoints>,
     pub remote_pods: Vec<RemotePod>,
+    /// The staff member behind a manual event or an uploaded file; `None` for carriers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
 }
 
 impl NormalizedDelivery {
     /// A delivery with nothing but an identity; adapters fill in what they have.
     pub fn new(carrier: Carrier, tracking_number: TrackingNumber) -> Self {
-        Self { carrier, tracking_number, references: Vec::new(), events: Vec::new(), eta: None, courier: None, route: None, remote_pods: Vec::new() }
+        Self { carrier, tracking_number, references: Vec::new(), events: Vec::new(), eta: None, courier: None, route: None, remote_pods: Vec::new(), recorded_by: None }
     }
 }
 

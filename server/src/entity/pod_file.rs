@@ -14,7 +14,7 @@ pub struct Model {
     pub bytes: i64,
     pub content_type: String,
     pub original_name: Option<String>,
-    /// Where it came from: `depot_webhook`, later `staff_upload` and carrier URLs.
+    /// Where it came from: `depot_webhook`, `staff_upload`, or the carrier for its URLs.
     pub source: String,
     /// `photo`, `signature`, `document`, `barcode` or `pin`.
     pub kind: String,
@@ -23,6 +23,8 @@ pub struct Model {
     /// Set for proof that is a value, not a file (a scanned barcode, an entered PIN).
     pub value: Option<String>,
     pub created_at: DateTimeUtc,
+    /// The staff member who uploaded it, for `staff_upload`.
+    pub uploaded_by: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

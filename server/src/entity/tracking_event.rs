@@ -18,6 +18,8 @@ pub struct Model {
     pub texts: Option<String>,
     pub step_rank: i32,
     pub dedupe_key: String,
+    /// The staff member who recorded a manual event (a phone call, a depot scan).
+    pub recorded_by: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -12,6 +12,9 @@ pub enum ApiError {
     /// `401`: credentials missing or wrong. Nothing was applied.
     #[error("{0}")]
     Unauthorized(String),
+    /// `403`: a cross-site request, or a form without the session's token.
+    #[error("{0}")]
+    Forbidden(String),
     /// `404`
     #[error("{0}")]
     NotFound(String),
@@ -21,6 +24,9 @@ pub enum ApiError {
     /// `415`: wrong content type, or a file whose bytes are not an accepted type.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// `429`: too many attempts (staff login); retry after the given number of seconds.
+    #[error("{0}")]
+    TooManyRequests(String, u64),
     /// `503` with a reason the operator can act on (e.g. a secret to configure).
     #[error("{0}")]
     NotConfigured(String),
@@ -38,7 +44,9 @@ impl ApiError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::NotConfigured(_) | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -58,6 +66,10 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.log();
-        (self.status(), Json(serde_json::json!({ "error": self.to_string() }))).into_response()
+        let mut response = (self.status(), Json(serde_json::json!({ "error": self.to_string() }))).into_response();
+        if let Self::TooManyRequests(_, seconds) = &self {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, (*seconds).into());
+        }
+        response
     }
 }

@@ -5,6 +5,7 @@ pub mod health;
 pub mod live;
 pub mod pod;
 pub mod security_headers;
+pub mod staff;
 pub mod track_api;
 pub mod webhooks;
 

@@ -19,10 +19,23 @@ pub async fn shared_pod(
     Path((token, id)): Path<(String, String)>,
     Query(query): Query<PodQuery>,
 ) -> Result<Response, ApiError> {
-    let not_found = || ApiError::NotFound("no such proof-of-delivery file".into());
     let pod = state.read_model.shared_pod(&token, &id).await.map_err(ApiError::unavailable)?.ok_or_else(not_found)?;
     let variant = if query.size.as_deref() == Some("thumb") { Variant::Thumb } else { Variant::Full };
-    match served_copy(&state.store, &pod.id, &pod.storage_key, &pod.content_type, variant).await {
+    serve_pod(&state, pod, Some(variant), false).await
+}
+
+fn not_found() -> ApiError {
+    ApiError::NotFound("no such proof-of-delivery file".into())
+}
+
+/// Streams one POD file: a cached thumbnail or EXIF-free copy for `Some(variant)`, the
+/// bytes exactly as received for `None` (staff). `download` asks for `attachment`.
+pub async fn serve_pod(state: &AppState, pod: crate::entity::pod_file::Model, variant: Option<Variant>, download: bool) -> Result<Response, ApiError> {
+    let copy = match variant {
+        Some(variant) => served_copy(&state.store, &pod.id, &pod.storage_key, &pod.content_type, variant).await,
+        None => Ok(None),
+    };
+    match copy {
         Ok(Some((bytes, content_type))) => {
             let headers = [
                 (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
@@ -45,7 +58,7 @@ pub async fn shared_pod(
         }
         Err(e) => return Err(ApiError::unavailable(e)),
     };
-    let disposition = if pod.content_type.starts_with("image/") || pod.content_type == "application/pdf" {
+    let disposition = if !download && (pod.content_type.starts_with("image/") || pod.content_type == "application/pdf") {
         "inline"
     } else {
         "attachment"

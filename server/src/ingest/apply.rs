@@ -62,6 +62,7 @@ pub async fn apply_delivery(
             step_rank: Set(event.status.step_rank()),
             dedupe_key: Set(event.dedupe_key.clone()),
             created_at: Set(received_at),
+            recorded_by: Set(delivery.recorded_by.clone()),
             ..Default::default()
         };
         let conflict =
@@ -87,11 +88,15 @@ pub async fn apply_delivery(
             bytes: Set(pod.bytes as i64),
             content_type: Set(pod.content_type.clone()),
             original_name: Set(pod.original_name.clone()),
-            source: Set(format!("{}_webhook", delivery.carrier)),
+            source: Set(match delivery.recorded_by {
+                Some(_) => "staff_upload".to_string(),
+                None => format!("{}_webhook", delivery.carrier),
+            }),
             kind: Set(if pod.content_type == "application/pdf" { "document" } else { "photo" }.to_string()),
             remote_url: Set(None),
             value: Set(None),
             created_at: Set(received_at),
+            uploaded_by: Set(delivery.recorded_by.clone()),
         };
         // The same file sent twice for one parcel is one POD entry.
         let conflict = OnConflict::columns([pod_file::Column::ParcelId, pod_file::Column::Sha256]).do_nothing().to_owned();

@@ -52,6 +52,7 @@ pub async fn apply_remote_pods(
             remote_url: Set(pod.url.clone()),
             value: Set(pod.value.clone()),
             created_at: Set(received_at),
+            uploaded_by: Set(None),
         };
         let conflict = OnConflict::columns([pod_file::Column::ParcelId, pod_file::Column::Sha256]).do_nothing().to_owned();
         changed |= insert_if_new(txn, row, conflict).await?;

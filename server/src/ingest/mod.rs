@@ -3,11 +3,15 @@
 //! apply (dedupe, order by carrier time) in one transaction → respond.
 mod apply;
 mod apply_extras;
+mod parse;
 mod pipeline;
 mod replay;
 mod share_token;
+mod staff_entry;
 
 pub use apply::{apply_delivery, Applied};
+pub use parse::parse_delivery;
 pub use pipeline::{ingest, quarantine, IngestError, IngestOutcome, Pipeline, RawInput, WriteGate};
 pub use replay::{replay_all, ReplaySummary};
 pub use share_token::new_share_token;
+pub use staff_entry::{ManualEvent, StaffEntry, STAFF_CONTENT_TYPE};

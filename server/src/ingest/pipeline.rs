@@ -94,7 +94,8 @@ pub async fn ingest(
 ) -> Result<IngestOutcome, IngestError> {
     // Parsing is pure, so it runs before the transaction to keep the write short.
     let adapter = adapters.get(input.carrier);
-    let parsed: Result<NormalizedDelivery, ParseError> = adapter.parse(&input.body, input.received_at);
+    let parsed: Result<NormalizedDelivery, ParseError> =
+        super::parse_delivery(adapters, input.carrier, input.content_type.as_deref(), &input.body, input.received_at);
     // A quarantined body is still tied to its parcel when its number can be found.
     let tracking_number = match &parsed {
         Ok(delivery) => Some(delivery.tracking_number.to_string()),

@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 pub use sea_orm::ConnectionTrait;
+
+pub mod staff;
 use sea_orm::{ColumnTrait, Database, DatabaseConnection, EntityTrait, QueryFilter};
 use server::entity::{parcel, share_link};
 use server::settings::Settings;
@@ -106,6 +108,21 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
 }
 
 impl TestApp {
+    /// Starts one more server on the same database and object store (a restart, or a
+    /// second instance), with `extra` variables changed; returns its base URL.
+    pub async fn start_another(&self, extra: &[(&str, &str)]) -> String {
+        let mut vars = self.vars.clone();
+        for (k, v) in extra {
+            vars.insert(k.to_string(), v.to_string());
+        }
+        let all: Vec<(String, String)> = vars.clone().into_iter().collect();
+        let settings = Settings::from_lookup(|k| vars.get(k).cloned(), &all).expect("settings");
+        let app = Application::build(settings).await.expect("second server starts");
+        let address = format!("http://{}", app.local_addr());
+        tokio::spawn(app.run_until_stopped());
+        address
+    }
+
     /// A depot delivery with the right token.
     pub async fn post_depot(&self, form_data: &str, pod: Option<(&[u8], &str)>) -> reqwest::Response {
         self.post_depot_with_token(form_data, pod, Some(DEPOT_TOKEN)).await
@@ -166,6 +183,7 @@ impl TestApp {
             .expect("parcel exists");
         share_link::Entity::find()
             .filter(share_link::Column::ParcelId.eq(parcel.id))
+            .filter(share_link::Column::RevokedAt.is_null())
             .one(&self.db)
             .await
             .expect("query")

@@ -4,4 +4,4 @@ pub mod depot;
 pub mod json;
 mod reply;
 
-pub use reply::{archived_headers, reply};
+pub use reply::{archived_headers, reply, CREDENTIAL_HEADERS, REDACTED};

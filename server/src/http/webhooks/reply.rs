@@ -16,6 +16,11 @@ pub fn reply(outcome: IngestOutcome) -> Result<Json<Value>, ApiError> {
     }
 }
 
+/// Headers that carry a secret as-is (not a signature derived from it).
+pub const CREDENTIAL_HEADERS: [&str; 3] = ["authorization", "x-webhook-shared-token", "cookie"];
+/// What a credential's value is replaced with.
+pub const REDACTED: &str = "[redacted]";
+
 /// Headers worth keeping with a raw delivery. Credentials are replaced by a marker;
 /// signatures are kept (they are not secrets, and staff need them to debug a carrier).
 pub fn archived_headers(headers: &HeaderMap, extra: &[&str]) -> Value {
@@ -26,8 +31,10 @@ pub fn archived_headers(headers: &HeaderMap, extra: &[&str]) -> Value {
             kept.insert(name.to_string(), Value::String(value.chars().take(512).collect()));
         }
     }
-    if headers.contains_key("authorization") {
-        kept.insert("authorization".into(), Value::String("[redacted]".into()));
+    for credential in CREDENTIAL_HEADERS {
+        if headers.contains_key(credential) {
+            kept.insert(credential.into(), Value::String(REDACTED.into()));
+        }
     }
     Value::Object(kept)
 }

@@ -1,5 +1,9 @@
 //! Typed settings, read once at start-up from the environment and a `.env` file
 //! (CONTRACT §1). Nothing else in the server reads environment variables.
+mod staff;
+
+pub use staff::StaffSettings;
+
 use crate::domain::Carrier;
 use std::fmt;
 use std::net::SocketAddr;
@@ -81,6 +85,7 @@ pub struct Settings {
     pub site_root: String,
     /// Every `AWS_*` variable, handed to the S3 store builder.
     pub aws: Vec<(String, String)>,
+    pub staff: StaffSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -116,14 +121,14 @@ impl Settings {
             })
         };
         let secret = |name: &str| get(name).map(Secret::new);
+        let public_url =
+            get("WAYBILL_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}")).trim_end_matches('/').to_string();
+        let staff = StaffSettings::from_lookup(&get, &number, &public_url)?;
         Ok(Self {
             addr,
             database_url: get("WAYBILL_DATABASE_URL").unwrap_or_else(|| "sqlite://data/waybill.db?mode=rwc".into()),
             storage_url: get("WAYBILL_STORAGE_URL").unwrap_or_else(|| "file://data/pod".into()),
-            public_url: get("WAYBILL_PUBLIC_URL")
-                .unwrap_or_else(|| format!("http://{addr}"))
-                .trim_end_matches('/')
-                .to_string(),
+            public_url,
             max_pod_bytes: number("WAYBILL_MAX_POD_BYTES", 26_214_400)?,
             max_body_bytes: number("WAYBILL_MAX_BODY_BYTES", 1_048_576)? as usize,
             request_timeout: Duration::from_secs(number("WAYBILL_REQUEST_TIMEOUT_SECS", 60)?),
@@ -145,6 +150,7 @@ impl Settings {
             },
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             aws: all.iter().filter(|(k, _)| k.starts_with("AWS_")).cloned().collect(),
+            staff,
         })
     }
 }
@@ -210,6 +216,15 @@ mod tests {
         let s = settings(&[("WAYBILL_KEYDELIVERY_TIME_OFFSET", "+08:00")]).unwrap();
         assert_eq!(s.keydelivery_offset.local_minus_utc(), 8 * 3600);
         assert!(settings(&[("WAYBILL_KEYDELIVERY_TIME_OFFSET", "Asia/Shanghai")]).is_err());
+    }
+
+    #[test]
+    fn session_cookies_are_secure_exactly_when_served_over_https() {
+        assert!(!settings(&[]).unwrap().staff.secure_cookies);
+        assert!(settings(&[("WAYBILL_PUBLIC_URL", "https://track.example.com")]).unwrap().staff.secure_cookies);
+        let forced = settings(&[("WAYBILL_PUBLIC_URL", "https://x.example"), ("WAYBILL_SECURE_COOKIES", "false")]);
+        assert!(!forced.unwrap().staff.secure_cookies);
+        assert_eq!(settings(&[("WAYBILL_LOGIN_ATTEMPTS_PER_IP", "0")]).unwrap_err().name, "WAYBILL_LOGIN_ATTEMPTS_PER_IP");
     }
 
     #[test]

@@ -1,0 +1,37 @@
+//! `/staff/audit`: every staff action, newest first: who, what, on what, and when.
+use super::widgets::{utc, Pager};
+use crate::server_fns::staff::audit_log;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn StaffAuditPage() -> impl IntoView {
+    let params = use_query_map();
+    let page = move || params.with(|p| p.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1));
+    let rows = Resource::new(page, audit_log);
+    view! {
+        <Title text="Audit log · Waybill staff"/>
+        <section class="staff-audit">
+            <h1>"Audit log"</h1>
+            <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
+                {move || Suspend::new(async move {
+                    match rows.await {
+                        Err(_) => view! { <p class="form-error">"The audit log cannot be loaded right now."</p> }.into_any(),
+                        Ok((rows, pages)) => view! {
+                            <table class="data">
+                                <thead><tr><th>"When"</th><th>"Who"</th><th>"Action"</th><th>"Subject"</th><th>"Detail"</th></tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|r| view! {
+                                        <tr><td>{utc(r.at)}</td><td>{r.actor}</td><td>{r.action}</td><td>{r.subject}</td><td>{r.detail.unwrap_or_default()}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <Pager base="/staff/audit".to_string() page=page() pages=pages/>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,129 @@
+//! `/staff/deliveries`: every raw delivery, filtered by carrier, outcome and time; and
+//! `/staff/quarantine`: the ones that could not be read, each with re-process and discard.
+use super::widgets::{human_bytes, utc, CsrfField, Notice, Pager};
+use crate::server_fns::staff::list_deliveries;
+use crate::staff::{DeliveryQuery, DeliveryRow, CARRIERS};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+const OUTCOMES: [&str; 4] = ["applied", "duplicate", "quarantined", "discarded"];
+
+fn read_query(get: impl Fn(&str) -> Option<String>, quarantine: bool) -> DeliveryQuery {
+    let text = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    DeliveryQuery {
+        carrier: text("carrier"),
+        outcome: if quarantine { Some("quarantined".into()) } else { text("outcome") },
+        from: text("from"),
+        until: text("until"),
+        page: text("page").and_then(|p| p.parse().ok()),
+    }
+}
+
+#[component]
+pub fn StaffDeliveriesPage() -> impl IntoView {
+    view! { <DeliveryList quarantine=false/> }
+}
+
+#[component]
+pub fn StaffQuarantinePage() -> impl IntoView {
+    view! { <DeliveryList quarantine=true/> }
+}
+
+#[component]
+fn DeliveryList(quarantine: bool) -> impl IntoView {
+    let params = use_query_map();
+    let query = move || params.with(|p| read_query(|k| p.get(k), quarantine));
+    let rows = Resource::new(query, list_deliveries);
+    let path = if quarantine { "/staff/quarantine" } else { "/staff/deliveries" };
+    let title = if quarantine { "Quarantine" } else { "Raw deliveries" };
+    view! {
+        <Title text=format!("{title} · Waybill staff")/>
+        <section class="staff-deliveries">
+            <h1>{title}</h1>
+            <Notice/>
+            {quarantine.then(|| view! {
+                <p class="hint">"Deliveries that could not be read. Re-process one after a fix or a configuration change, or discard it; both are recorded in the audit log."</p>
+            })}
+            {move || {
+                let q = query();
+                view! {
+                    <form method="get" action=path class="filters">
+                        <label>"Carrier"
+                            <select name="carrier">
+                                <option value="">"Any"</option>
+                                {CARRIERS.into_iter().map(|c| view! { <option value=c selected=q.carrier.as_deref() == Some(c)>{c}</option> }).collect_view()}
+                            </select>
+                        </label>
+                        {(!quarantine).then(|| view! {
+                            <label>"Outcome"
+                                <select name="outcome">
+                                    <option value="">"Any"</option>
+                                    {OUTCOMES.into_iter().map(|o| view! { <option value=o selected=q.outcome.as_deref() == Some(o)>{o}</option> }).collect_view()}
+                                </select>
+                            </label>
+                        })}
+                        <label>"From"<input type="date" name="from" value=q.from.clone().unwrap_or_default()/></label>
+                        <label>"until"<input type="date" name="until" value=q.until.clone().unwrap_or_default()/></label>
+                        <button type="submit">"Filter"</button>
+                    </form>
+                }
+            }}
+            <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
+                {move || Suspend::new(async move {
+                    let q = query();
+                    match rows.await {
+                        Err(_) => view! { <p class="form-error">"The deliveries cannot be loaded right now."</p> }.into_any(),
+                        Ok(page) if page.rows.is_empty() => view! {
+                            <p class="empty">{if quarantine { "The quarantine is empty." } else { "No deliveries match." }}</p>
+                        }.into_any(),
+                        Ok(page) => {
+                            let base = format!(
+                                "{path}?carrier={}&outcome={}&from={}&until={}",
+                                q.carrier.unwrap_or_default(),
+                                if quarantine { String::new() } else { q.outcome.unwrap_or_default() },
+                                q.from.unwrap_or_default(),
+                                q.until.unwrap_or_default()
+                            );
+                            view! {
+                                <p class="result-count">{format!("{} deliveries", page.total)}</p>
+                                <table class="data">
+                                    <thead><tr><th>"#"</th><th>"Received"</th><th>"Carrier"</th><th>"Tracking number"</th><th>"Outcome"</th><th>"Error"</th><th>"Size"</th>{quarantine.then(|| view! { <th>"Actions"</th> })}</tr></thead>
+                                    <tbody>{page.rows.into_iter().map(|row| view! { <DeliveryLine row=row quarantine=quarantine/> }).collect_view()}</tbody>
+                                </table>
+                                <Pager base=base page=page.page pages=page.pages/>
+                            }
+                            .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn DeliveryLine(row: DeliveryRow, quarantine: bool) -> impl IntoView {
+    let id = row.id;
+    view! {
+        <tr data-delivery-id=id>
+            <td><a href=format!("/staff/deliveries/{id}")>{format!("#{id}")}</a></td>
+            <td>{utc(row.received_at)}</td>
+            <td>{row.carrier}</td>
+            <td>{row.tracking_number.unwrap_or_default()}</td>
+            <td><span class=format!("outcome outcome-{}", row.outcome)>{row.outcome.clone()}</span></td>
+            <td class="error-text">{row.error.unwrap_or_default()}</td>
+            <td>{human_bytes(row.bytes)}</td>
+            {quarantine.then(|| view! {
+                <td class="actions">
+                    <form method="post" action=format!("/staff/quarantine/{id}/reprocess") class="inline">
+                        <CsrfField/><button type="submit">"Re-process"</button>
+                    </form>
+                    <form method="post" action=format!("/staff/quarantine/{id}/discard") class="inline">
+                        <CsrfField/><button type="submit" class="secondary">"Discard"</button>
+                    </form>
+                </td>
+            })}
+        </tr>
+    }
+}

@@ -1,0 +1,143 @@
+//! The back office's form posts: each checks the form token, runs one staff action, and
+//! redirects back to the page it came from with a notice (or the reason it failed).
+use super::check_csrf;
+use crate::domain::{Carrier, TrackingStatus};
+use crate::http::ApiError;
+use crate::staff::actions::{self, ActionError, Reprocessed};
+use crate::state::AppState;
+use app::staff::{encode, CsrfToken, StaffUser};
+use axum::extract::{Path, State};
+use axum::response::Redirect;
+use axum::{Extension, Form};
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+#[derive(serde::Deserialize)]
+pub struct TokenOnly {
+    csrf: Option<String>,
+}
+
+/// The parcel a `/staff/parcels/{carrier}/{n}/…` path names.
+pub async fn parcel_at(state: &AppState, carrier: &str, number: &str) -> Result<crate::entity::parcel::Model, ApiError> {
+    let carrier: Carrier = carrier.parse().map_err(|_| ApiError::NotFound(format!("no carrier {carrier:?}")))?;
+    actions::find_parcel(&state.db, carrier, number)
+        .await
+        .map_err(ApiError::unavailable)?
+        .ok_or_else(|| ApiError::NotFound("no such parcel".into()))
+}
+
+pub fn parcel_page(parcel: &crate::entity::parcel::Model) -> String {
+    format!("/staff/parcels/{}/{}", parcel.carrier, encode(&parcel.tracking_number))
+}
+
+/// Back to `page` with `?notice=` (or `?error=` for a failure staff can fix).
+pub fn back(page: &str, result: Result<String, String>) -> Redirect {
+    match result {
+        Ok(notice) => Redirect::to(&format!("{page}?notice={}", encode(&notice))),
+        Err(error) => Redirect::to(&format!("{page}?error={}", encode(&error))),
+    }
+}
+
+/// Problems staff can fix go back to the page; anything else is an error response.
+fn to_page(result: Result<String, ActionError>) -> Result<Result<String, String>, ApiError> {
+    match result {
+        Ok(notice) => Ok(Ok(notice)),
+        Err(e @ (ActionError::Invalid(_) | ActionError::NotQuarantined(_))) => Ok(Err(e.to_string())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn rotate_share_link(
+    State(state): State<AppState>,
+    Path((carrier, number)): Path<(String, String)>,
+    Extension(csrf): Extension<CsrfToken>,
+    Extension(staff): Extension<StaffUser>,
+    Form(form): Form<TokenOnly>,
+) -> Result<Redirect, ApiError> {
+    check_csrf(form.csrf.as_deref(), &csrf)?;
+    let parcel = parcel_at(&state, &carrier, &number).await?;
+    let result = actions::rotate_share_link(&state.pipeline, &parcel, &staff.email).await.map(|_| "New share link made; the old one no longer works.".to_string());
+    Ok(back(&parcel_page(&parcel), to_page(result)?))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ManualEventForm {
+    csrf: Option<String>,
+    status: String,
+    /// `YYYY-MM-DDTHH:MM` (a datetime-local field, in UTC) or RFC 3339.
+    occurred_at: String,
+    note: Option<String>,
+}
+
+/// A time as the form sends it: RFC 3339, or a zoneless local time taken as UTC.
+pub fn parse_form_time(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).ok().or_else(|| {
+        ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+            .map(|t| t.and_utc())
+    })
+}
+
+pub async fn manual_event(
+    State(state): State<AppState>,
+    Path((carrier, number)): Path<(String, String)>,
+    Extension(csrf): Extension<CsrfToken>,
+    Extension(staff): Extension<StaffUser>,
+    Form(form): Form<ManualEventForm>,
+) -> Result<Redirect, ApiError> {
+    check_csrf(form.csrf.as_deref(), &csrf)?;
+    let parcel = parcel_at(&state, &carrier, &number).await?;
+    let status = TrackingStatus::parse(&form.status)
+        .filter(|s| *s != TrackingStatus::Unknown)
+        .ok_or_else(|| ActionError::Invalid(format!("status: {:?} is not a status", form.status)));
+    let time = parse_form_time(&form.occurred_at)
+        .ok_or_else(|| ActionError::Invalid(format!("time: {:?} is not a date and time", form.occurred_at)));
+    let result = match (status, time) {
+        (Ok(status), Ok(time)) => actions::record_manual_event(&state.pipeline, &parcel, &staff.email, status, time, form.note)
+            .await
+            .map(|_| "Event added.".to_string()),
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    Ok(back(&parcel_page(&parcel), to_page(result)?))
+}
+
+pub async fn reprocess(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Extension(csrf): Extension<CsrfToken>,
+    Extension(staff): Extension<StaffUser>,
+    Form(form): Form<TokenOnly>,
+) -> Result<Redirect, ApiError> {
+    check_csrf(form.csrf.as_deref(), &csrf)?;
+    let result = actions::reprocess(&state.pipeline, id, &staff.email).await.map(|outcome| match outcome {
+        Reprocessed::Applied { tracking_number, duplicate: false } => format!("Delivery #{id} applied to {tracking_number}."),
+        Reprocessed::Applied { tracking_number, duplicate: true } => format!("Delivery #{id} parsed; {tracking_number} already had everything in it."),
+        Reprocessed::StillUnreadable { error } => format!("Delivery #{id} still cannot be read: {error}"),
+    });
+    Ok(back("/staff/quarantine", to_page(result)?))
+}
+
+pub async fn discard(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Extension(csrf): Extension<CsrfToken>,
+    Extension(staff): Extension<StaffUser>,
+    Form(form): Form<TokenOnly>,
+) -> Result<Redirect, ApiError> {
+    check_csrf(form.csrf.as_deref(), &csrf)?;
+    let result = actions::discard(&state.pipeline, id, &staff.email).await.map(|_| format!("Delivery #{id} discarded (kept in the raw archive)."));
+    Ok(back("/staff/quarantine", to_page(result)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_form_time;
+
+    #[test]
+    fn form_times_are_read_as_utc_unless_they_carry_an_offset() {
+        assert_eq!(parse_form_time("2026-11-23T14:05").unwrap().to_rfc3339(), "2026-11-23T14:05:00+00:00");
+        assert_eq!(parse_form_time("2026-11-23T14:05:00+01:00").unwrap().to_rfc3339(), "2026-11-23T13:05:00+00:00");
+        assert!(parse_form_time("yesterday").is_none());
+    }
+}

@@ -1,0 +1,159 @@
+//! The middleware in front of everything under `/staff` and the staff server functions:
+//! finds the staff member (session cookie, or an API key for `/staff/api`), gives every
+//! session a CSRF token, refuses cross-site writes, and keeps strangers out (pages are
+//! redirected to the login page, API and server function calls get `401`).
+use super::{new_csrf_token, CSRF_KEY, STAFF_KEY};
+use crate::http::ApiError;
+use crate::state::AppState;
+use app::staff::{CsrfToken, StaffUser};
+use axum::extract::{Request, State};
+use axum::http::{header, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+/// Paths reachable without being signed in.
+const PUBLIC: [&str; 2] = ["/staff/login", "/leptos/staff_login_token"];
+
+pub async fn staff_context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let is_page = path == "/staff" || path.starts_with("/staff/");
+    let is_function = path.starts_with("/leptos/staff_");
+    if !(is_page || is_function) {
+        return next.run(req).await;
+    }
+    let is_api = path.starts_with("/staff/api/");
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+
+    // Scripts: `Authorization: Bearer <API key>`. No cookie is involved, so no CSRF either.
+    if is_api {
+        if let Some(key) = bearer(&req) {
+            return match crate::staff::accounts::staff_by_api_key(&state.db, &key).await {
+                Ok(Some(staff)) => {
+                    req.extensions_mut().insert(staff);
+                    next.run(req).await
+                }
+                Ok(None) => ApiError::Unauthorized("invalid API key".into()).into_response(),
+                Err(e) => ApiError::unavailable(e).into_response(),
+            };
+        }
+    }
+
+    // Only a request that carries the session cookie can be forged across sites; one without
+    // it is simply not signed in (and is answered as such below).
+    let has_session_cookie = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.contains(crate::staff::sessions::SESSION_COOKIE));
+    if writes && has_session_cookie && !same_origin(&req, &state.settings.public_url) {
+        return ApiError::Forbidden("cross-site request refused: the Origin is not this site".into()).into_response();
+    }
+    let Some(session) = req.extensions().get::<Session>().cloned() else {
+        return ApiError::unavailable(std::io::Error::other("session layer missing")).into_response();
+    };
+    let csrf = match session.get::<String>(CSRF_KEY).await {
+        Ok(Some(token)) => token,
+        Ok(None) if is_page || is_function => {
+            let token = new_csrf_token();
+            if let Err(e) = session.insert(CSRF_KEY, &token).await {
+                return ApiError::unavailable(e).into_response();
+            }
+            token
+        }
+        Ok(None) => String::new(),
+        Err(e) => return ApiError::unavailable(e).into_response(),
+    };
+    let staff = match session.get::<StaffUser>(STAFF_KEY).await {
+        // The account may have been removed since the session began.
+        Ok(Some(staff)) => match crate::staff::accounts::staff_by_id(&state.db, staff.id).await {
+            Ok(found) => found,
+            Err(e) => return ApiError::unavailable(e).into_response(),
+        },
+        Ok(None) => None,
+        Err(e) => return ApiError::unavailable(e).into_response(),
+    };
+    if is_api && writes {
+        let presented = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
+        if staff.is_some() && !is_form_post(&req) {
+            if let Err(e) = super::check_csrf(presented.as_deref(), &CsrfToken(csrf.clone())) {
+                return e.into_response();
+            }
+        }
+    }
+    req.extensions_mut().insert(CsrfToken(csrf));
+    match staff {
+        Some(staff) => {
+            req.extensions_mut().insert(staff);
+            next.run(req).await
+        }
+        None if PUBLIC.contains(&path.as_str()) => next.run(req).await,
+        None if is_api || is_function => ApiError::Unauthorized("sign in, or send a staff API key as Authorization: Bearer".into()).into_response(),
+        None => {
+            let wanted = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/staff");
+            let next_page = if writes { "/staff" } else { wanted };
+            Redirect::to(&format!("/staff/login?next={}", app::staff::encode(next_page))).into_response()
+        }
+    }
+}
+
+fn bearer(req: &Request) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let key = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?;
+    Some(key.trim().to_string())
+}
+
+/// A multipart form post carries its token in the `csrf` field, checked by the handler.
+fn is_form_post(req: &Request) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data") || ct.starts_with("application/x-www-form-urlencoded"))
+}
+
+/// The origin (`scheme://host[:port]`) of a URL.
+fn origin_of(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    Some(parsed.origin().ascii_serialization()).filter(|o| o != "null")
+}
+
+/// Whether a write comes from a page of this site: its `Origin` (or, failing that, its
+/// `Referer`) must be the public URL's origin or the origin of the Host it was sent to.
+fn same_origin(req: &Request, public_url: &str) -> bool {
+    let headers = req.headers();
+    let claimed = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .filter(|o| *o != "null")
+        .map(str::to_string)
+        .or_else(|| headers.get(header::REFERER).and_then(|v| v.to_str().ok()).and_then(origin_of));
+    let Some(claimed) = claimed else { return false };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let served = [format!("http://{host}"), format!("https://{host}")];
+    origin_of(public_url).is_some_and(|o| o == claimed) || (!host.is_empty() && served.contains(&claimed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post(headers: &[(&str, &str)]) -> Request {
+        let mut builder = axum::http::Request::builder().method("POST").uri("/staff/logout");
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        builder.body(axum::body::Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn a_post_from_another_site_or_from_nowhere_is_not_same_origin() {
+        let public = "https://track.example.com";
+        assert!(same_origin(&post(&[("origin", "https://track.example.com")]), public));
+        assert!(same_origin(&post(&[("origin", "http://127.0.0.1:3107"), ("host", "127.0.0.1:3107")]), public));
+        assert!(same_origin(&post(&[("referer", "https://track.example.com/staff/x")]), public));
+        assert!(!same_origin(&post(&[("origin", "https://evil.example"), ("host", "track.example.com")]), public));
+        assert!(!same_origin(&post(&[("origin", "null"), ("host", "track.example.com")]), public));
+        assert!(!same_origin(&post(&[("host", "track.example.com")]), public));
+    }
+}

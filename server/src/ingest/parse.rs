@@ -1,0 +1,47 @@
+//! The parse step shared by live ingest, re-processing and replay: the carrier's adapter
+//! (or the staff entry format), then the checks every delivery must pass.
+use super::staff_entry::{StaffEntry, STAFF_CONTENT_TYPE};
+use crate::carriers::{Adapters, ParseError};
+use crate::domain::{Carrier, NormalizedDelivery};
+use chrono::{DateTime, Utc};
+
+/// Parses one archived or arriving body. `content_type` tells staff work from a carrier's
+/// body; `received_at` is the original arrival time, so replays parse the same way.
+pub fn parse_delivery(
+    adapters: &Adapters,
+    carrier: Carrier,
+    content_type: Option<&str>,
+    body: &[u8],
+    received_at: DateTime<Utc>,
+) -> Result<NormalizedDelivery, ParseError> {
+    let delivery = if content_type == Some(STAFF_CONTENT_TYPE) {
+        StaffEntry::parse(carrier, body)?
+    } else {
+        adapters.get(carrier).parse(body, received_at)?
+    };
+    adapters.check_times(&delivery, received_at)?;
+    Ok(delivery)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::FixedOffset;
+
+    #[test]
+    fn an_event_hours_after_arrival_is_refused_naming_the_time() {
+        let body = br#"{"id":"x1","carrierTrackingNumber":"P123456789012345678","status":"DELIVERED","ts":"2026-11-23T20:00:00Z","code":410}"#;
+        let adapters = Adapters::new(FixedOffset::east_opt(0).unwrap());
+        let arrived: DateTime<Utc> = "2026-11-23T10:00:00Z".parse().unwrap();
+        let parsed = adapters.get(Carrier::Peddler).parse(body, arrived);
+        if parsed.is_ok() {
+            let err = parse_delivery(&adapters, Carrier::Peddler, None, body, arrived).unwrap_err();
+            assert_eq!(err.field, "time");
+            assert!(err.reason.contains("600 minutes after"), "{}", err.reason);
+            let later: DateTime<Utc> = "2026-11-23T19:30:00Z".parse().unwrap();
+            assert!(parse_delivery(&adapters, Carrier::Peddler, None, body, later).is_ok());
+        } else {
+            panic!("the sample Peddler body should parse: {parsed:?}");
+        }
+    }
+}

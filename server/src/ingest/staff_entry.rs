@@ -1,0 +1,82 @@
+//! What staff record by hand, a manual event (a phone call, a depot scan) or an uploaded
+//! POD file, goes through the same archive → apply steps as a carrier's delivery. It is
+//! archived as a raw delivery with its own content type, so `waybill replay` rebuilds it
+//! like everything else and the raw deliveries stay the one source of truth.
+use crate::carriers::ParseError;
+use crate::domain::{Carrier, NormalizedDelivery, NormalizedEvent, TrackingNumber, TrackingStatus};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The content type that marks a raw delivery as staff work rather than a carrier's body.
+pub const STAFF_CONTENT_TYPE: &str = "application/vnd.waybill.staff+json";
+
+/// One piece of staff work on one parcel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffEntry {
+    /// The staff member's email.
+    pub recorded_by: String,
+    pub tracking_number: String,
+    /// A manual event; absent for a POD upload (the file travels with the raw delivery).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<ManualEvent>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ManualEvent {
+    /// Unique per entry, so two identical phone notes are still two events.
+    pub id: String,
+    pub occurred_at: DateTime<Utc>,
+    pub status: TrackingStatus,
+    pub note: Option<String>,
+}
+
+impl StaffEntry {
+    /// The entry as a normalized delivery for `carrier`'s parcel.
+    pub fn parse(carrier: Carrier, body: &[u8]) -> Result<NormalizedDelivery, ParseError> {
+        let entry: StaffEntry =
+            serde_json::from_slice(body).map_err(|e| ParseError::new("staff entry", e.to_string()))?;
+        let number =
+            TrackingNumber::parse(&entry.tracking_number).map_err(|e| ParseError::new("tracking_number", e.to_string()))?;
+        let mut delivery = NormalizedDelivery::new(carrier, number);
+        delivery.recorded_by = Some(entry.recorded_by.clone());
+        if let Some(event) = entry.event {
+            delivery.events.push(NormalizedEvent {
+                occurred_at: event.occurred_at,
+                status: event.status,
+                substatus: "manual".into(),
+                raw_status: format!("recorded by {}", entry.recorded_by),
+                description: event.note.filter(|n| !n.trim().is_empty()),
+                location: None,
+                texts: Default::default(),
+                dedupe_key: format!("manual:{}", event.id),
+            });
+        }
+        Ok(delivery)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manual_event_becomes_one_event_recorded_by_its_author() {
+        let entry = StaffEntry {
+            recorded_by: "ops@example.com".into(),
+            tracking_number: "WB-1".into(),
+            event: Some(ManualEvent {
+                id: "e1".into(),
+                occurred_at: "2026-11-23T10:00:00Z".parse().unwrap(),
+                status: TrackingStatus::FailedAttempt,
+                note: Some("customer called: not home".into()),
+            }),
+        };
+        let body = serde_json::to_vec(&entry).unwrap();
+        let delivery = StaffEntry::parse(Carrier::Depot, &body).unwrap();
+        assert_eq!(delivery.recorded_by.as_deref(), Some("ops@example.com"));
+        assert_eq!(delivery.events.len(), 1);
+        assert_eq!(delivery.events[0].status, TrackingStatus::FailedAttempt);
+        assert_eq!(delivery.events[0].dedupe_key, "manual:e1");
+        assert!(StaffEntry::parse(Carrier::Depot, b"{}").is_err());
+    }
+}

@@ -1,0 +1,181 @@
+//! What staff change, as plain functions over the database and the ingest pipeline (no
+//! HTTP here): manual events, POD uploads, share link rotation, and re-processing or
+//! discarding a quarantined delivery. Every action is written to the audit log.
+use super::audit::{record, AuditAction};
+use crate::domain::{Carrier, TrackingStatus};
+use crate::entity::{parcel, pod_file, raw_delivery, share_link};
+use crate::ingest::{apply_delivery, parse_delivery, IngestError, IngestOutcome, ManualEvent, Pipeline, RawInput, StaffEntry, STAFF_CONTENT_TYPE};
+use crate::storage::StoredPod;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ActionError {
+    #[error("no such parcel")]
+    NoSuchParcel,
+    #[error("no such delivery")]
+    NoSuchDelivery,
+    #[error("delivery #{0} is not in the quarantine")]
+    NotQuarantined(i64),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+}
+
+impl From<IngestError> for ActionError {
+    fn from(e: IngestError) -> Self {
+        match e {
+            IngestError::Database(e) => Self::Database(e),
+        }
+    }
+}
+
+pub async fn find_parcel(db: &DatabaseConnection, carrier: Carrier, number: &str) -> Result<Option<parcel::Model>, DbErr> {
+    parcel::Entity::find()
+        .filter(parcel::Column::Carrier.eq(carrier.as_str()))
+        .filter(parcel::Column::TrackingNumber.eq(number))
+        .one(db)
+        .await
+}
+
+fn subject(parcel: &parcel::Model) -> String {
+    format!("{}/{}", parcel.carrier, parcel.tracking_number)
+}
+
+/// Archives and applies one piece of staff work through the ingest pipeline.
+async fn ingest_entry(pipeline: &Pipeline, parcel: &parcel::Model, actor: &str, event: Option<ManualEvent>, pod: Option<StoredPod>) -> Result<(), ActionError> {
+    let carrier: Carrier = parcel.carrier.parse().map_err(|_| ActionError::NoSuchParcel)?;
+    let entry = StaffEntry { recorded_by: actor.to_string(), tracking_number: parcel.tracking_number.clone(), event };
+    let body = serde_json::to_vec(&entry).map_err(|e| ActionError::Invalid(e.to_string()))?;
+    let input = RawInput {
+        carrier,
+        received_at: Utc::now(),
+        headers: serde_json::json!({ "x-waybill-staff": actor }),
+        content_type: Some(STAFF_CONTENT_TYPE.to_string()),
+        body: body.into(),
+        pod,
+    };
+    match pipeline.ingest(input).await? {
+        IngestOutcome::Stored { .. } => Ok(()),
+        IngestOutcome::Quarantined { error } => Err(ActionError::Invalid(error.to_string())),
+    }
+}
+
+/// Records a manual event (a phone call, a depot scan) as coming from `actor`.
+pub async fn record_manual_event(
+    pipeline: &Pipeline,
+    parcel: &parcel::Model,
+    actor: &str,
+    status: TrackingStatus,
+    occurred_at: DateTime<Utc>,
+    note: Option<String>,
+) -> Result<(), ActionError> {
+    let note = note.map(|n| n.trim().chars().take(500).collect::<String>()).filter(|n| !n.is_empty());
+    let event = ManualEvent { id: uuid::Uuid::new_v4().to_string(), occurred_at, status, note: note.clone() };
+    ingest_entry(pipeline, parcel, actor, Some(event), None).await?;
+    let detail = format!("{} at {}{}", status.as_str(), occurred_at.to_rfc3339(), note.map(|n| format!(": {n}")).unwrap_or_default());
+    record(&pipeline.db, actor, AuditAction::ManualEvent, &subject(parcel), Some(detail)).await?;
+    Ok(())
+}
+
+/// Attaches a file already in the object store to the parcel as POD uploaded by `actor`.
+/// The same file uploaded twice is one entry: the existing one is returned.
+pub async fn attach_pod(pipeline: &Pipeline, parcel: &parcel::Model, actor: &str, stored: StoredPod) -> Result<pod_file::Model, ActionError> {
+    let sha256 = stored.sha256.clone();
+    let name = stored.original_name.clone();
+    ingest_entry(pipeline, parcel, actor, None, Some(stored)).await?;
+    let row = pod_file::Entity::find()
+        .filter(pod_file::Column::ParcelId.eq(parcel.id))
+        .filter(pod_file::Column::Sha256.eq(&sha256))
+        .one(&pipeline.db)
+        .await?
+        .ok_or(ActionError::NoSuchParcel)?;
+    let detail = format!("{} ({} bytes, sha256 {}){}", row.id, row.bytes, sha256, name.map(|n| format!(" {n}")).unwrap_or_default());
+    record(&pipeline.db, actor, AuditAction::UploadPod, &subject(parcel), Some(detail)).await?;
+    Ok(row)
+}
+
+/// Revokes the parcel's live share links and makes a new one; returns the new token.
+pub async fn rotate_share_link(pipeline: &Pipeline, parcel: &parcel::Model, actor: &str) -> Result<String, ActionError> {
+    let _turn = pipeline.gate.enter().await;
+    let txn = pipeline.db.begin().await?;
+    let now = Utc::now();
+    share_link::Entity::update_many()
+        .col_expr(share_link::Column::RevokedAt, Expr::value(Some(now)))
+        .filter(share_link::Column::ParcelId.eq(parcel.id))
+        .filter(share_link::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    let token = crate::ingest::new_share_token();
+    share_link::ActiveModel { parcel_id: Set(parcel.id), token: Set(token.clone()), created_at: Set(now), ..Default::default() }
+        .insert(&txn)
+        .await?;
+    record(&txn, actor, AuditAction::RotateShareLink, &subject(parcel), None).await?;
+    txn.commit().await?;
+    Ok(token)
+}
+
+/// What re-processing a quarantined delivery gave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reprocessed {
+    /// It parses now and was applied (`duplicate` when it added nothing new).
+    Applied { tracking_number: String, duplicate: bool },
+    /// It still does not parse; the error is updated to today's reason.
+    StillUnreadable { error: String },
+}
+
+/// Parses a quarantined delivery again with today's adapters and settings; when it parses,
+/// applies it exactly as if it had just arrived (at its original arrival time).
+pub async fn reprocess(pipeline: &Pipeline, id: i64, actor: &str) -> Result<Reprocessed, ActionError> {
+    let _turn = pipeline.gate.enter().await;
+    let txn = pipeline.db.begin().await?;
+    let raw = raw_delivery::Entity::find_by_id(id).one(&txn).await?.ok_or(ActionError::NoSuchDelivery)?;
+    if raw.outcome != "quarantined" {
+        return Err(ActionError::NotQuarantined(id));
+    }
+    let carrier: Carrier = raw.carrier.parse().map_err(|_| ActionError::Invalid(format!("unknown carrier {:?}", raw.carrier)))?;
+    let parsed = parse_delivery(&pipeline.adapters, carrier, raw.content_type.as_deref(), &raw.body, raw.received_at);
+    let pod: Option<StoredPod> = raw.pod_file.as_deref().and_then(|json| serde_json::from_str(json).ok());
+    let subject = format!("delivery #{id}");
+    let mut row: raw_delivery::ActiveModel = raw.clone().into();
+    let result = match parsed {
+        Ok(delivery) => {
+            let applied = apply_delivery(&txn, Some(id), &delivery, pod.as_ref(), raw.received_at).await?;
+            row.outcome = Set(if applied.duplicate { "duplicate" } else { "applied" }.to_string());
+            row.error = Set(None);
+            row.tracking_number = Set(Some(delivery.tracking_number.to_string()));
+            Reprocessed::Applied { tracking_number: delivery.tracking_number.to_string(), duplicate: applied.duplicate }
+        }
+        Err(error) => {
+            row.error = Set(Some(error.to_string()));
+            Reprocessed::StillUnreadable { error: error.to_string() }
+        }
+    };
+    row.update(&txn).await?;
+    let detail = match &result {
+        Reprocessed::Applied { tracking_number, .. } => format!("applied to {carrier}/{tracking_number}"),
+        Reprocessed::StillUnreadable { error } => format!("still unreadable: {error}"),
+    };
+    record(&txn, actor, AuditAction::ReprocessDelivery, &subject, Some(detail)).await?;
+    txn.commit().await?;
+    Ok(result)
+}
+
+/// Takes a quarantined delivery out of the quarantine. It stays in the raw archive, marked
+/// `discarded`, so nothing is lost.
+pub async fn discard(pipeline: &Pipeline, id: i64, actor: &str) -> Result<(), ActionError> {
+    let _turn = pipeline.gate.enter().await;
+    let txn = pipeline.db.begin().await?;
+    let raw = raw_delivery::Entity::find_by_id(id).one(&txn).await?.ok_or(ActionError::NoSuchDelivery)?;
+    if raw.outcome != "quarantined" {
+        return Err(ActionError::NotQuarantined(id));
+    }
+    let mut row: raw_delivery::ActiveModel = raw.into();
+    row.outcome = Set("discarded".into());
+    row.update(&txn).await?;
+    record(&txn, actor, AuditAction::DiscardDelivery, &format!("delivery #{id}"), None).await?;
+    txn.commit().await?;
+    Ok(())
+}

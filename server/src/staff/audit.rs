@@ -1,0 +1,53 @@
+//! The audit log: every staff action, who did it, on what, and when.
+use crate::entity::audit_log;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+
+/// What staff can do, as recorded in the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuditAction {
+    Login,
+    Logout,
+    UploadPod,
+    ManualEvent,
+    RotateShareLink,
+    ReprocessDelivery,
+    DiscardDelivery,
+    ExportParcels,
+}
+
+impl AuditAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Login => "login",
+            Self::Logout => "logout",
+            Self::UploadPod => "upload_pod",
+            Self::ManualEvent => "manual_event",
+            Self::RotateShareLink => "rotate_share_link",
+            Self::ReprocessDelivery => "reprocess_delivery",
+            Self::DiscardDelivery => "discard_delivery",
+            Self::ExportParcels => "export_parcels",
+        }
+    }
+}
+
+/// Records one action; runs inside the caller's transaction when given one, so the action
+/// and its record land together.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    actor: &str,
+    action: AuditAction,
+    subject: &str,
+    detail: Option<String>,
+) -> Result<(), DbErr> {
+    audit_log::ActiveModel {
+        at: Set(chrono::Utc::now()),
+        actor: Set(actor.to_string()),
+        action: Set(action.as_str().to_string()),
+        subject: Set(subject.to_string()),
+        detail: Set(detail),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! The staff back office's domain: accounts and API keys, sessions, login throttling, the
+//! audit log, what staff read (search, detail, deliveries) and what they change.
+pub mod accounts;
+pub mod actions;
+pub mod audit;
+mod read;
+mod read_search;
+pub mod sessions;
+pub mod throttle;
+
+pub use read::StaffReadModel;
+pub use read_search::{condition as search_condition, references_of, row as parcel_row};

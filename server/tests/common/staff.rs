@@ -1,0 +1,141 @@
+//! Staff helpers: accounts made with the real `waybill create-staff` binary, and a client
+//! that acts like a browser on the back office: it keeps the session cookie, and sends the
+//! form token and the Origin header the way the pages' forms do.
+use super::TestApp;
+use std::io::Write;
+
+pub const STAFF_EMAIL: &str = "ops@example.com";
+pub const STAFF_PASSWORD: &str = "correct horse battery staple";
+
+impl TestApp {
+    fn waybill(&self, args: &[&str]) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_waybill"));
+        command
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_clear()
+            .env("WAYBILL_DATABASE_URL", &self.settings.database_url)
+            .env("WAYBILL_STORAGE_URL", &self.settings.storage_url);
+        command
+    }
+
+    /// `waybill create-staff --email E`, the password written to its standard input.
+    pub fn create_staff(&self, email: &str, password: &str) -> std::process::Output {
+        let mut child = self
+            .waybill(&["create-staff", "--email", email])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("waybill create-staff starts");
+        child.stdin.take().expect("stdin").write_all(format!("{password}\n").as_bytes()).expect("password written");
+        child.wait_with_output().expect("waybill create-staff ends")
+    }
+
+    /// The default staff account, made once per test.
+    pub fn with_staff(&self) {
+        let out = self.create_staff(STAFF_EMAIL, STAFF_PASSWORD);
+        assert!(out.status.success(), "create-staff: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// `waybill create-api-key --email E`: the key it prints.
+    pub fn create_api_key(&self, email: &str) -> String {
+        let out = self.waybill(&["create-api-key", "--email", email]).output().expect("waybill create-api-key runs");
+        assert!(out.status.success(), "create-api-key: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("utf-8").trim().to_string()
+    }
+
+    /// A browser signed in as the default staff account.
+    pub async fn staff_browser(&self) -> StaffBrowser {
+        self.with_staff();
+        let mut browser = StaffBrowser::new(&self.address);
+        let response = browser.login(STAFF_EMAIL, STAFF_PASSWORD).await;
+        assert_eq!(response.status(), 303, "login redirects");
+        assert_eq!(response.headers()["location"], "/staff");
+        browser
+    }
+}
+
+/// A cookie-keeping client for the back office.
+pub struct StaffBrowser {
+    pub base: String,
+    pub cookie: Option<String>,
+    /// The value of the `Origin` header sent with every post.
+    pub origin: String,
+    client: reqwest::Client,
+}
+
+impl StaffBrowser {
+    pub fn new(base: &str) -> Self {
+        Self {
+            base: base.to_string(),
+            cookie: None,
+            origin: base.to_string(),
+            client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
+        }
+    }
+
+    /// Takes the session cookie a response sets (or clears).
+    fn remember(&mut self, response: &reqwest::Response) {
+        for value in response.headers().get_all("set-cookie") {
+            let text = value.to_str().unwrap_or("");
+            if let Some(pair) = text.split(';').next().filter(|p| p.starts_with("waybill_session=")) {
+                let cleared = text.contains("Max-Age=0") || pair == "waybill_session=";
+                self.cookie = (!cleared).then(|| pair.to_string());
+            }
+        }
+    }
+
+    fn with_cookie(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.cookie {
+            Some(cookie) => request.header("cookie", cookie),
+            None => request,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> reqwest::Response {
+        let response = self.with_cookie(self.client.get(format!("{}{path}", self.base))).send().await.expect("request sent");
+        self.remember(&response);
+        response
+    }
+
+    /// A page's status and HTML.
+    pub async fn page(&mut self, path: &str) -> (u16, String) {
+        let response = self.get(path).await;
+        (response.status().as_u16(), response.text().await.expect("page"))
+    }
+
+    /// The form token a page carries.
+    pub async fn csrf(&mut self, path: &str) -> String {
+        let (_, html) = self.page(path).await;
+        csrf_in(&html).unwrap_or_else(|| panic!("no form token on {path}"))
+    }
+
+    /// Posts a urlencoded form as the page's own form would (Origin of this site).
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let request = self.client.post(format!("{}{path}", self.base)).header("origin", &self.origin).form(fields);
+        let response = self.with_cookie(request).send().await.expect("request sent");
+        self.remember(&response);
+        response
+    }
+
+    /// Posts a multipart body (e.g. POD files) as the upload form would.
+    pub async fn post_multipart(&mut self, path: &str, form: reqwest::multipart::Form) -> reqwest::Response {
+        let request = self.client.post(format!("{}{path}", self.base)).header("origin", &self.origin).multipart(form);
+        let response = self.with_cookie(request).send().await.expect("request sent");
+        self.remember(&response);
+        response
+    }
+
+    /// Opens the login page, then posts email and password with its form token.
+    pub async fn login(&mut self, email: &str, password: &str) -> reqwest::Response {
+        let token = self.csrf("/staff/login").await;
+        self.post_form("/staff/login", &[("email", email), ("password", password), ("csrf", &token), ("next", "/staff")]).await
+    }
+}
+
+/// The value of the first `csrf` form field in `html`.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let start = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    Some(html[start..].chars().take_while(|c| *c != '"').collect())
+}
