@@ -3,6 +3,7 @@
 // and sign out. scripts/e2e.sh creates the account with `waybill create-staff`.
 import { test, expect, Page } from "@playwright/test";
 import { resolve } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 
 const email = process.env.E2E_STAFF_EMAIL ?? "e2e-staff@example.com";
 const password = process.env.E2E_STAFF_PASSWORD ?? "e2e staff password";
@@ -61,8 +62,13 @@ test("a staff member finds a parcel by a partial reference, uploads a POD photo 
   expect(errors).toEqual([]);
 });
 
-test("the quarantine and the carriers page are a click away", async ({ page }) => {
+test("the quarantine and the carriers page are a click away, and staff pages pass axe", async ({ page }) => {
   await signIn(page);
+  for (const path of ["/staff", "/staff/parcels/depot/WB-DEMO-1001", "/staff/deliveries"]) {
+    await page.goto(path);
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    expect(results.violations.map((v) => `${path}: ${v.id} ${v.nodes.map((n) => n.target).join(" ")}`)).toEqual([]);
+  }
   await page.getByRole("link", { name: "Quarantine" }).click();
   await expect(page.getByRole("heading", { name: "Quarantine" })).toBeVisible();
   await page.getByRole("link", { name: "Carriers" }).click();
