@@ -32,6 +32,12 @@ if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ end2end/package-lock.json -n
   (cd end2end && npm ci --no-audit --no-fund)
 fi
 
+# moto's S3 server, which the storage tests run on loopback as a real S3-compatible store.
+if ! command -v moto_server >/dev/null 2>&1 || ! python3 -c 'import moto.server' 2>/dev/null; then
+  say "installing moto[server] (an S3-compatible server for the storage tests)"
+  python3 -m pip install --quiet --disable-pip-version-check 'moto[server]==5.2.1'
+fi
+
 if [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's chromium for the browser tests"
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi

@@ -4,6 +4,7 @@
 
 pub use sea_orm::ConnectionTrait;
 
+pub mod s3;
 pub mod staff;
 use sea_orm::{ColumnTrait, Database, DatabaseConnection, EntityTrait, QueryFilter};
 use server::entity::{parcel, share_link};
@@ -33,6 +34,8 @@ pub struct TestApp {
     pub vars: HashMap<String, String>,
     pub db: DatabaseConnection,
     pub dir: TempDir,
+    /// The S3 server, for apps started with [`spawn_app_on_s3`].
+    pub s3: Option<s3::Moto>,
     _postgres: Option<PostgresDatabase>,
 }
 
@@ -56,6 +59,17 @@ macro_rules! on_both_backends {
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, &[]).await
+}
+
+/// Starts the server with its POD files in a real S3-compatible server (moto).
+pub async fn spawn_app_on_s3(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
+    let moto = s3::Moto::start().await;
+    let vars = moto.vars();
+    let mut all: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    all.extend_from_slice(extra);
+    let mut app = spawn_app_with(backend, &all).await;
+    app.s3 = Some(moto);
+    app
 }
 
 /// Starts the server; `extra` overrides or adds configuration variables.
@@ -103,6 +117,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
         vars,
         db,
         dir,
+        s3: None,
         _postgres: postgres,
     }
 }
