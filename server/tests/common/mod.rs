@@ -254,7 +254,7 @@ pub struct PostgresDatabase {
 }
 
 impl PostgresDatabase {
-    async fn create() -> Self {
+    pub async fn create() -> Self {
         let admin_url = std::env::var("WAYBILL_TEST_POSTGRES_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string());
         let name = format!("waybill_test_{}", uuid::Uuid::new_v4().simple());
