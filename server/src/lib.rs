@@ -9,6 +9,7 @@ pub mod http;
 pub mod ingest;
 pub mod read_model;
 pub mod router;
+pub mod serve;
 pub mod settings;
 pub mod staff;
 pub mod startup;

@@ -61,7 +61,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), staff::context::staff_context))
         .layer(state.sessions.clone().layer(&state.settings.staff))
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
-        .layer(middleware::from_fn(security_headers::security_headers))
+        .layer(middleware::from_fn_with_state(state.settings.hsts, security_headers::security_headers))
         // Pages, JSON and the wasm bundle compress well; POD images are already compressed
         // and are left alone by the layer's default predicate.
         .layer(CompressionLayer::new())

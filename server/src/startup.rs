@@ -22,8 +22,6 @@ pub enum StartupError {
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("staff session store: {0}")]
     Sessions(crate::staff::sessions::sqlx_error::Error),
-    #[error("server failed: {0}")]
-    Serve(std::io::Error),
 }
 
 /// Connects to the database (applying migrations) and opens the object store.
@@ -80,10 +78,10 @@ impl Application {
 
     /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> Result<(), StartupError> {
+        let limits = self.state.settings.limits;
         let app = router(self.state);
-        // Peer addresses feed the per-IP login throttle.
-        let app = app.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(StartupError::Serve)
+        crate::serve::serve(self.listener, app, limits, shutdown_signal()).await;
+        Ok(())
     }
 }
 
@@ -119,5 +117,5 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
-    tracing::info!("shutting down: finishing requests in flight");
+    tracing::info!("stop signal received");
 }

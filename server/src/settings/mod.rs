@@ -86,6 +86,11 @@ pub struct Settings {
     /// Every `AWS_*` variable, handed to the S3 store builder.
     pub aws: Vec<(String, String)>,
     pub staff: StaffSettings,
+    /// Connections, header deadline and shutdown grace (`WAYBILL_MAX_CONNECTIONS`,
+    /// `WAYBILL_HEADER_READ_TIMEOUT_SECS`, `WAYBILL_SHUTDOWN_GRACE_SECS`).
+    pub limits: crate::serve::ServeLimits,
+    /// Send `Strict-Transport-Security` (`WAYBILL_HSTS`; on when the public URL is https).
+    pub hsts: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -124,6 +129,12 @@ impl Settings {
         let public_url =
             get("WAYBILL_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}")).trim_end_matches('/').to_string();
         let staff = StaffSettings::from_lookup(&get, &number, &public_url)?;
+        let hsts = match get("WAYBILL_HSTS").as_deref().map(str::trim) {
+            None => public_url.starts_with("https://"),
+            Some("1" | "true" | "yes") => true,
+            Some("0" | "false" | "no") => false,
+            Some(other) => return Err(SettingsError { name: "WAYBILL_HSTS", reason: format!("{other:?} is not true or false") }),
+        };
         Ok(Self {
             addr,
             database_url: get("WAYBILL_DATABASE_URL").unwrap_or_else(|| "sqlite://data/waybill.db?mode=rwc".into()),
@@ -151,6 +162,12 @@ impl Settings {
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             aws: all.iter().filter(|(k, _)| k.starts_with("AWS_")).cloned().collect(),
             staff,
+            limits: crate::serve::ServeLimits {
+                max_connections: number("WAYBILL_MAX_CONNECTIONS", 1024)?.max(1) as usize,
+                header_read_timeout: Duration::from_secs(number("WAYBILL_HEADER_READ_TIMEOUT_SECS", 10)?.max(1)),
+                shutdown_grace: Duration::from_secs(number("WAYBILL_SHUTDOWN_GRACE_SECS", 20)?),
+            },
+            hsts,
         })
     }
 }
