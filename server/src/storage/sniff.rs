@@ -31,8 +31,18 @@ impl fmt::Display for SniffedType {
     }
 }
 
-/// How many leading bytes `sniff` wants to see (fewer is fine for a shorter file).
-pub const SNIFF_LEN: usize = 64;
+/// How many leading bytes `sniff` wants to see (fewer is fine for a shorter file): the
+/// magic bytes, and room to spot markup hiding behind them.
+pub const SNIFF_LEN: usize = 1024;
+
+/// Markup that has no business in an image's first kilobyte: a file that starts with image
+/// magic and carries these is a polyglot (an image header glued to a page or a script).
+const MARKUP: [&[u8]; 8] = [b"<script", b"<html", b"<svg", b"<!doctype", b"<iframe", b"<body", b"<object", b"javascript:"];
+
+fn contains_markup(head: &[u8]) -> bool {
+    let lower = head.to_ascii_lowercase();
+    MARKUP.iter().any(|needle| lower.windows(needle.len()).any(|w| w == *needle))
+}
 const MIN_LEN: usize = 8;
 
 /// The accepted type the bytes start with, if any.
@@ -43,6 +53,9 @@ pub fn sniff(head: &[u8]) -> Option<SniffedType> {
         return None;
     }
     let kind = infer::get(head)?;
+    if kind.mime_type().starts_with("image/") && contains_markup(head) {
+        return None;
+    }
     match kind.mime_type() {
         "image/jpeg" => Some(SniffedType::Jpeg),
         "image/png" if head.starts_with(b"\x89PNG\r\n\x1a\n") => Some(SniffedType::Png),
@@ -77,5 +90,9 @@ mod tests {
         assert_eq!(sniff(b""), None);
         assert_eq!(sniff(b"GIF"), None);
         assert_eq!(sniff(b"GIF89a\x01\x00\x01\x00"), Some(SniffedType::Gif));
+        // Polyglots: image magic in front of a page or a script.
+        assert_eq!(sniff(b"GIF89a/*\x00\x00*/=1;<script>alert(1)</script>"), None);
+        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00<html><body onload=alert(1)>"), None);
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\x00\x00<SVG onload=alert(1)>"), None);
     }
 }

@@ -1,0 +1,166 @@
+//! A corpus of bad inputs, each with the status CONTRACT §2 promises for it, run against the
+//! real server on both backends; then random multipart bodies, which must never get a 5xx
+//! or take the server down. Prints the corpus as a table.
+mod common;
+
+use common::{hmac_hex, TestApp, DELIVERECT_SECRET, DEPOT_TOKEN, PEDDLER_TOKEN};
+use proptest::prelude::*;
+
+/// One bad request: a name, where it goes, its headers and body, and the answer it must get.
+struct Case {
+    name: &'static str,
+    path: String,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+    expect: u16,
+}
+
+fn json(name: &'static str, body: impl Into<Vec<u8>>, expect: u16) -> Case {
+    Case {
+        name,
+        path: "/webhooks/peddler".into(),
+        headers: vec![("content-type", "application/json".into()), ("x-webhook-shared-token", PEDDLER_TOKEN.into())],
+        body: body.into(),
+        expect,
+    }
+}
+
+fn signed(name: &'static str, signature: String, body: &str) -> Case {
+    Case {
+        name,
+        path: "/webhooks/deliverect".into(),
+        headers: vec![("content-type", "application/json".into()), ("x-server-authorization-hmac-sha256", signature)],
+        body: body.as_bytes().to_vec(),
+        expect: 401,
+    }
+}
+
+const BOUNDARY: &str = "XyZ-hostile-boundary";
+
+/// A multipart body from (name, file name, bytes) parts.
+fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, file, bytes) in parts {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        match file {
+            Some(file) => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: image/png\r\n\r\n").as_bytes(),
+            ),
+            None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+        }
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+fn depot(name: &'static str, body: Vec<u8>, expect: u16) -> Case {
+    Case {
+        name,
+        path: "/webhooks/depot".into(),
+        headers: vec![
+            ("content-type", format!("multipart/form-data; boundary={BOUNDARY}")),
+            ("authorization", format!("Bearer {DEPOT_TOKEN}")),
+        ],
+        body,
+        expect,
+    }
+}
+
+fn corpus() -> Vec<Case> {
+    let form = br#"{"articleId":"HOSTILE-1","track_status":"Delivered","track_datetime":"2025-10-08T10:00:00Z"}"#;
+    let png = common::SIGNATURE_PNG;
+    let deliverect = r#"{"orderId":"H-1","status":90,"courier":{"firstName":"Sam"},"received":"2025-10-08T10:00:00Z"}"#;
+    let reserialized = r#"{ "orderId": "H-1", "status": 90, "courier": { "firstName": "Sam" }, "received": "2025-10-08T10:00:00Z" }"#;
+    let mut many_fields: Vec<(&str, Option<&str>, &[u8])> = vec![("form_data", None, form)];
+    many_fields.extend(std::iter::repeat_n(("x", None, &b"1"[..]), 10_000));
+    vec![
+        json("empty body", "", 400),
+        json("not JSON", "hello", 400),
+        json("not UTF-8", vec![0xff, 0xfe, 0x00, 0x7b, 0x80], 400),
+        json("deeply nested JSON", "[".repeat(100_000) + &"]".repeat(100_000), 400),
+        json("JSON array instead of object", "[1,2,3]", 400),
+        json("bad time", r#"{"id":"h1","carrierTrackingNumber":"PH1","status":"DELIVERED","ts":"yesterday","code":410}"#, 400),
+        json("time in year 99999", r#"{"id":"h2","carrierTrackingNumber":"PH2","status":"DELIVERED","ts":"99999-01-01T00:00:00Z","code":410}"#, 400),
+        json("huge body (2 MiB)", format!("{{\"pad\":\"{}\"}}", "a".repeat(2 * 1024 * 1024)), 413),
+        Case { headers: vec![("content-type", "text/plain".into()), ("x-webhook-shared-token", PEDDLER_TOKEN.into())], ..json("wrong content type", "{}", 415) },
+        Case { headers: vec![("content-type", "application/json".into()), ("x-webhook-shared-token", "wrong".into())], ..json("wrong shared token", "{}", 401) },
+        signed("wrong signature", hmac_hex("other key", deliverect), deliverect),
+        signed("empty signature", String::new(), deliverect),
+        signed("odd-length signature", "abc".into(), deliverect),
+        signed("10 KB signature", "ab".repeat(5 * 1024), deliverect),
+        signed("re-serialized JSON under its original signature", hmac_hex(DELIVERECT_SECRET, deliverect), reserialized),
+        depot("10,000 multipart fields", multipart(&many_fields), 400),
+        depot("unknown fields beside form_data", multipart(&[("form_data", None, form), ("mystery", None, b"?"), ("other", Some("a.bin"), b"zz")]), 200),
+        depot("oversized text field", multipart(&[("form_data", None, "x".repeat(1_200_000).as_bytes())]), 413),
+        depot("file name with ../", multipart(&[("form_data", None, form), ("pod_file", Some("../../etc/passwd.png"), png)]), 200),
+        depot("file name with NUL", multipart(&[("form_data", None, form), ("pod_file", Some("a\0b.png"), png)]), 400),
+        depot("SVG posing as a PNG", multipart(&[("form_data", None, form), ("pod_file", Some("x.png"), b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>")]), 415),
+        depot("HTML posing as a JPEG", multipart(&[("form_data", None, form), ("pod_file", Some("x.jpg"), b"<!doctype html><script>alert(1)</script>")]), 415),
+        depot("GIF/JavaScript polyglot", multipart(&[("form_data", None, form), ("pod_file", Some("x.gif"), b"GIF89a/*\x01\x00\x01\x00*/=1;<script>alert(1)</script>")]), 415),
+        depot("JPEG/HTML polyglot", multipart(&[("form_data", None, form), ("pod_file", Some("x.jpg"), b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00<html><body onload=alert(1)>")]), 415),
+        depot("truncated multipart", multipart(&[("form_data", None, form)])[..40].to_vec(), 400),
+    ]
+}
+
+async fn every_bad_input_gets_its_contract_status(app: TestApp) {
+    let mut failures = Vec::new();
+    println!("{:<50} {:>8} {:>5}", "bad input", "expected", "got");
+    for case in corpus() {
+        let mut request = app.client.post(format!("{}{}", app.address, case.path)).body(case.body);
+        for (name, value) in &case.headers {
+            request = request.header(*name, value);
+        }
+        let got = request.send().await.map(|r| r.status().as_u16()).unwrap_or(0);
+        println!("{:<50} {:>8} {:>5}", case.name, case.expect, got);
+        if got != case.expect {
+            failures.push(format!("{}: expected {}, got {got}", case.name, case.expect));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    // A file name with ../ keeps only its last segment.
+    assert_eq!(app.query_text("SELECT original_name FROM pod_file").await, "passwd.png");
+    assert_eq!(app.count("tracking_event").await, 1, "only the valid depot deliveries applied, once");
+}
+on_both_backends!(every_bad_input_gets_its_contract_status);
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Arbitrary bytes (mixed with multipart syntax) as a depot body: a 4xx, never a 5xx.
+    #[test]
+    fn arbitrary_multipart_bodies_never_get_a_server_error(
+        chunks in proptest::collection::vec(prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..64),
+            Just(format!("--{BOUNDARY}\r\n").into_bytes()),
+            Just(b"Content-Disposition: form-data; name=\"form_data\"\r\n\r\n".to_vec()),
+            Just(b"Content-Disposition: form-data; name=\"pod_file\"; filename=\"p.png\"\r\n\r\n".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just(format!("--{BOUNDARY}--\r\n").into_bytes()),
+        ], 0..24)
+    ) {
+        let body: Vec<u8> = chunks.concat();
+        let status = runtime().block_on(async {
+            let app = app().await;
+            app.client.post(format!("{}/webhooks/depot", app.address))
+                .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+                .bearer_auth(DEPOT_TOKEN)
+                .body(body)
+                .send().await.map(|r| r.status().as_u16()).unwrap_or(0)
+        });
+        prop_assert!((200..500).contains(&status), "status {status}");
+    }
+}
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime"))
+}
+
+/// One server for all cases of the property, started on the shared runtime.
+async fn app() -> &'static TestApp {
+    static APP: tokio::sync::OnceCell<TestApp> = tokio::sync::OnceCell::const_new();
+    APP.get_or_init(|| common::spawn_app(common::Backend::Sqlite)).await
+}
