@@ -106,9 +106,12 @@ fn corpus() -> Vec<Case> {
 
 async fn every_bad_input_gets_its_contract_status(app: TestApp) {
     let mut failures = Vec::new();
+    // A connection per case: the server closes a connection whose body it refused without
+    // reading, and a pooled client could otherwise send the next case into that closing socket.
+    let client = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
     println!("{:<50} {:>8} {:>5}", "bad input", "expected", "got");
     for case in corpus() {
-        let mut request = app.client.post(format!("{}{}", app.address, case.path)).body(case.body);
+        let mut request = client.post(format!("{}{}", app.address, case.path)).body(case.body);
         for (name, value) in &case.headers {
             request = request.header(*name, value);
         }

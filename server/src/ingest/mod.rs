@@ -3,6 +3,7 @@
 //! apply (dedupe, order by carrier time) in one transaction → respond.
 mod apply;
 mod apply_extras;
+mod group_commit;
 mod parse;
 mod pipeline;
 mod replay;

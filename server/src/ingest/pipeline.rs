@@ -8,7 +8,7 @@ use crate::entity::raw_delivery;
 use crate::storage::StoredPod;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, DbErr, Set, TransactionTrait};
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
@@ -37,6 +37,12 @@ pub enum IngestError {
     /// The database refused or is unreachable: nothing was committed, the carrier retries.
     #[error("database error: {0}")]
     Database(#[from] DbErr),
+    /// The commit of the group this delivery was in failed: nothing of it was committed.
+    #[error("database error in a group commit: {0}")]
+    GroupFailed(Arc<DbErr>),
+    /// The writer is gone (the server is shutting down).
+    #[error("the ingest writer has stopped")]
+    WriterStopped,
 }
 
 /// Serializes writers on SQLite, where only one write transaction can run at a time and
@@ -65,16 +71,27 @@ pub struct Pipeline {
     pub db: DatabaseConnection,
     pub gate: WriteGate,
     pub adapters: Adapters,
+    queue: super::group_commit::CommitQueue,
 }
 
 impl Pipeline {
+    /// Starts the group commit writers (needs a Tokio runtime).
     pub fn new(db: DatabaseConnection, adapters: Adapters) -> Self {
-        Self { gate: WriteGate::for_connection(&db), db, adapters }
+        let gate = WriteGate::for_connection(&db);
+        let writers = if crate::db::is_sqlite(&db) { 1 } else { 4 };
+        let queue = super::group_commit::CommitQueue::start(db.clone(), gate.clone(), adapters.clone(), writers);
+        Self { gate, db, adapters, queue }
     }
 
-    /// Runs the pipeline for one delivery; see [`ingest`].
+    /// Runs the pipeline for one delivery, committed together with whatever else arrives at
+    /// the same time (see `group_commit`); returns after the commit.
     pub async fn ingest(&self, input: RawInput) -> Result<IngestOutcome, IngestError> {
-        ingest(&self.db, &self.gate, &self.adapters, input).await
+        self.queue.ingest(input).await
+    }
+
+    /// How many commits the group commit made for how many deliveries.
+    pub fn commit_stats(&self) -> &super::group_commit::CommitStats {
+        self.queue.stats()
     }
 
     /// Keeps an unreadable delivery; see [`quarantine`].
@@ -83,27 +100,24 @@ impl Pipeline {
     }
 }
 
-/// Runs the pipeline for one delivery and commits before returning, so a `200` built from
-/// the outcome is only ever sent for committed work.
-#[tracing::instrument(skip_all, fields(carrier = %input.carrier))]
-pub async fn ingest(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
-    adapters: &Adapters,
-    input: RawInput,
-) -> Result<IngestOutcome, IngestError> {
-    // Parsing is pure, so it runs before the transaction to keep the write short.
-    let adapter = adapters.get(input.carrier);
-    let parsed: Result<NormalizedDelivery, ParseError> =
-        super::parse_delivery(adapters, input.carrier, input.content_type.as_deref(), &input.body, input.received_at);
-    // A quarantined body is still tied to its parcel when its number can be found.
+/// Parses one delivery (pure) and finds its tracking number, even for a body that does not
+/// parse, so a quarantined delivery is still tied to its parcel.
+pub(super) fn parse_input(adapters: &Adapters, input: &RawInput) -> (Result<NormalizedDelivery, ParseError>, Option<String>) {
+    let parsed = super::parse_delivery(adapters, input.carrier, input.content_type.as_deref(), &input.body, input.received_at);
     let tracking_number = match &parsed {
         Ok(delivery) => Some(delivery.tracking_number.to_string()),
-        Err(_) => adapter.identify(&input.body),
+        Err(_) => adapters.get(input.carrier).identify(&input.body),
     };
+    (parsed, tracking_number)
+}
 
-    let _turn = gate.enter().await;
-    let txn = db.begin().await?;
+/// Archives the raw delivery and applies what it says, inside the caller's transaction.
+pub(super) async fn write_delivery(
+    txn: &DatabaseTransaction,
+    input: &RawInput,
+    parsed: Result<NormalizedDelivery, ParseError>,
+    tracking_number: Option<String>,
+) -> Result<IngestOutcome, DbErr> {
     let raw = raw_delivery::ActiveModel {
         carrier: Set(input.carrier.as_str().to_string()),
         received_at: Set(input.received_at),
@@ -116,21 +130,37 @@ pub async fn ingest(
         tracking_number: Set(tracking_number),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
 
-    let outcome = match parsed {
+    Ok(match parsed {
         Ok(delivery) => {
-            let applied = apply_delivery(&txn, Some(raw.id), &delivery, input.pod.as_ref(), input.received_at).await?;
+            let applied = apply_delivery(txn, Some(raw.id), &delivery, input.pod.as_ref(), input.received_at).await?;
             if applied.duplicate {
                 let mut raw: raw_delivery::ActiveModel = raw.into();
                 raw.outcome = Set(outcome_name(&Ok(delivery.clone()), true).to_string());
-                raw.update(&txn).await?;
+                raw.update(txn).await?;
             }
             IngestOutcome::Stored { tracking_number: delivery.tracking_number.to_string(), duplicate: applied.duplicate }
         }
         Err(error) => IngestOutcome::Quarantined { error },
-    };
+    })
+}
+
+/// Runs the pipeline for one delivery in a transaction of its own and commits before
+/// returning, so a `200` built from the outcome is only ever sent for committed work.
+#[tracing::instrument(skip_all, fields(carrier = %input.carrier))]
+pub async fn ingest(
+    db: &DatabaseConnection,
+    gate: &WriteGate,
+    adapters: &Adapters,
+    input: RawInput,
+) -> Result<IngestOutcome, IngestError> {
+    // Parsing is pure, so it runs before the transaction to keep the write short.
+    let (parsed, tracking_number) = parse_input(adapters, &input);
+    let _turn = gate.enter().await;
+    let txn = db.begin().await?;
+    let outcome = write_delivery(&txn, &input, parsed, tracking_number).await?;
     txn.commit().await?;
     Ok(outcome)
 }

@@ -22,12 +22,16 @@ pub enum ActionError {
     Invalid(String),
     #[error("database: {0}")]
     Database(#[from] DbErr),
+    /// The ingest pipeline could not commit (a failed group commit, shutdown).
+    #[error("ingest: {0}")]
+    Ingest(IngestError),
 }
 
 impl From<IngestError> for ActionError {
     fn from(e: IngestError) -> Self {
         match e {
             IngestError::Database(e) => Self::Database(e),
+            other => Self::Ingest(other),
         }
     }
 }

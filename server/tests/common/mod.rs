@@ -113,7 +113,9 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
     let db = Database::connect(&settings.database_url).await.expect("test db connection");
     TestApp {
         address,
-        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
+        // No pooled connections: a connection whose body the server refused unread (413)
+        // is closed by the server, and must not carry the test's next request.
+        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).pool_max_idle_per_host(0).build().expect("client"),
         settings,
         vars,
         db,

@@ -34,6 +34,7 @@ impl From<ActionError> for ApiError {
             ActionError::NoSuchDelivery => ApiError::NotFound("no such delivery".into()),
             ActionError::NotQuarantined(_) | ActionError::Invalid(_) => ApiError::BadRequest(e.to_string()),
             ActionError::Database(cause) => ApiError::unavailable(cause),
+            ActionError::Ingest(cause) => ApiError::unavailable(cause),
         }
     }
 }

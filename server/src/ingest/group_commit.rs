@@ -1,0 +1,176 @@
+//! Group commit: deliveries that arrive while a commit is under way wait in a queue and
+//! are then written together, each in a savepoint of one transaction, with one durable
+//! commit (one fsync on SQLite with `synchronous=FULL`) for the lot. Every caller still
+//! gets its answer only after that commit, so `200` keeps meaning "committed".
+//!
+//! A delivery whose own writes fail rolls back to its savepoint and gets the error alone;
+//! if the commit itself fails, every delivery in the group gets the error, and nothing of
+//! the group was written.
+use super::pipeline::{write_delivery, IngestError, IngestOutcome, RawInput, WriteGate};
+use crate::carriers::Adapters;
+use sea_orm::{DatabaseConnection, TransactionTrait};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot, Mutex};
+
+/// Most deliveries in one commit; more wait for the next.
+const MAX_GROUP: usize = 256;
+/// Deliveries waiting for a writer before callers wait to enqueue (backpressure).
+const QUEUE: usize = 4096;
+
+struct Job {
+    input: RawInput,
+    reply: oneshot::Sender<Result<IngestOutcome, IngestError>>,
+}
+
+/// The queue in front of the writers.
+#[derive(Clone, Debug)]
+pub struct CommitQueue {
+    sender: mpsc::Sender<Job>,
+    stats: Arc<CommitStats>,
+}
+
+/// How many commits carried how many deliveries, since start.
+#[derive(Debug, Default)]
+pub struct CommitStats {
+    pub commits: std::sync::atomic::AtomicU64,
+    pub deliveries: std::sync::atomic::AtomicU64,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Job").field("carrier", &self.input.carrier).finish()
+    }
+}
+
+impl CommitQueue {
+    /// Starts `writers` writer tasks: one on SQLite (a single writer is all it allows), a
+    /// few on PostgreSQL, where groups for different parcels can commit in parallel.
+    pub fn start(db: DatabaseConnection, gate: WriteGate, adapters: Adapters, writers: usize) -> Self {
+        let (sender, receiver) = mpsc::channel(QUEUE);
+        let receiver = Arc::new(Mutex::new(receiver));
+        let stats = Arc::new(CommitStats::default());
+        for _ in 0..writers.max(1) {
+            let (db, gate, adapters, receiver, stats) = (db.clone(), gate.clone(), adapters.clone(), receiver.clone(), stats.clone());
+            tokio::spawn(async move {
+                while let Some(group) = next_group(&receiver).await {
+                    stats.commits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    stats.deliveries.fetch_add(group.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                    commit_group(&db, &gate, &adapters, group).await;
+                }
+            });
+        }
+        Self { sender, stats }
+    }
+
+    pub fn stats(&self) -> &CommitStats {
+        &self.stats
+    }
+
+    /// Queues one delivery and waits until its group is committed.
+    pub async fn ingest(&self, input: RawInput) -> Result<IngestOutcome, IngestError> {
+        let (reply, answer) = oneshot::channel();
+        self.sender.send(Job { input, reply }).await.map_err(|_| IngestError::WriterStopped)?;
+        answer.await.map_err(|_| IngestError::WriterStopped)?
+    }
+}
+
+/// Waits for one delivery, then takes whatever else is already waiting, up to the cap.
+async fn next_group(receiver: &Mutex<mpsc::Receiver<Job>>) -> Option<Vec<Job>> {
+    let mut receiver = receiver.lock().await;
+    let first = receiver.recv().await?;
+    let mut group = vec![first];
+    while group.len() < MAX_GROUP {
+        match receiver.try_recv() {
+            Ok(job) => group.push(job),
+            Err(_) => break,
+        }
+    }
+    Some(group)
+}
+
+async fn commit_group(db: &DatabaseConnection, gate: &WriteGate, adapters: &Adapters, mut group: Vec<Job>) {
+    // Parsing is pure; do it before taking the write lock.
+    let parsed: Vec<_> = group.iter().map(|job| super::pipeline::parse_input(adapters, &job.input)).collect();
+    // Parcels are locked in one global order, so two groups on PostgreSQL never deadlock.
+    let mut order: Vec<usize> = (0..group.len()).collect();
+    order.sort_by(|a, b| (group[*a].input.carrier.as_str(), &parsed[*a].1).cmp(&(group[*b].input.carrier.as_str(), &parsed[*b].1)));
+
+    let _turn = gate.enter().await;
+    let mut outcomes: Vec<Option<Result<IngestOutcome, IngestError>>> = group.iter().map(|_| None).collect();
+    let result = async {
+        let txn = db.begin().await?;
+        for &i in &order {
+            let savepoint = txn.begin().await?;
+            match write_delivery(&savepoint, &group[i].input, parsed[i].0.clone(), parsed[i].1.clone()).await {
+                Ok(outcome) => {
+                    savepoint.commit().await?;
+                    outcomes[i] = Some(Ok(outcome));
+                }
+                Err(error) => {
+                    savepoint.rollback().await?;
+                    outcomes[i] = Some(Err(IngestError::Database(error)));
+                }
+            }
+        }
+        txn.commit().await
+    }
+    .await;
+    let failed = result.err().map(std::sync::Arc::new);
+    if let Some(error) = &failed {
+        tracing::error!(%error, deliveries = group.len(), "group commit failed; every delivery in it is answered 503");
+    }
+    for (i, job) in group.drain(..).enumerate() {
+        let outcome = match &failed {
+            Some(error) => Err(IngestError::GroupFailed(error.clone())),
+            None => outcomes[i].take().unwrap_or(Err(IngestError::WriterStopped)),
+        };
+        // The caller may have gone away (client disconnected); its delivery is committed anyway.
+        let _ = job.reply.send(outcome);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{IngestOutcome, Pipeline, RawInput};
+    use crate::carriers::Adapters;
+    use crate::domain::Carrier;
+    use std::sync::atomic::Ordering;
+
+    fn peddler(i: usize) -> RawInput {
+        let body = format!(r#"{{"id":"g{i}","carrierTrackingNumber":"GROUP{i:04}","status":"DELIVERED","ts":"2025-10-08T10:00:00Z","code":410}}"#);
+        RawInput {
+            carrier: Carrier::Peddler,
+            received_at: chrono::Utc::now(),
+            headers: serde_json::json!({}),
+            content_type: Some("application/json".into()),
+            body: body.into(),
+            pod: None,
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_deliveries_share_commits_and_each_is_answered_after_its_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::db::connect(&format!("sqlite://{}/g.db?mode=rwc", dir.path().display())).await.unwrap();
+        crate::db::migrate(&db).await.unwrap();
+        let pipeline = Pipeline::new(db.clone(), Adapters::new(chrono::FixedOffset::east_opt(0).unwrap()));
+        let tasks: Vec<_> = (0..300).map(|i| {
+            let pipeline = pipeline.clone();
+            tokio::spawn(async move { pipeline.ingest(peddler(i % 250)).await })
+        }).collect();
+        let mut duplicates = 0;
+        for task in tasks {
+            match task.await.unwrap().unwrap() {
+                IngestOutcome::Stored { duplicate, .. } => duplicates += usize::from(duplicate),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(duplicates, 50, "the 50 repeats are duplicates, within a group or across groups");
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        assert_eq!(crate::entity::tracking_event::Entity::find().count(&db).await.unwrap(), 250);
+        let stats = pipeline.commit_stats();
+        let commits = stats.commits.load(Ordering::Relaxed);
+        assert_eq!(stats.deliveries.load(Ordering::Relaxed), 300);
+        assert!(commits < 300, "deliveries arriving together share commits: {commits} commits for 300");
+    }
+}
