@@ -1,6 +1,6 @@
-//! `waybill`: serve (default), migrate, create-staff, create-api-key, replay, demo, sweep.
+//! `waybill`: serve (default), migrate, create-staff, create-api-key, replay, demo, sweep, bench.
 use clap::Parser;
-use server::cli::{create_api_key, create_staff, run_demo, Cli, Command};
+use server::cli::{create_api_key, create_staff, run_bench, run_demo, Cli, Command};
 use server::settings::Settings;
 use server::startup::Application;
 use tracing_subscriber::EnvFilter;
@@ -35,6 +35,7 @@ async fn main() -> anyhow::Result<()> {
                 summary.deliveries, summary.applied, summary.duplicates, summary.quarantined, summary.skipped
             );
         }
+        Command::Bench(args) => run_bench(&settings.site_root, args).await?,
         Command::CreateStaff { email } => create_staff(&settings, &email).await?,
         Command::CreateApiKey { email } => create_api_key(&settings, &email).await?,
         Command::Demo { url, links_out } => run_demo(&settings, url, links_out).await?,

@@ -1,7 +1,9 @@
 //! The `waybill` command line.
+mod bench;
 mod demo;
 mod staff;
 
+pub use bench::{run_bench, BenchArgs};
 pub use demo::run_demo;
 pub use staff::{create_api_key, create_staff};
 
@@ -29,6 +31,9 @@ pub enum Command {
         #[arg(long, default_value_t = 86_400)]
         older_than_secs: u64,
     },
+    /// Measure: ingest throughput and latency, the HTTP ceiling, page renders against a
+    /// static file, and a large POD upload, on a fresh server started on loopback.
+    Bench(BenchArgs),
     /// Create a staff account (or set a new password for it); the password is read from
     /// standard input, one line.
     CreateStaff {

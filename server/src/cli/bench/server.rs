@@ -1,0 +1,71 @@
+//! The server under test: this same binary, started as `waybill serve` on a loopback port
+//! with fresh data, and its memory read from /proc while it runs.
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+pub const DEPOT_TOKEN: &str = "bench-depot-token";
+pub const UBER_KEY: &str = "bench-uber-key";
+pub const KEYDELIVERY_TOKEN: &str = "bench-keydelivery-token";
+
+pub struct BenchServer {
+    pub base: String,
+    child: Child,
+}
+
+impl BenchServer {
+    pub async fn start(database_url: &str, data: &std::path::Path, site_root: &str) -> anyhow::Result<Self> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let child = Command::new(std::env::current_exe()?)
+            .arg("serve")
+            .current_dir(data)
+            .env_clear()
+            .env("WAYBILL_ADDR", format!("127.0.0.1:{port}"))
+            .env("WAYBILL_DATABASE_URL", database_url)
+            .env("WAYBILL_STORAGE_URL", format!("file://{}/pod", data.display()))
+            .env("WAYBILL_DEPOT_TOKEN", DEPOT_TOKEN)
+            .env("WAYBILL_UBER_SIGNING_KEY", UBER_KEY)
+            .env("WAYBILL_KEYDELIVERY_TOKEN", KEYDELIVERY_TOKEN)
+            .env("WAYBILL_MAX_POD_BYTES", (1u64 << 31).to_string())
+            .env("WAYBILL_REQUEST_TIMEOUT_SECS", "600")
+            .env("LEPTOS_SITE_ROOT", site_root)
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()?;
+        let server = Self { base: format!("http://127.0.0.1:{port}"), child };
+        let client = reqwest::Client::new();
+        for _ in 0..600 {
+            if client.get(format!("{}/readyz", server.base)).send().await.is_ok_and(|r| r.status().is_success()) {
+                return Ok(server);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        anyhow::bail!("the server did not become ready")
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Resident memory of the server process, in bytes.
+    pub fn rss_bytes(&self) -> u64 {
+        rss_bytes(self.pid())
+    }
+}
+
+/// Resident memory of process `pid` (Linux), in bytes; 0 when it cannot be read.
+pub fn rss_bytes(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+impl Drop for BenchServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
