@@ -240,3 +240,24 @@ async fn an_expired_parcel_says_so_and_leaves_the_happy_path() {
     assert!(html.contains("step current detour"), "the stepper shows the detour");
     assert!(html.contains("No tracking information for 3 days"));
 }
+
+/// Pages rendered many at a time: every one is answered (a page's reactive values were
+/// once read after the render had disposed them, which panicked a few renders in a
+/// thousand under load).
+async fn hundreds_of_concurrent_page_renders_are_all_answered(app: TestApp) {
+    app.post_depot(&common::depot_form("LOAD-1", "In Transit", "2025-10-08T09:00:00Z"), None).await;
+    let token = app.share_token("LOAD-1").await;
+    let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(16));
+    let renders = (0..600).map(|i| {
+        let (client, permits) = (reqwest::Client::new(), permits.clone());
+        let url = if i % 2 == 0 { format!("{}/track/LOAD-1", app.address) } else { format!("{}/t/{token}", app.address) };
+        tokio::spawn(async move {
+            let _permit = permits.acquire_owned().await.unwrap();
+            client.get(url).send().await.map(|r| r.status().as_u16()).unwrap_or(0)
+        })
+    });
+    let statuses: Vec<u16> = futures::future::join_all(renders).await.into_iter().map(|r| r.unwrap_or(0)).collect();
+    let failed = statuses.iter().filter(|s| **s != 200).count();
+    assert_eq!(failed, 0, "{failed} of 600 renders failed");
+}
+on_both_backends!(hundreds_of_concurrent_page_renders_are_all_answered);

@@ -9,7 +9,7 @@ pub fn LanguageSwitch() -> impl IntoView {
     let location = use_location();
     let lang = use_lang();
     let link = move |target: Lang, name: &'static str| {
-        let href = format!("{}?lang={}", location.pathname.get(), target.code());
+        let href = format!("{}?lang={}", location.pathname.try_get().unwrap_or_default(), target.code());
         let current = (target == lang).then_some("true");
         view! { <a href=href hreflang=target.code() lang=target.code() aria-current=current>{name}</a> }
     };

@@ -11,9 +11,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn SharePage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let token = move || params.read().get("token").unwrap_or_default();
-    let chosen = move || query.read().get("lang");
-    let all = move || query.read().get("all").is_some_and(|v| v == "1");
+    let token = move || params.try_with(|m| m.get("token")).flatten().unwrap_or_default();
+    let chosen = move || query.try_with(|m| m.get("lang")).flatten();
+    let all = move || query.try_with(|m| m.get("all")).flatten().is_some_and(|v| v == "1");
     let data = Resource::new(move || (token(), chosen(), all()), |(token, lang, all)| get_shared_parcel(token, lang, all));
     use_live_updates(token, move || data.refetch());
     view! {

@@ -11,9 +11,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn TrackPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let number = move || params.read().get("n").unwrap_or_default();
-    let chosen = move || query.read().get("lang");
-    let all = move || query.read().get("all").is_some_and(|v| v == "1");
+    let number = move || params.try_with(|m| m.get("n")).flatten().unwrap_or_default();
+    let chosen = move || query.try_with(|m| m.get("lang")).flatten();
+    let all = move || query.try_with(|m| m.get("all")).flatten().is_some_and(|v| v == "1");
     let data = Resource::new(move || (number(), chosen(), all()), |(n, lang, all)| get_tracking(n, lang, all));
     view! {
         <Title text=move || format!("{} · Waybill", number())/>

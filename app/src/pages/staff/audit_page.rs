@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn StaffAuditPage() -> impl IntoView {
     let params = use_query_map();
-    let page = move || params.with(|p| p.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(1));
+    let page = move || params.try_with(|p| p.get("page").and_then(|p| p.parse::<u64>().ok())).flatten().unwrap_or(1);
     let rows = Resource::new(page, audit_log);
     view! {
         <Title text="Audit log · Waybill staff"/>

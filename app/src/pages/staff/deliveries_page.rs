@@ -33,7 +33,7 @@ pub fn StaffQuarantinePage() -> impl IntoView {
 #[component]
 fn DeliveryList(quarantine: bool) -> impl IntoView {
     let params = use_query_map();
-    let query = move || params.with(|p| read_query(|k| p.get(k), quarantine));
+    let query = move || params.try_with(|p| read_query(|k| p.get(k), quarantine)).unwrap_or_default();
     let rows = Resource::new(query, list_deliveries);
     let path = if quarantine { "/staff/quarantine" } else { "/staff/deliveries" };
     let title = if quarantine { "Quarantine" } else { "Raw deliveries" };

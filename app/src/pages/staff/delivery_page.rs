@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn StaffDeliveryPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
+    let id = move || params.try_with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())).flatten().unwrap_or(0);
     let detail = Resource::new(id, raw_delivery);
     view! {
         <Title text=move || format!("Delivery #{} · Waybill staff", id())/>

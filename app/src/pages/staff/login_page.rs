@@ -7,8 +7,8 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn StaffLoginPage() -> impl IntoView {
     let query = use_query_map();
-    let failed = move || query.read().get("error").is_some();
-    let next = move || query.read().get("next").filter(|n| n.starts_with("/staff")).unwrap_or_else(|| "/staff".into());
+    let failed = move || query.try_with(|m| m.get("error")).flatten().is_some();
+    let next = move || query.try_with(|m| m.get("next")).flatten().filter(|n| n.starts_with("/staff")).unwrap_or_else(|| "/staff".into());
     let token = Resource::new(|| (), |_| crate::server_fns::staff::login_token());
     view! {
         <Title text="Sign in · Waybill staff"/>

@@ -14,7 +14,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn StaffParcelPage() -> impl IntoView {
     let params = use_params_map();
-    let key = move || params.with(|p| (p.get("carrier").unwrap_or_default(), p.get("n").unwrap_or_default()));
+    let key = move || params.try_with(|p| (p.get("carrier").unwrap_or_default(), p.get("n").unwrap_or_default())).unwrap_or_default();
     let detail = Resource::new(key, |(carrier, n)| staff_parcel(carrier, n));
     view! {
         <Title text=move || format!("{} · Waybill staff", key().1)/>

@@ -25,7 +25,7 @@ fn read_query(get: impl Fn(&str) -> Option<String>) -> ParcelQuery {
 #[component]
 pub fn StaffSearchPage() -> impl IntoView {
     let params = use_query_map();
-    let query = move || params.with(|p| read_query(|k| p.get(k)));
+    let query = move || params.try_with(|p| read_query(|k| p.get(k))).unwrap_or_default();
     let results = Resource::new(query, search_parcels);
     view! {
         <Title text="Parcels · Waybill staff"/>

@@ -15,13 +15,14 @@ pub fn CsrfField() -> impl IntoView {
 pub fn Notice() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
     move || {
-        query.with(|q| {
+        query.try_with(|q| {
             if let Some(error) = q.get("error").filter(|e| !e.is_empty()) {
                 Some(view! { <p class="form-error" role="alert">{error}</p> }.into_any())
             } else {
                 q.get("notice").filter(|n| !n.is_empty()).map(|notice| view! { <p class="notice" role="status">{notice}</p> }.into_any())
             }
         })
+        .flatten()
     }
 }
 
