@@ -27,6 +27,11 @@ use pages::{HomePage, NotFoundPage, SharePage, TrackPage};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     security::provide_content_security_policy();
+    // Staff pages are server-rendered only (see `pages::staff`): no hydration scripts there.
+    #[cfg(feature = "ssr")]
+    let hydrate = !use_context::<http::request::Parts>().is_some_and(|p| p.uri.path().starts_with("/staff"));
+    #[cfg(not(feature = "ssr"))]
+    let hydrate = true;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -35,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HydrationScripts options/>
+                {hydrate.then(move || view! { <HydrationScripts options=options.clone()/> })}
                 <MetaTags/>
             </head>
             <body>

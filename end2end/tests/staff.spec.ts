@@ -22,6 +22,8 @@ async function signIn(page: Page) {
 test("a staff member finds a parcel by a partial reference, uploads a POD photo and signs out", async ({ page, context }) => {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  const wasm: string[] = [];
+  page.on("request", (r) => r.url().endsWith(".wasm") && wasm.push(r.url()));
 
   await signIn(page);
   await expect(page.locator(".staff-nav .who")).toHaveText(email);
@@ -60,6 +62,7 @@ test("a staff member finds a parcel by a partial reference, uploads a POD photo 
   const after = await page.goto("/staff");
   expect(after?.url()).toContain("/staff/login?next=");
   expect(errors).toEqual([]);
+  expect(wasm, "staff pages are server-rendered; the customer bundle is not loaded").toEqual([]);
 });
 
 test("the quarantine and the carriers page are a click away, and staff pages pass axe", async ({ page }) => {

@@ -34,6 +34,7 @@ pub fn StaffLayout() -> impl IntoView {
                                     </form>
                                 </nav>
                                 <Outlet/>
+                                <script src="/staff.js" defer=true></script>
                             </div>
                         }
                         .into_any()

@@ -54,7 +54,7 @@ fn ParcelDetail(detail: StaffParcelDetail) -> impl IntoView {
                     Some(url) => view! {
                         <div class="share-row">
                             <input type="text" readonly=true value=url.clone() aria-label="Share link" id="share-url"/>
-                            <CopyButton text=url/>
+                            <CopyButton target="share-url"/>
                         </div>
                     }.into_any(),
                     None => view! { <p>"No live share link."</p> }.into_any(),

@@ -54,24 +54,11 @@ pub fn Pager(base: String, page: u64, pages: u64) -> impl IntoView {
     }
 }
 
-/// Copies `text` to the clipboard (once the page is hydrated; the text stays selectable).
+/// Copies the text of the input `target` to the clipboard (`public/staff.js`; without
+/// scripts the text stays selectable in its field).
 #[component]
-pub fn CopyButton(text: String) -> impl IntoView {
-    let (copied, set_copied) = signal(false);
-    let copy = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(window) = web_sys::window() {
-            let _ = window.navigator().clipboard().write_text(&text);
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &text;
-        set_copied.set(true);
-    };
-    view! {
-        <button type="button" class="secondary copy" on:click=copy>
-            {move || if copied.get() { "Copied" } else { "Copy" }}
-        </button>
-    }
+pub fn CopyButton(target: &'static str) -> impl IntoView {
+    view! { <button type="button" class="secondary copy" data-copy=target>"Copy"</button> }
 }
 
 /// A status as a coloured chip.
