@@ -1,6 +1,7 @@
 //! Waybill's schema as ordered sea-orm migrations; each runs unchanged on SQLite and PostgreSQL.
 pub use sea_orm_migration::prelude::*;
 
+mod columns;
 mod m20261123_000001_initial;
 mod m20261123_000002_staff;
 

@@ -3,6 +3,7 @@
 //!
 //! Times are stored as timestamps with time zone (text on SQLite, `timestamptz` on
 //! PostgreSQL) and always written in UTC, so they sort the same on both.
+use crate::columns::{big, id, text, text_null, time, time_null};
 use sea_orm_migration::prelude::*;
 
 pub struct Migration;
@@ -114,30 +115,6 @@ enum ShareLink {
     Token,
     CreatedAt,
     RevokedAt,
-}
-
-fn id(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).big_integer().not_null().auto_increment().primary_key().to_owned()
-}
-
-fn text(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).text().not_null().to_owned()
-}
-
-fn text_null(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).text().null().to_owned()
-}
-
-fn time(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().not_null().to_owned()
-}
-
-fn time_null(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().null().to_owned()
-}
-
-fn big(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).big_integer().not_null().to_owned()
 }
 
 fn fk(from: (impl IntoIden + 'static, impl IntoIden + 'static), to: (impl IntoIden + 'static, impl IntoIden + 'static)) -> ForeignKeyCreateStatement {

@@ -3,6 +3,7 @@
 //!
 //! Sessions live in the session store's own table, which it creates itself
 //! (tower-sessions-sqlx-store), so they survive restarts and are shared by every instance.
+use crate::columns::{id, text, time};
 use sea_orm_migration::prelude::*;
 
 pub struct Migration;
@@ -53,18 +54,6 @@ enum TrackingEvent {
 enum PodFile {
     Table,
     UploadedBy,
-}
-
-fn id(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).big_integer().not_null().auto_increment().primary_key().to_owned()
-}
-
-fn text(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).text().not_null().to_owned()
-}
-
-fn time(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().not_null().to_owned()
 }
 
 #[async_trait::async_trait]

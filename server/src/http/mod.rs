@@ -3,6 +3,7 @@ pub mod error;
 pub mod find;
 pub mod health;
 pub mod live;
+pub mod multipart;
 pub mod pod;
 pub mod security_headers;
 pub mod staff;

@@ -4,6 +4,7 @@
 //! Both stream each file into the object store with the depot's sniffing and limits.
 use super::actions::{back, parcel_at, parcel_page};
 use super::check_csrf;
+use crate::http::multipart::{multipart_error, pod_error};
 use crate::http::ApiError;
 use crate::staff::actions::attach_pod;
 use crate::state::AppState;
@@ -63,7 +64,7 @@ async fn store_files(state: &AppState, headers: &HeaderMap, body: Body, csrf: Op
                     Ok(pod) => stored.push(pod),
                     // An empty file part is what browsers send when no file was chosen.
                     Err(PodUploadError::Empty) => {}
-                    Err(e) => return Err(pod_error(e)),
+                    Err(e) => return Err(pod_error("file", e)),
                 }
             }
             _ => while field.chunk().await.map_err(multipart_error)?.is_some() {},
@@ -118,23 +119,4 @@ pub async fn upload_pod_form(
         attach_pod(&state.pipeline, &parcel, &staff.email, pod).await?;
     }
     Ok(back(&page, Ok(format!("{count} POD file{} uploaded.", if count == 1 { "" } else { "s" }))))
-}
-
-fn multipart_error(e: multer::Error) -> ApiError {
-    match e {
-        multer::Error::FieldSizeExceeded { limit, field_name } => {
-            ApiError::PayloadTooLarge(format!("{}: over the limit of {limit} bytes", field_name.as_deref().unwrap_or("field")))
-        }
-        multer::Error::StreamSizeExceeded { limit } => ApiError::PayloadTooLarge(format!("request body is over the limit of {limit} bytes")),
-        other => ApiError::BadRequest(format!("malformed multipart body: {other}")),
-    }
-}
-
-fn pod_error(e: PodUploadError) -> ApiError {
-    match e {
-        PodUploadError::UnsupportedType => ApiError::UnsupportedMediaType(format!("file: {e}")),
-        PodUploadError::TooLarge { .. } => ApiError::PayloadTooLarge(format!("file: {e}")),
-        PodUploadError::Empty | PodUploadError::Body(_) => ApiError::BadRequest(format!("file: {e}")),
-        PodUploadError::Store(cause) => ApiError::unavailable(cause),
-    }
 }

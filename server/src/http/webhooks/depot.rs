@@ -4,6 +4,7 @@
 use super::auth::verify_bearer;
 use super::{archived_headers, reply};
 use crate::domain::Carrier;
+use crate::http::multipart::{multipart_error, pod_error};
 use crate::http::ApiError;
 use crate::ingest::RawInput;
 use crate::state::AppState;
@@ -102,7 +103,7 @@ async fn read_fields(
                     Ok(stored) => *pod = Some(stored),
                     // An empty file part is what many clients send for "no file".
                     Err(PodUploadError::Empty) => {}
-                    Err(e) => return Err(pod_error(e)),
+                    Err(e) => return Err(pod_error("pod_file", e)),
                 }
             }
             // Unknown fields are skipped (bounded by the per-field limit), not stored.
@@ -110,25 +111,4 @@ async fn read_fields(
         }
     }
     Ok(())
-}
-fn multipart_error(e: multer::Error) -> ApiError {
-    match e {
-        multer::Error::FieldSizeExceeded { limit, field_name } => ApiError::PayloadTooLarge(format!(
-            "multipart field {} is over the limit of {limit} bytes",
-            field_name.as_deref().unwrap_or("(unnamed)")
-        )),
-        multer::Error::StreamSizeExceeded { limit } => {
-            ApiError::PayloadTooLarge(format!("request body is over the limit of {limit} bytes"))
-        }
-        other => ApiError::BadRequest(format!("malformed multipart body: {other}")),
-    }
-}
-
-fn pod_error(e: PodUploadError) -> ApiError {
-    match e {
-        PodUploadError::UnsupportedType => ApiError::UnsupportedMediaType(format!("pod_file: {e}")),
-        PodUploadError::TooLarge { .. } => ApiError::PayloadTooLarge(format!("pod_file: {e}")),
-        PodUploadError::Empty | PodUploadError::Body(_) => ApiError::BadRequest(format!("pod_file: {e}")),
-        PodUploadError::Store(cause) => ApiError::unavailable(cause),
-    }
 }
