@@ -1,7 +1,7 @@
 // Small enhancements for the server-rendered staff pages; every form works without them.
 // - [data-copy=ID]: copies the value of the input with that id.
-// - form.pod-upload: drag and drop files onto the form, and upload in the background with
-//   a progress bar, then open the page the server answers with.
+// - form.pod-upload: drag and drop files onto the form, and upload each file through the
+//   staff API with a progress bar, then reopen the parcel page with the outcome.
 "use strict";
 
 document.querySelectorAll("[data-copy]").forEach((button) => {
@@ -31,19 +31,45 @@ document.querySelectorAll("form.pod-upload").forEach((form) => {
     form.classList.remove("dragging");
     if (event.dataTransfer && event.dataTransfer.files.length) input.files = event.dataTransfer.files;
   });
+  // Each file goes to the staff API (`data-api`), one after the other, with the session's
+  // form token in `x-csrf-token`; then the parcel page is opened with the outcome.
   form.addEventListener("submit", (event) => {
+    const files = Array.from(input.files || []);
+    if (!files.length || !form.dataset.api) return;
     event.preventDefault();
-    const request = new XMLHttpRequest();
-    request.open("POST", form.action);
-    request.upload.addEventListener("progress", (e) => {
-      if (e.lengthComputable) progress.value = (e.loaded * 100) / e.total;
-    });
-    request.addEventListener("loadend", () => {
-      if (request.responseURL) window.location.assign(request.responseURL);
-      else window.location.reload();
-    });
+    const token = form.querySelector('input[name="csrf"]').value;
+    const total = files.reduce((sum, file) => sum + file.size, 0) || 1;
+    let sent = 0;
+    const finish = (key, text) => window.location.assign(`${window.location.pathname}?${key}=${encodeURIComponent(text)}`);
+    const upload = (i) => {
+      if (i === files.length) {
+        finish("notice", `${files.length} POD file${files.length === 1 ? "" : "s"} uploaded.`);
+        return;
+      }
+      const body = new FormData();
+      body.append("file", files[i]);
+      const request = new XMLHttpRequest();
+      request.open("POST", form.dataset.api);
+      request.setRequestHeader("x-csrf-token", token);
+      request.upload.addEventListener("progress", (e) => {
+        progress.value = ((sent + e.loaded) * 100) / total;
+      });
+      request.addEventListener("loadend", () => {
+        if (request.status === 201) {
+          sent += files[i].size;
+          upload(i + 1);
+          return;
+        }
+        let reason = `upload failed (${request.status || "no answer"})`;
+        try {
+          reason = JSON.parse(request.responseText).error || reason;
+        } catch {}
+        finish("error", `${files[i].name}: ${reason}`);
+      });
+      request.send(body);
+    };
     progress.hidden = false;
     progress.value = 0;
-    request.send(new FormData(form));
+    upload(0);
   });
 });

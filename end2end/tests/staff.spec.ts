@@ -41,7 +41,10 @@ test("a staff member finds a parcel by a partial reference, uploads a POD photo 
   // Upload through the form (the hydrated page sends it in the background with progress).
   const before = await page.locator(".pod-entry").count();
   await page.locator('.pod-upload input[type="file"]').setInputFiles(photo);
+  // The page's script sends each file through the staff API, with progress.
+  const apiUpload = page.waitForResponse((r) => r.url().includes("/staff/api/parcels/peddler/P100000000000004001/pod"));
   await page.getByRole("button", { name: "Upload POD" }).click();
+  expect((await apiUpload).status()).toBe(201);
   await expect(page.locator(".notice")).toContainText("1 POD file uploaded");
   await expect(page.locator(".pod-entry")).toHaveCount(before + 1);
   const entry = page.locator(".pod-entry", { hasText: "staff_upload" });

@@ -236,3 +236,25 @@ async fn the_carriers_page_says_which_secrets_are_set_but_never_shows_one() {
     let row = &html[row_start..row_start + html[row_start..].find("</tr>").unwrap()];
     assert!(row.contains("configured") && row.contains("50.0 %"), "{row}");
 }
+
+async fn the_pod_api_takes_a_signed_in_session_only_with_its_form_token(app: TestApp) {
+    let mut browser = app.staff_browser().await;
+    app.post_depot(&depot_form("POD-SESSION-1", "Delivered", "2025-10-08T15:00:00Z"), None).await;
+    let token = browser.csrf("/staff/parcels/depot/POD-SESSION-1").await;
+    let url = format!("{}/staff/api/parcels/depot/POD-SESSION-1/pod", app.address);
+    let cookie = browser.cookie.clone().unwrap();
+    let post = |csrf: Option<&str>| {
+        let form = reqwest::multipart::Form::new().part("file", file_part(SIGNATURE_PNG, "s.png"));
+        let mut request = app.client.post(&url).header("cookie", &cookie).header("origin", &app.address).multipart(form);
+        if let Some(csrf) = csrf {
+            request = request.header("x-csrf-token", csrf.to_string());
+        }
+        request.send()
+    };
+    assert_eq!(post(None).await.unwrap().status(), 403, "no token, no upload");
+    assert_eq!(post(Some("guessed")).await.unwrap().status(), 403);
+    assert_eq!(app.count("pod_file").await, 0);
+    assert_eq!(post(Some(&token)).await.unwrap().status(), 201, "what the page's script sends");
+    assert_eq!(app.count("pod_file").await, 1);
+}
+on_both_backends!(the_pod_api_takes_a_signed_in_session_only_with_its_form_token);

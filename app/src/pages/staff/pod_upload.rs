@@ -1,6 +1,6 @@
 //! The POD upload form: several files, picked or dropped on the form. It is a plain
-//! multipart form; `public/staff.js` adds drag and drop and sends it in the background to
-//! show upload progress, then opens the page the server answers with.
+//! multipart form to the parcel page; `public/staff.js` adds drag and drop and sends each
+//! file through `POST /staff/api/parcels/{carrier}/{n}/pod` with a progress bar.
 use super::widgets::{human_bytes, CsrfField};
 use leptos::prelude::*;
 
@@ -12,8 +12,9 @@ pub fn PodUpload(
     api: String,
     max_bytes: u64,
 ) -> impl IntoView {
+    let target = api.clone();
     view! {
-        <form method="post" action=action enctype="multipart/form-data" class="pod-upload" data-progress="true">
+        <form method="post" action=action enctype="multipart/form-data" class="pod-upload" data-api=target>
             <CsrfField/>
             <label class="drop-zone">
                 <span>"Drop photos, signatures or PDFs here, or choose files"</span>

@@ -74,12 +74,19 @@ pub async fn staff_context(State(state): State<AppState>, mut req: Request, next
         Ok(None) => None,
         Err(e) => return ApiError::unavailable(e).into_response(),
     };
-    if is_api && writes {
-        let presented = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
-        if staff.is_some() && !is_form_post(&req) {
-            if let Err(e) = super::check_csrf(presented.as_deref(), &CsrfToken(csrf.clone())) {
-                return e.into_response();
+    // An API write with the session cookie carries the form token: in `x-csrf-token`, or,
+    // for a plain form post without that header, in its `csrf` field (checked by the handler,
+    // which sees no `CsrfChecked` marker).
+    if is_api && writes && staff.is_some() {
+        match req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string) {
+            Some(presented) => {
+                if let Err(e) = super::check_csrf(Some(&presented), &CsrfToken(csrf.clone())) {
+                    return e.into_response();
+                }
+                req.extensions_mut().insert(super::CsrfChecked);
             }
+            None if is_form_post(&req) => {}
+            None => return super::check_csrf(None, &CsrfToken(String::new())).unwrap_err().into_response(),
         }
     }
     req.extensions_mut().insert(CsrfToken(csrf));

@@ -14,6 +14,10 @@ use crate::staff::actions::ActionError;
 pub const STAFF_KEY: &str = "staff";
 pub const CSRF_KEY: &str = "csrf";
 
+/// Left in a request's extensions once its `x-csrf-token` header matched the session's.
+#[derive(Clone, Copy, Debug)]
+pub struct CsrfChecked;
+
 /// A new random token for forms.
 pub fn new_csrf_token() -> String {
     crate::ingest::new_share_token()

@@ -84,11 +84,19 @@ pub async fn upload_pod_api(
     State(state): State<AppState>,
     Path((carrier, number)): Path<(String, String)>,
     Extension(staff): Extension<StaffUser>,
+    session_token: Option<Extension<CsrfToken>>,
+    checked: Option<Extension<super::CsrfChecked>>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     let parcel = parcel_at(&state, &carrier, &number).await?;
-    let mut stored = store_files(&state, &headers, body, None, 1).await?;
+    // With an API key there is no session token; with the session cookie the token came in
+    // `x-csrf-token` (checked) or must come as the form's `csrf` field.
+    let token = match (&session_token, &checked) {
+        (Some(Extension(token)), None) => Some(token),
+        _ => None,
+    };
+    let mut stored = store_files(&state, &headers, body, token, 1).await?;
     let pod = attach_pod(&state.pipeline, &parcel, &staff.email, stored.remove(0)).await?;
     let reply = serde_json::json!({ "id": pod.id, "sha256": pod.sha256, "content_type": pod.content_type, "bytes": pod.bytes });
     Ok((StatusCode::CREATED, Json(reply)).into_response())
