@@ -119,6 +119,15 @@ async fn a_cross_site_post_is_refused(app: TestApp) {
     let real = browser.post_form(rotate, &[("csrf", &token)]).await;
     assert_eq!(real.status(), 303);
     assert_eq!(app.count("share_link").await, 2);
+
+    // A client that is not a browser page sends no Origin; with the cookie and the token it
+    // is served, without the token it is not.
+    let cookie = browser.cookie.clone().unwrap();
+    let url = format!("{}{rotate}", app.address);
+    let no_origin = |fields: Vec<(&'static str, String)>| app.client.post(&url).header("cookie", &cookie).form(&fields).send();
+    assert_eq!(no_origin(vec![]).await.unwrap().status(), 403);
+    assert_eq!(no_origin(vec![("csrf", token.clone())]).await.unwrap().status(), 303);
+    assert_eq!(app.count("share_link").await, 3);
 }
 on_both_backends!(a_cross_site_post_is_refused);
 

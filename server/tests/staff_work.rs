@@ -172,7 +172,9 @@ async fn a_quarantined_delivery_is_applied_once_the_configuration_is_fixed(app: 
     let mut browser = app.staff_browser().await;
     // A carrier sends its local time (UTC here) while Waybill is told it is UTC-10:00.
     let now_utc = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string();
-    let wrong = app.start_another(&[("WAYBILL_KEYDELIVERY_TIME_OFFSET", "-10:00")]).await;
+    let wrong = app
+        .start_another(&[("WAYBILL_KEYDELIVERY_TIME_OFFSET", "-10:00"), ("WAYBILL_MAX_FUTURE_SKEW_SECS", "3600")])
+        .await;
     let response = app.client.post(format!("{wrong}/webhooks/keydelivery?token={}", common::KEYDELIVERY_TOKEN))
         .header("content-type", "application/json").body(keydelivery_body("KD-FIX-1", &now_utc)).send().await.unwrap();
     assert_eq!(response.status(), 400, "a time 10 h after arrival is refused");
@@ -184,7 +186,7 @@ async fn a_quarantined_delivery_is_applied_once_the_configuration_is_fixed(app: 
     let id = app.query_text("SELECT CAST(id AS TEXT) FROM raw_delivery WHERE outcome = 'quarantined'").await;
     let csrf = csrf_in(&html).unwrap();
 
-    // This server runs with the default (right) offset: re-processing applies it.
+    // This server runs with the right (default) offset: re-processing applies it.
     let response = browser.post_form(&format!("/staff/quarantine/{id}/reprocess"), &[("csrf", &csrf)]).await;
     assert_eq!(response.status(), 303);
     assert!(response.headers()["location"].to_str().unwrap().contains("applied"));

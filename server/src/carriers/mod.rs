@@ -55,7 +55,7 @@ pub trait CarrierAdapter: Send + Sync {
 #[derive(Clone)]
 pub struct Adapters {
     keydelivery: Arc<KeyDeliveryAdapter>,
-    max_future_skew: chrono::Duration,
+    max_future_skew: Option<chrono::Duration>,
 }
 
 impl Adapters {
@@ -63,18 +63,19 @@ impl Adapters {
     pub fn new(keydelivery_offset: FixedOffset) -> Self {
         Self {
             keydelivery: Arc::new(KeyDeliveryAdapter { offset: keydelivery_offset }),
-            max_future_skew: chrono::Duration::hours(1),
+            max_future_skew: None,
         }
     }
 
     /// The adapters as the settings configure them.
     pub fn from_settings(settings: &crate::settings::Settings) -> Self {
-        Self::new(settings.keydelivery_offset).with_max_future_skew(settings.staff.max_future_skew)
+        Self::new(settings.keydelivery_offset).with_max_future_skew(settings.max_future_skew)
     }
 
     /// Event times further than `skew` after arrival are refused (see [`Self::check_times`]).
-    pub fn with_max_future_skew(mut self, skew: std::time::Duration) -> Self {
-        self.max_future_skew = chrono::Duration::from_std(skew).unwrap_or(chrono::Duration::MAX);
+    /// `None` turns the check off (the default).
+    pub fn with_max_future_skew(mut self, skew: Option<std::time::Duration>) -> Self {
+        self.max_future_skew = skew.map(|s| chrono::Duration::from_std(s).unwrap_or(chrono::Duration::MAX));
         self
     }
 
@@ -83,7 +84,8 @@ impl Adapters {
     /// `WAYBILL_KEYDELIVERY_TIME_OFFSET`): taking it would pin the parcel's status for hours,
     /// so the delivery goes to the quarantine, to be re-processed once the setting is fixed.
     pub fn check_times(&self, delivery: &NormalizedDelivery, received_at: DateTime<Utc>) -> Result<(), ParseError> {
-        let limit = received_at + self.max_future_skew;
+        let Some(skew) = self.max_future_skew else { return Ok(()) };
+        let limit = received_at + skew;
         match delivery.events.iter().find(|e| e.occurred_at > limit) {
             Some(event) => Err(ParseError::new(
                 "time",

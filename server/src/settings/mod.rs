@@ -89,6 +89,9 @@ pub struct Settings {
     /// Connections, header deadline and shutdown grace (`WAYBILL_MAX_CONNECTIONS`,
     /// `WAYBILL_HEADER_READ_TIMEOUT_SECS`, `WAYBILL_SHUTDOWN_GRACE_SECS`).
     pub limits: crate::serve::ServeLimits,
+    /// Carrier event times further than this after their delivery arrived are quarantined
+    /// as a wrong clock or time zone (`WAYBILL_MAX_FUTURE_SKEW_SECS`; unset: no such check).
+    pub max_future_skew: Option<Duration>,
     /// Send `Strict-Transport-Security` (`WAYBILL_HSTS`; on when the public URL is https).
     pub hsts: bool,
 }
@@ -168,6 +171,10 @@ impl Settings {
                 shutdown_grace: Duration::from_secs(number("WAYBILL_SHUTDOWN_GRACE_SECS", 20)?),
             },
             hsts,
+            max_future_skew: match get("WAYBILL_MAX_FUTURE_SKEW_SECS") {
+                None => None,
+                Some(_) => Some(Duration::from_secs(number("WAYBILL_MAX_FUTURE_SKEW_SECS", 0)?)),
+            },
         })
     }
 }

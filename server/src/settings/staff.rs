@@ -1,5 +1,4 @@
-//! Settings of the back office: sessions, login throttling, password hashing, and the
-//! sanity limit on carrier times.
+//! Settings of the back office: sessions, login throttling and password hashing.
 use super::SettingsError;
 use std::time::Duration;
 
@@ -17,9 +16,6 @@ pub struct StaffSettings {
     /// Password hashes computed at once (`WAYBILL_PASSWORD_HASH_CONCURRENCY`): argon2id
     /// takes memory and CPU on purpose, so a login flood must not take them all.
     pub password_hash_concurrency: usize,
-    /// Carrier times further than this after a delivery's arrival are refused as a
-    /// misconfigured clock or time zone (`WAYBILL_MAX_FUTURE_SKEW_SECS`).
-    pub max_future_skew: Duration,
 }
 
 impl StaffSettings {
@@ -48,7 +44,6 @@ impl StaffSettings {
             login_attempts_per_account: positive("WAYBILL_LOGIN_ATTEMPTS_PER_ACCOUNT", 5)?.min(u32::MAX as u64) as u32,
             login_attempts_per_ip: positive("WAYBILL_LOGIN_ATTEMPTS_PER_IP", 20)?.min(u32::MAX as u64) as u32,
             password_hash_concurrency: positive("WAYBILL_PASSWORD_HASH_CONCURRENCY", 2)? as usize,
-            max_future_skew: Duration::from_secs(number("WAYBILL_MAX_FUTURE_SKEW_SECS", 3600)?),
         })
     }
 }

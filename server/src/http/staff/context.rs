@@ -47,7 +47,7 @@ pub async fn staff_context(State(state): State<AppState>, mut req: Request, next
         .iter()
         .filter_map(|v| v.to_str().ok())
         .any(|c| c.contains(crate::staff::sessions::SESSION_COOKIE));
-    if writes && has_session_cookie && !same_origin(&req, &state.settings.public_url) {
+    if writes && has_session_cookie && from_another_site(&req, &state.settings.public_url) {
         return ApiError::Forbidden("cross-site request refused: the Origin is not this site".into()).into_response();
     }
     let Some(session) = req.extensions().get::<Session>().cloned() else {
@@ -125,20 +125,22 @@ fn origin_of(url: &str) -> Option<String> {
     Some(parsed.origin().ascii_serialization()).filter(|o| o != "null")
 }
 
-/// Whether a write comes from a page of this site: its `Origin` (or, failing that, its
-/// `Referer`) must be the public URL's origin or the origin of the Host it was sent to.
-fn same_origin(req: &Request, public_url: &str) -> bool {
+/// Whether a write names another site as its origin: its `Origin` (or, failing that, its
+/// `Referer`) is neither the public URL's origin nor that of the Host it was sent to.
+/// Browsers always send an `Origin` with a cross-site POST (`null` from sandboxed frames,
+/// which counts as another site); a request with neither header is not from a browser
+/// page, so it cannot be a forged cross-site request, and still needs the form token.
+fn from_another_site(req: &Request, public_url: &str) -> bool {
     let headers = req.headers();
-    let claimed = headers
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .filter(|o| *o != "null")
-        .map(str::to_string)
-        .or_else(|| headers.get(header::REFERER).and_then(|v| v.to_str().ok()).and_then(origin_of));
+    let claimed = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        Some(origin) => Some(origin.to_string()),
+        None => headers.get(header::REFERER).and_then(|v| v.to_str().ok()).map(|r| origin_of(r).unwrap_or_default()),
+    };
     let Some(claimed) = claimed else { return false };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
     let served = [format!("http://{host}"), format!("https://{host}")];
-    origin_of(public_url).is_some_and(|o| o == claimed) || (!host.is_empty() && served.contains(&claimed))
+    let ours = origin_of(public_url).is_some_and(|o| o == claimed) || (!host.is_empty() && served.contains(&claimed));
+    !ours
 }
 
 #[cfg(test)]
@@ -154,13 +156,15 @@ mod tests {
     }
 
     #[test]
-    fn a_post_from_another_site_or_from_nowhere_is_not_same_origin() {
+    fn only_a_post_that_names_another_site_is_cross_site() {
         let public = "https://track.example.com";
-        assert!(same_origin(&post(&[("origin", "https://track.example.com")]), public));
-        assert!(same_origin(&post(&[("origin", "http://127.0.0.1:3107"), ("host", "127.0.0.1:3107")]), public));
-        assert!(same_origin(&post(&[("referer", "https://track.example.com/staff/x")]), public));
-        assert!(!same_origin(&post(&[("origin", "https://evil.example"), ("host", "track.example.com")]), public));
-        assert!(!same_origin(&post(&[("origin", "null"), ("host", "track.example.com")]), public));
-        assert!(!same_origin(&post(&[("host", "track.example.com")]), public));
+        assert!(!from_another_site(&post(&[("origin", "https://track.example.com")]), public));
+        assert!(!from_another_site(&post(&[("origin", "http://127.0.0.1:3107"), ("host", "127.0.0.1:3107")]), public));
+        assert!(!from_another_site(&post(&[("referer", "https://track.example.com/staff/x")]), public));
+        assert!(from_another_site(&post(&[("origin", "https://evil.example"), ("host", "track.example.com")]), public));
+        assert!(from_another_site(&post(&[("origin", "null"), ("host", "track.example.com")]), public));
+        assert!(from_another_site(&post(&[("referer", "https://evil.example/x"), ("host", "track.example.com")]), public));
+        // No Origin and no Referer: not a browser page; the form token still decides.
+        assert!(!from_another_site(&post(&[("host", "track.example.com")]), public));
     }
 }
