@@ -6,6 +6,7 @@ pub mod i18n;
 pub mod security;
 pub mod model;
 pub mod pages;
+pub mod route;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod source;

@@ -4,12 +4,17 @@ pub use sea_orm_migration::prelude::*;
 mod columns;
 mod m20261123_000001_initial;
 mod m20261123_000002_staff;
+mod m20261124_000003_list_indexes;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_initial::Migration), Box::new(m20261123_000002_staff::Migration)]
+        vec![
+            Box::new(m20261123_000001_initial::Migration),
+            Box::new(m20261123_000002_staff::Migration),
+            Box::new(m20261124_000003_list_indexes::Migration),
+        ]
     }
 }

@@ -1,4 +1,4 @@
-//! `waybill`: serve (default), migrate, create-staff, create-api-key, replay, demo, sweep, bench.
+//! `waybill`: serve (default), migrate, create-staff, create-api-key, replay, demo, sweep, generate, bench.
 use clap::Parser;
 use server::cli::{create_api_key, create_staff, run_bench, run_demo, Cli, Command};
 use server::settings::Settings;
@@ -34,6 +34,12 @@ async fn main() -> anyhow::Result<()> {
                 "replayed {} raw deliveries: {} applied, {} duplicates, {} quarantined, {} skipped",
                 summary.deliveries, summary.applied, summary.duplicates, summary.quarantined, summary.skipped
             );
+        }
+        Command::Generate { parcels, events_per_parcel, first } => {
+            let db = server::db::connect(&settings.database_url).await?;
+            server::db::migrate(&db).await?;
+            let written = server::cli::generate(&db, first, first.saturating_add(parcels), events_per_parcel).await?;
+            println!("generated {} parcels and {} events in {:.1} s", written.parcels, written.events, written.seconds);
         }
         Command::Bench(args) => run_bench(&settings.site_root, args).await?,
         Command::CreateStaff { email } => create_staff(&settings, &email).await?,

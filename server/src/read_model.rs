@@ -1,8 +1,9 @@
 //! Reads what customers see, for the Leptos pages (as `TrackingSource`) and the JSON API.
-use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_delivery, share_link, tracking_event};
+use crate::entity::{courier_position, parcel, pod_file, tracking_event};
+use crate::queries;
 use app::model::{CourierView, EventView, ParcelView, PodView, SharedParcelView, TrackingStatus};
 use app::source::{SourceUnavailable, TrackingSource};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
 
 #[derive(Clone, Debug)]
 pub struct ReadModel {
@@ -17,19 +18,8 @@ impl ReadModel {
     /// Every parcel with this number, or with it as another reference (Uber's
     /// `external_id`, Peddler's `id` and `metaData`), events newest first.
     pub async fn parcels_by_number(&self, number: &str) -> Result<Vec<ParcelView>, DbErr> {
-        let referenced: Vec<i64> = parcel_reference::Entity::find()
-            .select_only()
-            .column(parcel_reference::Column::ParcelId)
-            .filter(parcel_reference::Column::Reference.eq(number))
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let parcels = parcel::Entity::find()
-            .filter(parcel::Column::TrackingNumber.eq(number).or(parcel::Column::Id.is_in(referenced)))
-            .order_by_asc(parcel::Column::Carrier)
-            .order_by_asc(parcel::Column::Id)
-            .all(&self.db)
-            .await?;
+        let referenced: Vec<i64> = queries::referencing(number).into_tuple().all(&self.db).await?;
+        let parcels = queries::parcels_by_number(number, referenced).all(&self.db).await?;
         let mut views = Vec::with_capacity(parcels.len());
         for parcel in parcels {
             views.push(self.parcel_view(parcel).await?);
@@ -45,10 +35,7 @@ impl ReadModel {
         let Some(parcel) = parcel::Entity::find_by_id(parcel_id).one(&self.db).await? else {
             return Ok(None);
         };
-        let pods = pod_file::Entity::find()
-            .filter(pod_file::Column::ParcelId.eq(parcel.id))
-            .order_by_asc(pod_file::Column::CreatedAt)
-            .order_by_asc(pod_file::Column::Id)
+        let pods = queries::pods_of(parcel.id)
             .all(&self.db)
             .await?
             .into_iter()
@@ -78,11 +65,7 @@ impl ReadModel {
         let mut trail = if delivered {
             Vec::new()
         } else {
-            courier_position::Entity::find()
-                .filter(courier_position::Column::ParcelId.eq(parcel.id))
-                .order_by_desc(courier_position::Column::RecordedAt)
-                .all(&self.db)
-                .await?
+            queries::courier_trail(parcel.id).all(&self.db).await?
         };
         trail.reverse();
         let last = trail.last().cloned();
@@ -103,12 +86,7 @@ impl ReadModel {
 
     /// The parcel behind a live share token.
     pub async fn shared_parcel_id(&self, token: &str) -> Result<Option<i64>, DbErr> {
-        Ok(share_link::Entity::find()
-            .filter(share_link::Column::Token.eq(token))
-            .filter(share_link::Column::RevokedAt.is_null())
-            .one(&self.db)
-            .await?
-            .map(|link| link.parcel_id))
+        Ok(queries::live_share_link(token).one(&self.db).await?.map(|link| link.parcel_id))
     }
 
     /// Changes whenever anything the share link shows changes: status, ETA, courier,
@@ -144,11 +122,7 @@ impl ReadModel {
     }
 
     async fn parcel_view(&self, parcel: parcel::Model) -> Result<ParcelView, DbErr> {
-        let events = tracking_event::Entity::find()
-            .filter(tracking_event::Column::ParcelId.eq(parcel.id))
-            .order_by_desc(tracking_event::Column::OccurredAt)
-            .order_by_desc(tracking_event::Column::StepRank)
-            .order_by_desc(tracking_event::Column::DedupeKey)
+        let events = queries::events_newest_first(parcel.id)
             .all(&self.db)
             .await?
             .into_iter()
@@ -185,9 +159,7 @@ impl ReadModel {
 #[async_trait::async_trait]
 impl TrackingSource for ReadModel {
     async fn has_unreadable_updates(&self, number: &str) -> Result<bool, SourceUnavailable> {
-        raw_delivery::Entity::find()
-            .filter(raw_delivery::Column::TrackingNumber.eq(number))
-            .filter(raw_delivery::Column::Outcome.eq("quarantined"))
+        queries::quarantined_for(number)
             .count(&self.db)
             .await
             .map(|n| n > 0)

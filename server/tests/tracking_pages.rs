@@ -244,20 +244,35 @@ async fn an_expired_parcel_says_so_and_leaves_the_happy_path() {
 /// Pages rendered many at a time: every one is answered (a page's reactive values were
 /// once read after the render had disposed them, which panicked a few renders in a
 /// thousand under load).
-async fn hundreds_of_concurrent_page_renders_are_all_answered(app: TestApp) {
-    app.post_depot(&common::depot_form("LOAD-1", "In Transit", "2025-10-08T09:00:00Z"), None).await;
-    let token = app.share_token("LOAD-1").await;
+async fn hundreds_of_concurrent_page_renders_each_show_their_own_parcel_and_language(app: TestApp) {
+    // Several parcels and both languages at once: a render that read another request's
+    // route, or none, would show the wrong number or language, not only a wrong status.
+    let mut pages = Vec::new();
+    for k in 1..=4 {
+        let number = format!("LOAD-{k}");
+        app.post_depot(&common::depot_form(&number, "In Transit", "2025-10-08T09:00:00Z"), None).await;
+        let token = app.share_token(&number).await;
+        for lang in ["en", "nl"] {
+            pages.push((format!("/track/{number}?lang={lang}"), number.clone(), lang));
+            pages.push((format!("/t/{token}?lang={lang}"), number.clone(), lang));
+        }
+    }
     let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(16));
-    let renders = (0..600).map(|i| {
-        let (client, permits) = (reqwest::Client::new(), permits.clone());
-        let url = if i % 2 == 0 { format!("{}/track/LOAD-1", app.address) } else { format!("{}/t/{token}", app.address) };
+    let renders = (0..640).map(|i| {
+        let (path, number, lang) = pages[i % pages.len()].clone();
+        let (client, permits, url) = (app.client.clone(), permits.clone(), format!("{}{path}", app.address));
         tokio::spawn(async move {
             let _permit = permits.acquire_owned().await.unwrap();
-            client.get(url).send().await.map(|r| r.status().as_u16()).unwrap_or(0)
+            let answer = client.get(url).send().await;
+            let (status, html) = match answer {
+                Ok(r) => (r.status().as_u16(), r.text().await.unwrap_or_default()),
+                Err(_) => (0, String::new()),
+            };
+            let right = status == 200 && html.contains(&number) && html.contains(&format!(r#"<div lang="{lang}""#));
+            (!right).then(|| format!("{path}: {status}"))
         })
     });
-    let statuses: Vec<u16> = futures::future::join_all(renders).await.into_iter().map(|r| r.unwrap_or(0)).collect();
-    let failed = statuses.iter().filter(|s| **s != 200).count();
-    assert_eq!(failed, 0, "{failed} of 600 renders failed");
+    let wrong: Vec<String> = futures::future::join_all(renders).await.into_iter().filter_map(|r| r.unwrap_or(Some("task failed".into()))).collect();
+    assert!(wrong.is_empty(), "{} of 640 renders were wrong, e.g. {:?}", wrong.len(), wrong.first());
 }
-on_both_backends!(hundreds_of_concurrent_page_renders_are_all_answered);
+on_both_backends!(hundreds_of_concurrent_page_renders_each_show_their_own_parcel_and_language);

@@ -2,14 +2,14 @@
 //! JavaScript and keep the current page.
 use crate::i18n::{t, use_lang, Lang, Msg};
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
+use crate::route::current_path;
 
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
-    let location = use_location();
+    let path = current_path();
     let lang = use_lang();
     let link = move |target: Lang, name: &'static str| {
-        let href = format!("{}?lang={}", location.pathname.try_get().unwrap_or_default(), target.code());
+        let href = format!("{}?lang={}", path(), target.code());
         let current = (target == lang).then_some("true");
         view! { <a href=href hreflang=target.code() lang=target.code() aria-current=current>{name}</a> }
     };

@@ -3,12 +3,11 @@ use crate::components::LanguageSwitch;
 use crate::i18n::{t, Lang, Msg};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use crate::route::query_param;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let query = use_query_map();
-    let lang = query.read_untracked().get("lang").and_then(|l| Lang::parse(&l)).unwrap_or_default();
+    let lang = untrack(query_param("lang")).and_then(|l| Lang::parse(&l)).unwrap_or_default();
     provide_context(lang);
     view! {
         <Title text="Waybill"/>

@@ -5,17 +5,20 @@ use crate::i18n::{Lang, Msg};
 use crate::server_fns::get_shared_parcel;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use crate::route::{query_param, route_param};
 
 #[component]
 pub fn SharePage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let token = move || params.try_with(|m| m.get("token")).flatten().unwrap_or_default();
-    let chosen = move || query.try_with(|m| m.get("lang")).flatten();
-    let all = move || query.try_with(|m| m.get("all")).flatten().is_some_and(|v| v == "1");
-    let data = Resource::new(move || (token(), chosen(), all()), |(token, lang, all)| get_shared_parcel(token, lang, all));
-    use_live_updates(token, move || data.refetch());
+    let token = route_param("token");
+    let (chosen, all) = (query_param("lang"), query_param("all"));
+    let data = Resource::new(
+        {
+            let token = token.clone();
+            move || (token().unwrap_or_default(), chosen(), all().is_some_and(|v| v == "1"))
+        },
+        |(token, lang, all)| get_shared_parcel(token, lang, all),
+    );
+    use_live_updates(move || token().unwrap_or_default(), move || data.refetch());
     view! {
         <Title text="Waybill"/>
         <Meta name="referrer" content="no-referrer"/>

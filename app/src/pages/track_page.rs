@@ -5,18 +5,22 @@ use crate::i18n::{Lang, Msg};
 use crate::server_fns::get_tracking;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use crate::route::{query_param, route_param};
 
 #[component]
 pub fn TrackPage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let number = move || params.try_with(|m| m.get("n")).flatten().unwrap_or_default();
-    let chosen = move || query.try_with(|m| m.get("lang")).flatten();
-    let all = move || query.try_with(|m| m.get("all")).flatten().is_some_and(|v| v == "1");
-    let data = Resource::new(move || (number(), chosen(), all()), |(n, lang, all)| get_tracking(n, lang, all));
+    let number = route_param("n");
+    let (chosen, all) = (query_param("lang"), query_param("all"));
+    let title = {
+        let number = number.clone();
+        move || format!("{} · Waybill", number().unwrap_or_default())
+    };
+    let data = Resource::new(
+        move || (number().unwrap_or_default(), chosen(), all().is_some_and(|v| v == "1")),
+        |(n, lang, all)| get_tracking(n, lang, all),
+    );
     view! {
-        <Title text=move || format!("{} · Waybill", number())/>
+        <Title text=title/>
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
                 let result = data.await;

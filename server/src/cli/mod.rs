@@ -1,10 +1,12 @@
 //! The `waybill` command line.
 mod bench;
 mod demo;
+mod generate;
 mod staff;
 
 pub use bench::{run_bench, BenchArgs};
 pub use demo::run_demo;
+pub use generate::{generate, generated_number, Generated};
 pub use staff::{create_api_key, create_staff};
 
 use clap::{Parser, Subcommand};
@@ -45,6 +47,19 @@ pub enum Command {
     CreateApiKey {
         #[arg(long)]
         email: String,
+    },
+    /// Load synthetic parcels (`GEN-0000000`, …) and their timelines straight into the
+    /// database, for measuring reads at scale; numbers already present are an error.
+    Generate {
+        /// How many parcels.
+        #[arg(long, default_value_t = 1_000_000)]
+        parcels: u64,
+        /// Events per parcel.
+        #[arg(long, default_value_t = 10)]
+        events_per_parcel: u32,
+        /// The first parcel's index, to add to an earlier run.
+        #[arg(long, default_value_t = 0)]
+        first: u64,
     },
     /// Post realistic sample deliveries to a running server through its real webhooks.
     Demo {

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QuerySelect, Set,
 };
 
 /// What applying changed.
@@ -177,14 +177,7 @@ async fn find_or_create_parcel(
 /// The current status is the status of the known-status event with the latest carrier
 /// time, ties going to the later journey step; `unknown` events never set it.
 async fn refresh_status(txn: &DatabaseTransaction, update: &mut parcel::ActiveModel, parcel_id: i64) -> Result<(), DbErr> {
-    let latest_known = tracking_event::Entity::find()
-        .filter(tracking_event::Column::ParcelId.eq(parcel_id))
-        .filter(tracking_event::Column::Status.ne(TrackingStatus::Unknown.as_str()))
-        .order_by_desc(tracking_event::Column::OccurredAt)
-        .order_by_desc(tracking_event::Column::StepRank)
-        .order_by_desc(tracking_event::Column::DedupeKey)
-        .one(txn)
-        .await?;
+    let latest_known = crate::queries::latest_known_event(parcel_id).one(txn).await?;
     let latest_any: Option<DateTime<Utc>> = tracking_event::Entity::find()
         .select_only()
         .column_as(tracking_event::Column::OccurredAt.max(), "latest")

@@ -3,19 +3,19 @@ use super::widgets::{utc, Pager};
 use crate::server_fns::staff::audit_log;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use crate::route::query_param;
 
 #[component]
 pub fn StaffAuditPage() -> impl IntoView {
-    let params = use_query_map();
-    let page = move || params.try_with(|p| p.get("page").and_then(|p| p.parse::<u64>().ok())).flatten().unwrap_or(1);
-    let rows = Resource::new(page, audit_log);
+    let page = query_param("page");
+    let page = move || page().and_then(|p| p.parse::<u64>().ok()).unwrap_or(1);
+    let rows = Resource::new(page.clone(), audit_log);
     view! {
         <Title text="Audit log · Waybill staff"/>
         <section class="staff-audit">
             <h1>"Audit log"</h1>
             <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
+                {move || { let page = page(); Suspend::new(async move {
                     match rows.await {
                         Err(_) => view! { <p class="form-error">"The audit log cannot be loaded right now."</p> }.into_any(),
                         Ok((rows, pages)) => view! {
@@ -27,10 +27,10 @@ pub fn StaffAuditPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                            <Pager base="/staff/audit".to_string() page=page() pages=pages/>
+                            <Pager base="/staff/audit".to_string() page=page pages=pages/>
                         }.into_any(),
                     }
-                })}
+                })}}
             </Suspense>
         </section>
     }

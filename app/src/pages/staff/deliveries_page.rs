@@ -5,7 +5,7 @@ use crate::server_fns::staff::list_deliveries;
 use crate::staff::{DeliveryQuery, DeliveryRow, CARRIERS};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use crate::route;
 
 const OUTCOMES: [&str; 4] = ["applied", "duplicate", "quarantined", "discarded"];
 
@@ -32,9 +32,8 @@ pub fn StaffQuarantinePage() -> impl IntoView {
 
 #[component]
 fn DeliveryList(quarantine: bool) -> impl IntoView {
-    let params = use_query_map();
-    let query = move || params.try_with(|p| read_query(|k| p.get(k), quarantine)).unwrap_or_default();
-    let rows = Resource::new(query, list_deliveries);
+    let query = route::read_query(move |p| read_query(|k| p.get(k), quarantine));
+    let rows = Resource::new(query.clone(), list_deliveries);
     let path = if quarantine { "/staff/quarantine" } else { "/staff/deliveries" };
     let title = if quarantine { "Quarantine" } else { "Raw deliveries" };
     view! {
@@ -45,7 +44,7 @@ fn DeliveryList(quarantine: bool) -> impl IntoView {
             {quarantine.then(|| view! {
                 <p class="hint">"Deliveries that could not be read. Re-process one after a fix or a configuration change, or discard it; both are recorded in the audit log."</p>
             })}
-            {move || {
+            {let query = query.clone(); move || {
                 let q = query();
                 view! {
                     <form method="get" action=path class="filters">
@@ -70,8 +69,7 @@ fn DeliveryList(quarantine: bool) -> impl IntoView {
                 }
             }}
             <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    let q = query();
+                {move || { let q = query(); Suspend::new(async move {
                     match rows.await {
                         Err(_) => view! { <p class="form-error">"The deliveries cannot be loaded right now."</p> }.into_any(),
                         Ok(page) if page.rows.is_empty() => view! {
@@ -96,7 +94,7 @@ fn DeliveryList(quarantine: bool) -> impl IntoView {
                             .into_any()
                         }
                     }
-                })}
+                })}}
             </Suspense>
         </section>
     }

@@ -5,13 +5,13 @@ use crate::components::set_http_status;
 use crate::server_fns::staff::raw_delivery;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use crate::route::route_param;
 
 #[component]
 pub fn StaffDeliveryPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.try_with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())).flatten().unwrap_or(0);
-    let detail = Resource::new(id, raw_delivery);
+    let id = route_param("id");
+    let id = move || id().and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
+    let detail = Resource::new(id.clone(), raw_delivery);
     view! {
         <Title text=move || format!("Delivery #{} · Waybill staff", id())/>
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>

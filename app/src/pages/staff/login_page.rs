@@ -2,13 +2,13 @@
 //! answers every failure with the same message.
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use crate::route::query_param;
 
 #[component]
 pub fn StaffLoginPage() -> impl IntoView {
-    let query = use_query_map();
-    let failed = move || query.try_with(|m| m.get("error")).flatten().is_some();
-    let next = move || query.try_with(|m| m.get("next")).flatten().filter(|n| n.starts_with("/staff")).unwrap_or_else(|| "/staff".into());
+    let (error, next) = (query_param("error"), query_param("next"));
+    let failed = move || error().is_some();
+    let next = move || next().filter(|n| n.starts_with("/staff")).unwrap_or_else(|| "/staff".into());
     let token = Resource::new(|| (), |_| crate::server_fns::staff::login_token());
     view! {
         <Title text="Sign in · Waybill staff"/>

@@ -9,15 +9,19 @@ use crate::server_fns::staff::staff_parcel;
 use crate::staff::{encode, StaffParcelDetail, StaffPod};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use crate::route::route_param;
 
 #[component]
 pub fn StaffParcelPage() -> impl IntoView {
-    let params = use_params_map();
-    let key = move || params.try_with(|p| (p.get("carrier").unwrap_or_default(), p.get("n").unwrap_or_default())).unwrap_or_default();
+    let (carrier, number) = (route_param("carrier"), route_param("n"));
+    let title = {
+        let number = number.clone();
+        move || format!("{} · Waybill staff", number().unwrap_or_default())
+    };
+    let key = move || (carrier().unwrap_or_default(), number().unwrap_or_default());
     let detail = Resource::new(key, |(carrier, n)| staff_parcel(carrier, n));
     view! {
-        <Title text=move || format!("{} · Waybill staff", key().1)/>
+        <Title text=title/>
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {

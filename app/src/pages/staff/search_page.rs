@@ -2,11 +2,11 @@
 //! carrier, date range, or "stuck"; counts per status; CSV export of the same search.
 use super::widgets::{utc, Pager, StatusChip};
 use crate::model::TrackingStatus;
+use crate::route;
 use crate::server_fns::staff::search_parcels;
 use crate::staff::{encode, ParcelQuery, CARRIERS};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// The search form's query as typed.
 fn read_query(get: impl Fn(&str) -> Option<String>) -> ParcelQuery {
@@ -24,14 +24,13 @@ fn read_query(get: impl Fn(&str) -> Option<String>) -> ParcelQuery {
 
 #[component]
 pub fn StaffSearchPage() -> impl IntoView {
-    let params = use_query_map();
-    let query = move || params.try_with(|p| read_query(|k| p.get(k))).unwrap_or_default();
-    let results = Resource::new(query, search_parcels);
+    let query = route::read_query(|p| read_query(|k| p.get(k)));
+    let results = Resource::new(query.clone(), search_parcels);
     view! {
         <Title text="Parcels · Waybill staff"/>
         <section class="staff-search">
             <h1>"Parcels"</h1>
-            {move || {
+            {let query = query.clone(); move || {
                 let q = query();
                 view! {
                     <form method="get" action="/staff" class="filters" role="search">
@@ -60,8 +59,7 @@ pub fn StaffSearchPage() -> impl IntoView {
                 }
             }}
             <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    let q = query();
+                {move || { let q = query(); Suspend::new(async move {
                     let base = q.to_query_string();
                     match results.await {
                         Err(_) => view! { <p class="form-error">"Search is unavailable right now."</p> }.into_any(),
@@ -101,7 +99,7 @@ pub fn StaffSearchPage() -> impl IntoView {
                             .into_any()
                         }
                     }
-                })}
+                })}}
             </Suspense>
         </section>
     }

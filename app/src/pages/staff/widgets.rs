@@ -13,16 +13,14 @@ pub fn CsrfField() -> impl IntoView {
 /// The outcome of the last form post, passed back in `?notice=` or `?error=`.
 #[component]
 pub fn Notice() -> impl IntoView {
-    let query = leptos_router::hooks::use_query_map();
-    move || {
-        query.try_with(|q| {
-            if let Some(error) = q.get("error").filter(|e| !e.is_empty()) {
-                Some(view! { <p class="form-error" role="alert">{error}</p> }.into_any())
-            } else {
-                q.get("notice").filter(|n| !n.is_empty()).map(|notice| view! { <p class="notice" role="status">{notice}</p> }.into_any())
-            }
-        })
-        .flatten()
+    let outcome = crate::route::read_query(|q| {
+        let present = |k: &str| q.get(k).filter(|v| !v.is_empty());
+        (present("error"), present("notice"))
+    });
+    move || match outcome() {
+        (Some(error), _) => Some(view! { <p class="form-error" role="alert">{error}</p> }.into_any()),
+        (None, Some(notice)) => Some(view! { <p class="notice" role="status">{notice}</p> }.into_any()),
+        (None, None) => None,
     }
 }
 

@@ -3,6 +3,7 @@
 //! table of figures measured side by side in the same run, with the targets of issue 7.
 mod load;
 mod plot;
+mod scale;
 mod server;
 
 use load::{drive, LoadResult, MakeRequest};
@@ -25,6 +26,16 @@ pub struct BenchArgs {
     /// Size of the POD upload, in MiB.
     #[arg(long, default_value_t = 1024)]
     pub upload_mib: u64,
+    /// Measure reads at scale instead: lookups, pages and memory at 10,000 parcels and
+    /// again at `--parcels`, loaded by the generator (`waybill generate`).
+    #[arg(long)]
+    pub scale: bool,
+    /// With `--scale`: the larger size, in parcels.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub parcels: u64,
+    /// With `--scale`: events per generated parcel.
+    #[arg(long, default_value_t = 10)]
+    pub events_per_parcel: u32,
     /// Where to write the throughput plot (SVG).
     #[arg(long, default_value = "docs/bench-throughput.svg")]
     pub plot: std::path::PathBuf,
@@ -114,7 +125,11 @@ pub async fn run_bench(site_root: &str, args: BenchArgs) -> anyhow::Result<()> {
         }
         other => anyhow::bail!("--db {other:?}: expected sqlite or postgres"),
     };
-    let result = bench_against(&database_url, data.path(), site_root, &args).await;
+    let result = if args.scale {
+        scale::bench_scale(&database_url, data.path(), site_root, &args).await
+    } else {
+        bench_against(&database_url, data.path(), site_root, &args).await
+    };
     if let Some((admin, name)) = postgres {
         sea_orm::ConnectionTrait::execute_unprepared(&admin, &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await?;
     }
@@ -169,17 +184,7 @@ async fn bench_against(database_url: &str, data: &std::path::Path, site_root: &s
     // One large POD upload, streamed; the server's memory is sampled while it runs.
     let bytes = args.upload_mib * 1024 * 1024;
     let baseline = server.rss_bytes();
-    let peak = Arc::new(std::sync::atomic::AtomicU64::new(baseline));
-    let sampling = {
-        let peak = peak.clone();
-        let pid = server.pid();
-        tokio::spawn(async move {
-            loop {
-                peak.fetch_max(server::rss_bytes(pid), std::sync::atomic::Ordering::Relaxed);
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-        })
-    };
+    let sampling = server::PeakRss::start(server.pid());
     let chunk = bytes::Bytes::from(vec![0u8; 1 << 20]);
     let mut first = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
     first.resize(1 << 20, 0);
@@ -192,8 +197,7 @@ async fn bench_against(database_url: &str, data: &std::path::Path, site_root: &s
     let upload = client.post(format!("{base}/webhooks/depot")).bearer_auth(DEPOT_TOKEN).multipart(form).send().await?;
     let status = upload.status();
     let elapsed = started.elapsed().as_secs_f64();
-    sampling.abort();
-    let growth = peak.load(std::sync::atomic::Ordering::Relaxed).saturating_sub(baseline);
+    let growth = sampling.stop().saturating_sub(baseline);
     let mb_per_s = bytes as f64 / 1e6 / elapsed;
     println!("POD upload {} MiB: status {}, {:.1} s, {:.0} MB/s, server RSS growth {:.1} MiB (from {:.1} MiB)", args.upload_mib, status.as_u16(), elapsed, mb_per_s, growth as f64 / 1048576.0, baseline as f64 / 1048576.0);
 

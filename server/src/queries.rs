@@ -1,0 +1,92 @@
+//! The queries on the hot paths — a customer's lookup, a share link, the status recompute
+//! after every delivery, the staff list — built in one place so that `tests/query_plans.rs`
+//! can ask both databases how they would run each one and check that an index serves it
+//! (issue 7: lookups at 1M parcels must cost about what they cost at 10k).
+use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_delivery, share_link, tracking_event};
+use app::model::TrackingStatus;
+use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement};
+
+/// Ids of the parcels that have `reference` as another number.
+pub fn referencing(reference: &str) -> Select<parcel_reference::Entity> {
+    parcel_reference::Entity::find()
+        .select_only()
+        .column(parcel_reference::Column::ParcelId)
+        .filter(parcel_reference::Column::Reference.eq(reference))
+}
+
+/// Parcels with this tracking number, or any of `ids`.
+pub fn parcels_by_number(number: &str, ids: Vec<i64>) -> Select<parcel::Entity> {
+    parcel::Entity::find()
+        .filter(parcel::Column::TrackingNumber.eq(number).or(parcel::Column::Id.is_in(ids)))
+        .order_by_asc(parcel::Column::Carrier)
+        .order_by_asc(parcel::Column::Id)
+}
+
+/// A parcel's timeline, newest first (ties: the later journey step first).
+pub fn events_newest_first(parcel_id: i64) -> Select<tracking_event::Entity> {
+    tracking_event::Entity::find()
+        .filter(tracking_event::Column::ParcelId.eq(parcel_id))
+        .order_by_desc(tracking_event::Column::OccurredAt)
+        .order_by_desc(tracking_event::Column::StepRank)
+        .order_by_desc(tracking_event::Column::DedupeKey)
+}
+
+/// The event that sets a parcel's status: the known status with the latest carrier time.
+pub fn latest_known_event(parcel_id: i64) -> Select<tracking_event::Entity> {
+    events_newest_first(parcel_id).filter(tracking_event::Column::Status.ne(TrackingStatus::Unknown.as_str())).limit(1)
+}
+
+/// The live share link with this token.
+pub fn live_share_link(token: &str) -> Select<share_link::Entity> {
+    share_link::Entity::find().filter(share_link::Column::Token.eq(token)).filter(share_link::Column::RevokedAt.is_null())
+}
+
+/// A parcel's POD files, oldest first.
+pub fn pods_of(parcel_id: i64) -> Select<pod_file::Entity> {
+    pod_file::Entity::find()
+        .filter(pod_file::Column::ParcelId.eq(parcel_id))
+        .order_by_asc(pod_file::Column::CreatedAt)
+        .order_by_asc(pod_file::Column::Id)
+}
+
+/// A parcel's courier positions, newest first.
+pub fn courier_trail(parcel_id: i64) -> Select<courier_position::Entity> {
+    courier_position::Entity::find()
+        .filter(courier_position::Column::ParcelId.eq(parcel_id))
+        .order_by_desc(courier_position::Column::RecordedAt)
+}
+
+/// Quarantined deliveries that name this tracking number ("updates pending").
+pub fn quarantined_for(number: &str) -> Select<raw_delivery::Entity> {
+    raw_delivery::Entity::find()
+        .filter(raw_delivery::Column::TrackingNumber.eq(number))
+        .filter(raw_delivery::Column::Outcome.eq("quarantined"))
+}
+
+/// Every query above with sample values, by name, as `backend` would receive it; the
+/// staff list's first page (all parcels, and one status) is added here from its shape in
+/// `staff::read_search`.
+pub fn hot_queries(backend: DbBackend) -> Vec<(&'static str, Statement)> {
+    let newest = |select: Select<parcel::Entity>| {
+        select.order_by_desc(parcel::Column::UpdatedAt).order_by_desc(parcel::Column::Id).limit(25)
+    };
+    vec![
+        ("lookup by another reference", referencing("ORDER-1").build(backend)),
+        ("lookup by tracking number", parcels_by_number("GEN-0000001", vec![1, 2]).build(backend)),
+        ("timeline of a parcel", events_newest_first(1).build(backend)),
+        ("status recompute", latest_known_event(1).build(backend)),
+        ("share link", live_share_link("token").build(backend)),
+        ("POD of a parcel", pods_of(1).build(backend)),
+        ("courier trail", courier_trail(1).build(backend)),
+        ("updates pending", quarantined_for("GEN-0000001").build(backend)),
+        (
+            "find or create a parcel",
+            parcel::Entity::find()
+                .filter(parcel::Column::Carrier.eq("depot"))
+                .filter(parcel::Column::TrackingNumber.eq("GEN-0000001"))
+                .build(backend),
+        ),
+        ("staff list, newest first", newest(parcel::Entity::find()).build(backend)),
+        ("staff list, one status", newest(parcel::Entity::find().filter(parcel::Column::Status.eq("in_transit"))).build(backend)),
+    ]
+}
