@@ -5,8 +5,8 @@
 use crate::domain::{CourierUpdate, EtaUpdate, NormalizedDelivery, RoutePoints};
 use crate::entity::{courier_position, parcel, parcel_reference, pod_file};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::sea_query::{Expr, OnConflict, SimpleExpr};
+use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set};
 use sha2::{Digest, Sha256};
 
 use super::apply::insert_if_new;
@@ -91,18 +91,19 @@ pub async fn apply_courier(txn: &DatabaseTransaction, parcel: &parcel::Model, co
     if !insert_if_new(txn, row, conflict).await? {
         return Ok(false);
     }
-    let keep: Vec<i64> = courier_position::Entity::find()
+    // Trim to the newest TRAIL_LENGTH positions in one statement: everything older than
+    // the last one kept (recorded_at is unique per parcel).
+    let last_kept = courier_position::Entity::find()
         .select_only()
-        .column(courier_position::Column::Id)
+        .column(courier_position::Column::RecordedAt)
         .filter(courier_position::Column::ParcelId.eq(parcel.id))
         .order_by_desc(courier_position::Column::RecordedAt)
-        .limit(TRAIL_LENGTH)
-        .into_tuple()
-        .all(txn)
-        .await?;
+        .offset(TRAIL_LENGTH - 1)
+        .limit(1)
+        .into_query();
     courier_position::Entity::delete_many()
         .filter(courier_position::Column::ParcelId.eq(parcel.id))
-        .filter(courier_position::Column::Id.is_not_in(keep))
+        .filter(Expr::col(courier_position::Column::RecordedAt).lt(SimpleExpr::SubQuery(None, Box::new(last_kept.into_sub_query_statement()))))
         .exec(txn)
         .await?;
     Ok(true)
