@@ -94,6 +94,23 @@ async fn uber_pings_move_the_courier_and_add_events_only_on_status_changes(app: 
 }
 on_both_backends!(uber_pings_move_the_courier_and_add_events_only_on_status_changes);
 
+async fn the_courier_trail_keeps_the_newest_fifty_positions_and_ignores_pings_older_than_it(app: TestApp) {
+    let at = |second: u32| format!("2023-07-06T05:{:02}:{:02}Z", 10 + second / 60, second % 60);
+    for i in 0..60 {
+        let body = uber(&format!("evt_trail_{i}"), "event.courier_update", &at(i), "pickup", 40.0 + f64::from(i) / 1000.0, "2023-07-06T06:00:00Z");
+        assert_eq!(app.post_signed("uber", &body).await.status(), 200);
+    }
+    assert_eq!(app.count("courier_position").await, 50);
+    let oldest = app.query_text("SELECT CAST(MIN(lat) AS TEXT) FROM courier_position").await;
+    assert!(oldest.starts_with("40.01"), "pings 0-9 were trimmed, 10 is the oldest kept: {oldest}");
+    // A late ping older than every kept position is not added (it would be trimmed at once).
+    let late = uber("evt_trail_late", "event.courier_update", &at(5), "pickup", 41.0, "2023-07-06T06:00:00Z");
+    assert_eq!(app.post_signed("uber", &late).await.status(), 200);
+    assert_eq!(app.count("courier_position").await, 50);
+    assert_eq!(app.query_text("SELECT CAST(MAX(lat) AS TEXT) FROM courier_position").await.trim_end_matches('0'), "40.059");
+}
+on_both_backends!(the_courier_trail_keeps_the_newest_fifty_positions_and_ignores_pings_older_than_it);
+
 async fn peddler_keeps_both_languages_and_is_found_by_id_and_metadata(app: TestApp) {
     let failed = include_str!("fixtures/peddler-failed-attempt.json");
     assert_eq!(app.post_signed("peddler", failed).await.status(), 200);
