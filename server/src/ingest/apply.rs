@@ -9,7 +9,7 @@ use crate::domain::{NormalizedDelivery, TrackingStatus};
 use crate::entity::{parcel, pod_file, share_link, tracking_event};
 use crate::storage::StoredPod;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Alias, Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter,
     QuerySelect, Set,
@@ -46,7 +46,9 @@ pub async fn apply_delivery(
     received_at: DateTime<Utc>,
 ) -> Result<Applied, DbErr> {
     let parcel = find_or_create_parcel(txn, delivery, received_at).await?;
-    let mut changed = false;
+    // Events decide the status and `updated_at`; only when they change is the status
+    // recomputed (two fewer queries for a courier ping that repeats the status).
+    let mut events_changed = false;
 
     for event in &delivery.events {
         let row = tracking_event::ActiveModel {
@@ -65,15 +67,10 @@ pub async fn apply_delivery(
             recorded_by: Set(delivery.recorded_by.clone()),
             ..Default::default()
         };
-        let conflict =
-            OnConflict::columns([tracking_event::Column::ParcelId, tracking_event::Column::DedupeKey]).do_nothing().to_owned();
-        if insert_if_new(txn, row.clone(), conflict).await? {
-            changed = true;
-        } else {
-            changed |= keep_earliest(txn, parcel.id, row).await?;
-        }
+        events_changed |= insert_if_new(txn, row, keep_earliest()).await?;
     }
 
+    let mut changed = events_changed;
     changed |= super::apply_extras::apply_references(txn, parcel.id, &delivery.references).await?;
     changed |= super::apply_extras::apply_remote_pods(txn, parcel.id, raw_delivery_id, delivery, received_at).await?;
     changed |= super::apply_extras::apply_courier(txn, &parcel, delivery.courier.as_ref()).await?;
@@ -107,32 +104,36 @@ pub async fn apply_delivery(
     let parcel_changed = super::apply_extras::merge_eta(&mut update, &parcel, delivery.eta.as_ref())
         | super::apply_extras::merge_courier(&mut update, &parcel, delivery.courier.as_ref())
         | super::apply_extras::merge_route(&mut update, &parcel, delivery.route.as_ref());
-    if changed || parcel_changed {
+    if events_changed {
         refresh_status(txn, &mut update, parcel.id).await?;
+    }
+    if events_changed || parcel_changed {
         update.update(txn).await?;
     }
     Ok(Applied { parcel_id: parcel.id, duplicate: !(changed || parcel_changed) })
 }
 
-/// A known event seen again with an earlier carrier time takes that time and that
-/// message's wording, so the result does not depend on arrival order.
-async fn keep_earliest(txn: &DatabaseTransaction, parcel_id: i64, row: tracking_event::ActiveModel) -> Result<bool, DbErr> {
-    let (Some(occurred_at), Some(key)) = (row.occurred_at.try_as_ref().copied(), row.dedupe_key.try_as_ref().cloned()) else {
-        return Ok(false);
-    };
-    let mut update = row;
-    update.id = sea_orm::ActiveValue::NotSet;
-    update.parcel_id = sea_orm::ActiveValue::NotSet;
-    update.dedupe_key = sea_orm::ActiveValue::NotSet;
-    update.created_at = sea_orm::ActiveValue::NotSet;
-    let result = tracking_event::Entity::update_many()
-        .set(update)
-        .filter(tracking_event::Column::ParcelId.eq(parcel_id))
-        .filter(tracking_event::Column::DedupeKey.eq(key))
-        .filter(tracking_event::Column::OccurredAt.gt(occurred_at))
-        .exec(txn)
-        .await?;
-    Ok(result.rows_affected > 0)
+/// A known event (same parcel and dedupe key) seen again with an earlier carrier time takes
+/// that time and that message's wording, so the result does not depend on arrival order;
+/// seen again with the same or a later time it changes nothing. One statement: an insert
+/// whose conflict updates only under that condition.
+fn keep_earliest() -> OnConflict {
+    use tracking_event::Column as C;
+    OnConflict::columns([C::ParcelId, C::DedupeKey])
+        .update_columns([
+            C::RawDeliveryId,
+            C::OccurredAt,
+            C::Status,
+            C::Substatus,
+            C::RawStatus,
+            C::Description,
+            C::Location,
+            C::Texts,
+            C::StepRank,
+            C::RecordedBy,
+        ])
+        .action_and_where(Expr::col((tracking_event::Entity, C::OccurredAt)).gt(Expr::col((Alias::new("excluded"), C::OccurredAt))))
+        .to_owned()
 }
 
 async fn find_or_create_parcel(
@@ -150,17 +151,31 @@ async fn find_or_create_parcel(
         updated_at: Set(received_at),
         ..Default::default()
     };
-    let conflict = OnConflict::columns([parcel::Column::Carrier, parcel::Column::TrackingNumber]).do_nothing().to_owned();
-    let created = insert_if_new(txn, row, conflict).await?;
-
-    let mut query =
-        parcel::Entity::find().filter(parcel::Column::Carrier.eq(carrier)).filter(parcel::Column::TrackingNumber.eq(number));
     // PostgreSQL: serialize concurrent applies to one parcel so the status recompute sees
     // every committed event. SQLite writers are already serialized by the write gate.
-    if txn.get_database_backend() == DbBackend::Postgres {
-        query = query.lock_exclusive();
+    let find = || {
+        let query =
+            parcel::Entity::find().filter(parcel::Column::Carrier.eq(carrier)).filter(parcel::Column::TrackingNumber.eq(number));
+        if txn.get_database_backend() == DbBackend::Postgres {
+            query.lock_exclusive()
+        } else {
+            query
+        }
+    };
+    // Most deliveries are about a parcel already known: one query.
+    if let Some(parcel) = find().one(txn).await? {
+        return Ok(parcel);
     }
-    let parcel = query.one(txn).await?.ok_or_else(|| DbErr::RecordNotFound(format!("parcel {carrier}/{number}")))?;
+    let conflict = OnConflict::columns([parcel::Column::Carrier, parcel::Column::TrackingNumber]).do_nothing().to_owned();
+    let (parcel, created) = match parcel::Entity::insert(row).on_conflict(conflict).exec_with_returning(txn).await {
+        Ok(parcel) => (parcel, true),
+        // Created meanwhile by another writer (PostgreSQL): read it, locked.
+        Err(DbErr::RecordNotInserted | DbErr::RecordNotFound(_)) => {
+            let parcel = find().one(txn).await?.ok_or_else(|| DbErr::RecordNotFound(format!("parcel {carrier}/{number}")))?;
+            (parcel, false)
+        }
+        Err(e) => return Err(e),
+    };
     if created {
         share_link::ActiveModel {
             parcel_id: Set(parcel.id),

@@ -8,7 +8,7 @@
 //! the group was written.
 use super::pipeline::{write_delivery, IngestError, IngestOutcome, RawInput, WriteGate};
 use crate::carriers::Adapters;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
@@ -96,37 +96,70 @@ async fn commit_group(db: &DatabaseConnection, gate: &WriteGate, adapters: &Adap
     order.sort_by(|a, b| (group[*a].input.carrier.as_str(), &parsed[*a].1).cmp(&(group[*b].input.carrier.as_str(), &parsed[*b].1)));
 
     let _turn = gate.enter().await;
-    let mut outcomes: Vec<Option<Result<IngestOutcome, IngestError>>> = group.iter().map(|_| None).collect();
-    let result = async {
-        let txn = db.begin().await?;
-        for &i in &order {
-            let savepoint = txn.begin().await?;
-            match write_delivery(&savepoint, &group[i].input, parsed[i].0.clone(), parsed[i].1.clone()).await {
-                Ok(outcome) => {
-                    savepoint.commit().await?;
-                    outcomes[i] = Some(Ok(outcome));
-                }
-                Err(error) => {
-                    savepoint.rollback().await?;
-                    outcomes[i] = Some(Err(IngestError::Database(error)));
-                }
-            }
-        }
-        txn.commit().await
-    }
-    .await;
-    let failed = result.err().map(std::sync::Arc::new);
+    // Optimistic first: the whole group in one transaction without savepoints (two fewer
+    // round trips per delivery). Deliveries rarely fail on their own; when one does, the
+    // group is rolled back and written again with a savepoint per delivery, so that only
+    // the failing one gets the error.
+    let result = match write_group(db, &group, &parsed, &order, false).await {
+        Ok(outcomes) => Ok(outcomes),
+        Err(_) => write_group(db, &group, &parsed, &order, true).await,
+    };
+    let (mut outcomes, failed) = match result {
+        Ok(outcomes) => (outcomes, None),
+        Err(error) => (Vec::new(), Some(Arc::new(error))),
+    };
     if let Some(error) = &failed {
         tracing::error!(%error, deliveries = group.len(), "group commit failed; every delivery in it is answered 503");
     }
     for (i, job) in group.drain(..).enumerate() {
         let outcome = match &failed {
             Some(error) => Err(IngestError::GroupFailed(error.clone())),
-            None => outcomes[i].take().unwrap_or(Err(IngestError::WriterStopped)),
+            None => outcomes.get_mut(i).and_then(Option::take).unwrap_or(Err(IngestError::WriterStopped)),
         };
         // The caller may have gone away (client disconnected); its delivery is committed anyway.
         let _ = job.reply.send(outcome);
     }
+}
+
+type Outcomes = Vec<Option<Result<IngestOutcome, IngestError>>>;
+
+/// Writes the group in `order` in one transaction and commits it. Without savepoints the
+/// first failing delivery fails the whole attempt; with them it fails alone.
+async fn write_group(
+    db: &DatabaseConnection,
+    group: &[Job],
+    parsed: &[(Result<crate::domain::NormalizedDelivery, crate::carriers::ParseError>, Option<String>)],
+    order: &[usize],
+    savepoints: bool,
+) -> Result<Outcomes, DbErr> {
+    let mut outcomes: Outcomes = group.iter().map(|_| None).collect();
+    let txn = db.begin().await?;
+    for &i in order {
+        let (input, (delivery, number)) = (&group[i].input, &parsed[i]);
+        if !savepoints {
+            match write_delivery(&txn, input, delivery.clone(), number.clone()).await {
+                Ok(outcome) => outcomes[i] = Some(Ok(outcome)),
+                Err(error) => {
+                    txn.rollback().await?;
+                    return Err(error);
+                }
+            }
+            continue;
+        }
+        let savepoint = txn.begin().await?;
+        match write_delivery(&savepoint, input, delivery.clone(), number.clone()).await {
+            Ok(outcome) => {
+                savepoint.commit().await?;
+                outcomes[i] = Some(Ok(outcome));
+            }
+            Err(error) => {
+                savepoint.rollback().await?;
+                outcomes[i] = Some(Err(IngestError::Database(error)));
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok(outcomes)
 }
 
 #[cfg(test)]
@@ -172,5 +205,37 @@ mod tests {
         let commits = stats.commits.load(Ordering::Relaxed);
         assert_eq!(stats.deliveries.load(Ordering::Relaxed), 300);
         assert!(commits < 300, "deliveries arriving together share commits: {commits} commits for 300");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_delivery_the_database_refuses_fails_alone_and_the_rest_of_its_group_commits() {
+        use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::db::connect(&format!("sqlite://{}/g.db?mode=rwc", dir.path().display())).await.unwrap();
+        crate::db::migrate(&db).await.unwrap();
+        // A real refusal by the database for one parcel only.
+        db.execute_unprepared(
+            "CREATE TRIGGER refuse BEFORE INSERT ON tracking_event \
+             WHEN (SELECT tracking_number FROM parcel WHERE id = NEW.parcel_id) = 'GROUP0007' \
+             BEGIN SELECT RAISE(ABORT, 'refused for the test'); END",
+        )
+        .await
+        .unwrap();
+        let pipeline = Pipeline::new(db.clone(), Adapters::new(chrono::FixedOffset::east_opt(0).unwrap()));
+        let tasks: Vec<_> = (0..40).map(|i| {
+            let pipeline = pipeline.clone();
+            tokio::spawn(async move { (i, pipeline.ingest(peddler(i)).await) })
+        }).collect();
+        for task in tasks {
+            let (i, outcome) = task.await.unwrap();
+            match (i, outcome) {
+                (7, Err(super::IngestError::Database(_))) => {}
+                (7, other) => panic!("the refused delivery: {other:?}"),
+                (_, Ok(IngestOutcome::Stored { duplicate: false, .. })) => {}
+                (i, other) => panic!("delivery {i}: {other:?}"),
+            }
+        }
+        assert_eq!(crate::entity::tracking_event::Entity::find().count(&db).await.unwrap(), 39);
+        assert_eq!(crate::entity::raw_delivery::Entity::find().count(&db).await.unwrap(), 39, "nothing of the refused one");
     }
 }
