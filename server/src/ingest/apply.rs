@@ -4,6 +4,7 @@
 //!
 //! It takes a transaction rather than opening one so that many deliveries can later share
 //! one commit (group commit) without changing this code.
+use super::current_status::{of_first_events, CurrentStatus};
 use super::new_share_token;
 use crate::domain::{NormalizedDelivery, TrackingStatus};
 use crate::entity::{parcel, pod_file, share_link, tracking_event};
@@ -45,7 +46,7 @@ pub async fn apply_delivery(
     pod: Option<&StoredPod>,
     received_at: DateTime<Utc>,
 ) -> Result<Applied, DbErr> {
-    let parcel = find_or_create_parcel(txn, delivery, received_at).await?;
+    let (parcel, created) = find_or_create_parcel(txn, delivery, received_at).await?;
     // Events decide the status and `updated_at`; only when they change is the status
     // recomputed (two fewer queries for a courier ping that repeats the status).
     let mut events_changed = false;
@@ -105,7 +106,12 @@ pub async fn apply_delivery(
         | super::apply_extras::merge_courier(&mut update, &parcel, delivery.courier.as_ref())
         | super::apply_extras::merge_route(&mut update, &parcel, delivery.route.as_ref());
     if events_changed {
-        refresh_status(txn, &mut update, parcel.id).await?;
+        // A parcel this delivery created has no other events: no need to ask the database.
+        let current = match created.then(|| of_first_events(&delivery.events)).flatten() {
+            Some(current) => current,
+            None => stored_status(txn, parcel.id).await?,
+        };
+        set_status(&mut update, current);
     }
     if events_changed || parcel_changed {
         update.update(txn).await?;
@@ -140,7 +146,7 @@ async fn find_or_create_parcel(
     txn: &DatabaseTransaction,
     delivery: &NormalizedDelivery,
     received_at: DateTime<Utc>,
-) -> Result<parcel::Model, DbErr> {
+) -> Result<(parcel::Model, bool), DbErr> {
     let carrier = delivery.carrier.as_str();
     let number = delivery.tracking_number.as_str();
     let row = parcel::ActiveModel {
@@ -164,7 +170,7 @@ async fn find_or_create_parcel(
     };
     // Most deliveries are about a parcel already known: one query.
     if let Some(parcel) = find().one(txn).await? {
-        return Ok(parcel);
+        return Ok((parcel, false));
     }
     let conflict = OnConflict::columns([parcel::Column::Carrier, parcel::Column::TrackingNumber]).do_nothing().to_owned();
     let (parcel, created) = match parcel::Entity::insert(row).on_conflict(conflict).exec_with_returning(txn).await {
@@ -186,14 +192,14 @@ async fn find_or_create_parcel(
         .insert(txn)
         .await?;
     }
-    Ok(parcel)
+    Ok((parcel, created))
 }
 
-/// The current status is the status of the known-status event with the latest carrier
-/// time, ties going to the later journey step; `unknown` events never set it.
-async fn refresh_status(txn: &DatabaseTransaction, update: &mut parcel::ActiveModel, parcel_id: i64) -> Result<(), DbErr> {
+/// The current status as the database's events give it: the known-status event with the
+/// latest carrier time, ties going to the later journey step; `unknown` events never set it.
+async fn stored_status(txn: &DatabaseTransaction, parcel_id: i64) -> Result<CurrentStatus, DbErr> {
     let latest_known = crate::queries::latest_known_event(parcel_id).one(txn).await?;
-    let latest_any: Option<DateTime<Utc>> = tracking_event::Entity::find()
+    let latest: Option<DateTime<Utc>> = tracking_event::Entity::find()
         .select_only()
         .column_as(tracking_event::Column::OccurredAt.max(), "latest")
         .filter(tracking_event::Column::ParcelId.eq(parcel_id))
@@ -201,13 +207,17 @@ async fn refresh_status(txn: &DatabaseTransaction, update: &mut parcel::ActiveMo
         .one(txn)
         .await?
         .flatten();
-    if let Some(event) = latest_known {
-        update.status = Set(event.status);
-        update.substatus = Set(Some(event.substatus));
-        update.status_at = Set(Some(event.occurred_at));
+    let status = latest_known.map(|e| (TrackingStatus::parse(&e.status).unwrap_or(TrackingStatus::Unknown), e.substatus, e.occurred_at));
+    Ok(CurrentStatus { status, latest })
+}
+
+fn set_status(update: &mut parcel::ActiveModel, current: CurrentStatus) {
+    if let Some((status, substatus, at)) = current.status {
+        update.status = Set(status.as_str().to_string());
+        update.substatus = Set(Some(substatus));
+        update.status_at = Set(Some(at));
     }
-    if let Some(latest) = latest_any {
+    if let Some(latest) = current.latest {
         update.updated_at = Set(latest);
     }
-    Ok(())
 }

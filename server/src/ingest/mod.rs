@@ -3,6 +3,7 @@
 //! apply (dedupe, order by carrier time) in one transaction → respond.
 mod apply;
 mod apply_extras;
+mod current_status;
 mod group_commit;
 mod parse;
 mod pipeline;
