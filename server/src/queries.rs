@@ -51,11 +51,15 @@ pub fn pods_of(parcel_id: i64) -> Select<pod_file::Entity> {
         .order_by_asc(pod_file::Column::Id)
 }
 
-/// A parcel's courier positions, newest first.
+/// How many of a courier's newest positions a share link shows as the trail.
+pub const TRAIL_LENGTH: u64 = 50;
+
+/// A parcel's courier trail: its newest `TRAIL_LENGTH` positions, newest first.
 pub fn courier_trail(parcel_id: i64) -> Select<courier_position::Entity> {
     courier_position::Entity::find()
         .filter(courier_position::Column::ParcelId.eq(parcel_id))
         .order_by_desc(courier_position::Column::RecordedAt)
+        .limit(TRAIL_LENGTH)
 }
 
 /// Quarantined deliveries that name this tracking number ("updates pending").

@@ -94,22 +94,33 @@ async fn uber_pings_move_the_courier_and_add_events_only_on_status_changes(app: 
 }
 on_both_backends!(uber_pings_move_the_courier_and_add_events_only_on_status_changes);
 
-async fn the_courier_trail_keeps_the_newest_fifty_positions_and_ignores_pings_older_than_it(app: TestApp) {
+async fn the_courier_trail_shows_the_newest_fifty_positions_keeps_at_most_twice_that_and_ignores_older_pings(app: TestApp) {
     let at = |second: u32| format!("2023-07-06T05:{:02}:{:02}Z", 10 + second / 60, second % 60);
+    let ping = |i: u32| uber(&format!("evt_trail_{i}"), "event.courier_update", &at(i), "pickup", 40.0 + f64::from(i) / 1000.0, "2023-07-06T06:00:00Z");
+    let shown = || async {
+        let token = app.share_token("del_y_aY8RuTQ0CRKu2aFXe8qQ").await;
+        let (_, view) = server::read_model::ReadModel::new(app.db.clone()).shared_parcel(&token).await.unwrap().unwrap();
+        view.courier.map(|c| c.trail).unwrap_or_default()
+    };
     for i in 0..60 {
-        let body = uber(&format!("evt_trail_{i}"), "event.courier_update", &at(i), "pickup", 40.0 + f64::from(i) / 1000.0, "2023-07-06T06:00:00Z");
-        assert_eq!(app.post_signed("uber", &body).await.status(), 200);
+        assert_eq!(app.post_signed("uber", &ping(i)).await.status(), 200);
     }
-    assert_eq!(app.count("courier_position").await, 50);
-    let oldest = app.query_text("SELECT CAST(MIN(lat) AS TEXT) FROM courier_position").await;
-    assert!(oldest.starts_with("40.01"), "pings 0-9 were trimmed, 10 is the oldest kept: {oldest}");
-    // A late ping older than every kept position is not added (it would be trimmed at once).
-    let late = uber("evt_trail_late", "event.courier_update", &at(5), "pickup", 41.0, "2023-07-06T06:00:00Z");
+    let trail = shown().await;
+    assert_eq!(trail.len(), 50, "the newest fifty are shown");
+    assert!((trail[0].0 - 40.010).abs() < 1e-9 && (trail[49].0 - 40.059).abs() < 1e-9, "oldest first: {:?}", (trail[0], trail[49]));
+    assert_eq!(app.count("courier_position").await, 60, "older positions wait to be deleted in one go");
+    for i in 60..101 {
+        assert_eq!(app.post_signed("uber", &ping(i)).await.status(), 200);
+    }
+    assert_eq!(app.count("courier_position").await, 50, "the 101st position trims the trail back to fifty");
+    assert_eq!(app.query_text("SELECT CAST(MIN(lat) AS TEXT) FROM courier_position").await.trim_end_matches('0'), "40.051");
+    // A late ping older than every position shown is not added.
+    let late = uber("evt_trail_late", "event.courier_update", &at(20), "pickup", 41.0, "2023-07-06T06:00:00Z");
     assert_eq!(app.post_signed("uber", &late).await.status(), 200);
     assert_eq!(app.count("courier_position").await, 50);
-    assert_eq!(app.query_text("SELECT CAST(MAX(lat) AS TEXT) FROM courier_position").await.trim_end_matches('0'), "40.059");
+    assert!(shown().await.iter().all(|p| p.0 < 41.0));
 }
-on_both_backends!(the_courier_trail_keeps_the_newest_fifty_positions_and_ignores_pings_older_than_it);
+on_both_backends!(the_courier_trail_shows_the_newest_fifty_positions_keeps_at_most_twice_that_and_ignores_older_pings);
 
 async fn peddler_keeps_both_languages_and_is_found_by_id_and_metadata(app: TestApp) {
     let failed = include_str!("fixtures/peddler-failed-attempt.json");

@@ -11,8 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::apply::insert_if_new;
 
-/// How many positions of a courier's trail are kept per parcel.
-pub const TRAIL_LENGTH: u64 = 50;
+use crate::queries::TRAIL_LENGTH;
 
 pub async fn apply_references(txn: &DatabaseTransaction, parcel_id: i64, references: &[String]) -> Result<bool, DbErr> {
     let mut changed = false;
@@ -60,23 +59,27 @@ pub async fn apply_remote_pods(
     Ok(changed)
 }
 
-/// Adds the courier's position to the trail and trims the trail to its newest points.
+/// Adds the courier's position to the trail. The trail shown is the newest `TRAIL_LENGTH`
+/// positions; older ones are deleted once there are `TRAIL_LENGTH` of them, so that most
+/// pings cost no delete and a parcel never keeps more than twice the trail.
 pub async fn apply_courier(txn: &DatabaseTransaction, parcel: &parcel::Model, courier: Option<&CourierUpdate>) -> Result<bool, DbErr> {
     let Some((courier, position)) = courier.and_then(|c| Some((c, c.position?))) else {
         return Ok(false);
     };
-    // A ping older than the whole kept trail (a late re-send) would be trimmed at once.
-    let oldest_kept: Option<DateTime<Utc>> = courier_position::Entity::find()
+    // From the oldest position shown on: up to TRAIL_LENGTH + 1 rows, the last present
+    // only when TRAIL_LENGTH older ones are waiting to be deleted.
+    let tail: Vec<DateTime<Utc>> = courier_position::Entity::find()
         .select_only()
         .column(courier_position::Column::RecordedAt)
         .filter(courier_position::Column::ParcelId.eq(parcel.id))
         .order_by_desc(courier_position::Column::RecordedAt)
         .offset(TRAIL_LENGTH - 1)
-        .limit(1)
+        .limit(TRAIL_LENGTH + 1)
         .into_tuple()
-        .one(txn)
+        .all(txn)
         .await?;
-    if oldest_kept.is_some_and(|oldest| courier.as_of <= oldest) {
+    // A ping older than the whole trail shown (a late re-send) would never be seen.
+    if tail.first().is_some_and(|oldest| courier.as_of <= *oldest) {
         return Ok(false);
     }
     let row = courier_position::ActiveModel {
@@ -90,6 +93,9 @@ pub async fn apply_courier(txn: &DatabaseTransaction, parcel: &parcel::Model, co
         OnConflict::columns([courier_position::Column::ParcelId, courier_position::Column::RecordedAt]).do_nothing().to_owned();
     if !insert_if_new(txn, row, conflict).await? {
         return Ok(false);
+    }
+    if (tail.len() as u64) <= TRAIL_LENGTH {
+        return Ok(true);
     }
     // Trim to the newest TRAIL_LENGTH positions in one statement: everything older than
     // the last one kept (recorded_at is unique per parcel).
