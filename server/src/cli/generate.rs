@@ -4,7 +4,9 @@
 //! Why not through the webhooks: ten million deliveries would take hours at the ingest
 //! rate and would measure ingest, not reads. The rows are what the pipeline writes for a
 //! depot parcel (same columns, encodings and share links), in multi-row inserts of a few
-//! thousand rows per statement and one transaction per batch of parcels.
+//! thousand rows per statement and one transaction per batch of parcels. Its share tokens
+//! (`gen-share-0000042`) are predictable: generated parcels belong in a benchmark database,
+//! never beside real ones.
 use crate::domain::TrackingStatus;
 use crate::entity::{parcel, share_link, tracking_event};
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -41,9 +43,12 @@ pub struct Generated {
 }
 
 /// Writes parcels `GEN-{from}` up to (not including) `GEN-{until}`, `events_per_parcel`
-/// events each, plus a share link each; numbers already present are an error (a unique key).
+/// events each (at least one), plus a share link each; numbers already present are an
+/// error (a unique key).
 pub async fn generate(db: &DatabaseConnection, from: u64, until: u64, events_per_parcel: u32) -> Result<Generated, DbErr> {
     let started = Instant::now();
+    // A parcel's status comes from its last event, so every parcel gets at least one.
+    let events_per_parcel = events_per_parcel.max(1);
     let mut next_id = next_parcel_id(db).await?;
     let first_id = next_id;
     let epoch = Utc.with_ymd_and_hms(2025, 1, 1, 8, 0, 0).single().unwrap_or_default();
