@@ -8,7 +8,8 @@ use crate::entity::raw_delivery;
 use crate::storage::StoredPod;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, DbErr, Set, TransactionTrait};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait};
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
@@ -111,6 +112,22 @@ pub(super) fn parse_input(adapters: &Adapters, input: &RawInput) -> (Result<Norm
     (parsed, tracking_number)
 }
 
+/// The archived row of one delivery, as it arrived, with the outcome its parse gives.
+pub(super) fn raw_row(input: &RawInput, parsed: &Result<NormalizedDelivery, ParseError>, tracking_number: Option<String>) -> raw_delivery::ActiveModel {
+    raw_delivery::ActiveModel {
+        carrier: Set(input.carrier.as_str().to_string()),
+        received_at: Set(input.received_at),
+        headers: Set(input.headers.to_string()),
+        content_type: Set(input.content_type.clone()),
+        body: Set(input.body.to_vec()),
+        pod_file: Set(input.pod.as_ref().map(|p| serde_json::to_string(p).unwrap_or_default())),
+        outcome: Set(outcome_name(parsed, false).to_string()),
+        error: Set(parsed.as_ref().err().map(ToString::to_string)),
+        tracking_number: Set(tracking_number),
+        ..Default::default()
+    }
+}
+
 /// Archives the raw delivery and applies what it says, inside the caller's transaction.
 pub(super) async fn write_delivery(
     txn: &DatabaseTransaction,
@@ -118,28 +135,27 @@ pub(super) async fn write_delivery(
     parsed: Result<NormalizedDelivery, ParseError>,
     tracking_number: Option<String>,
 ) -> Result<IngestOutcome, DbErr> {
-    let raw = raw_delivery::ActiveModel {
-        carrier: Set(input.carrier.as_str().to_string()),
-        received_at: Set(input.received_at),
-        headers: Set(input.headers.to_string()),
-        content_type: Set(input.content_type.clone()),
-        body: Set(input.body.to_vec()),
-        pod_file: Set(input.pod.as_ref().map(|p| serde_json::to_string(p).unwrap_or_default())),
-        outcome: Set(outcome_name(&parsed, false).to_string()),
-        error: Set(parsed.as_ref().err().map(ToString::to_string)),
-        tracking_number: Set(tracking_number),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
+    let raw = raw_row(input, &parsed, tracking_number).insert(txn).await?;
+    apply_archived(txn, raw.id, input, parsed).await
+}
 
+/// Applies a delivery already archived as raw delivery `raw_id`; a delivery that changes
+/// nothing is marked `duplicate` there.
+pub(super) async fn apply_archived(
+    txn: &DatabaseTransaction,
+    raw_id: i64,
+    input: &RawInput,
+    parsed: Result<NormalizedDelivery, ParseError>,
+) -> Result<IngestOutcome, DbErr> {
     Ok(match parsed {
         Ok(delivery) => {
-            let applied = apply_delivery(txn, Some(raw.id), &delivery, input.pod.as_ref(), input.received_at).await?;
+            let applied = apply_delivery(txn, Some(raw_id), &delivery, input.pod.as_ref(), input.received_at).await?;
             if applied.duplicate {
-                let mut raw: raw_delivery::ActiveModel = raw.into();
-                raw.outcome = Set(outcome_name(&Ok(delivery.clone()), true).to_string());
-                raw.update(txn).await?;
+                raw_delivery::Entity::update_many()
+                    .col_expr(raw_delivery::Column::Outcome, Expr::value(outcome_name(&Ok(()), true)))
+                    .filter(raw_delivery::Column::Id.eq(raw_id))
+                    .exec(txn)
+                    .await?;
             }
             IngestOutcome::Stored { tracking_number: delivery.tracking_number.to_string(), duplicate: applied.duplicate }
         }
