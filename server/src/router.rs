@@ -9,11 +9,22 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
-use std::sync::Arc;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes};
+use std::sync::{Arc, OnceLock};
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+
+/// The Leptos page routes, generated once per process.
+///
+/// Why once: generating them runs the app with a process-wide flag set that makes any
+/// resource first polled meanwhile wait forever (leptos-rs/leptos#4773). A second server in
+/// the same process (the tests start many) generating its list while another one
+/// renders a page would hang that page until the request timeout.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
 
 pub fn router(state: AppState) -> Router {
     let context = page_context(&state);
@@ -56,7 +67,7 @@ pub fn router(state: AppState) -> Router {
                 .get(move |req: Request| handle_server_fns_with_context(get_context.clone(), req)),
         )
         // Leptos pages: `/`, `/track/{n}`, `/t/{token}`.
-        .leptos_routes_with_context(&state, generate_route_list(App), context, move || shell(leptos_options.clone()))
+        .leptos_routes_with_context(&state, page_routes(), context, move || shell(leptos_options.clone()))
         .fallback(fallback)
         .layer(middleware::from_fn_with_state(state.clone(), staff::context::staff_context))
         .layer(state.sessions.clone().layer(&state.settings.staff))

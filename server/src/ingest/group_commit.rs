@@ -163,14 +163,13 @@ async fn write_group(
         // Every raw delivery of the group archived by one multi-row insert, then applied.
         let archived = async {
             let ids = raw_delivery_ids(&txn, order.len()).await?;
-            let rows = order.iter().zip(&ids).map(|(&i, id)| {
-                let mut row = raw_row(&group[i].input, &parsed[i].0, parsed[i].1.clone());
-                row.id = Set(*id);
-                row
-            });
-            let rows: Vec<_> = rows.collect();
-            for chunk in rows.chunks(RAW_ROWS_PER_INSERT) {
-                raw_delivery::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+            for (indexes, ids) in order.chunks(RAW_ROWS_PER_INSERT).zip(ids.chunks(RAW_ROWS_PER_INSERT)) {
+                let rows = indexes.iter().zip(ids).map(|(&i, id)| {
+                    let mut row = raw_row(&group[i].input, &parsed[i].0, parsed[i].1.clone());
+                    row.id = Set(*id);
+                    row
+                });
+                raw_delivery::Entity::insert_many(rows).exec_without_returning(&txn).await?;
             }
             for (&i, id) in order.iter().zip(ids) {
                 outcomes[i] = Some(Ok(apply_archived(&txn, id, &group[i].input, parsed[i].0.clone()).await?));
