@@ -4,6 +4,7 @@
 //! (issue 7: lookups at 1M parcels must cost about what they cost at 10k).
 use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_delivery, share_link, tracking_event};
 use app::model::TrackingStatus;
+use app::staff::ParcelQuery;
 use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement};
 
 /// Ids of the parcels that have `reference` as another number.
@@ -69,12 +70,12 @@ pub fn quarantined_for(number: &str) -> Select<raw_delivery::Entity> {
         .filter(raw_delivery::Column::Outcome.eq("quarantined"))
 }
 
-/// Every query above with sample values, by name, as `backend` would receive it; the
-/// staff list's first page (all parcels, and one status) is added here from its shape in
-/// `staff::read_search`.
+/// Every query above with sample values, by name, as `backend` would receive it, and the
+/// staff list's first page (all parcels, and one status) as `staff::search_matching` reads it.
 pub fn hot_queries(backend: DbBackend) -> Vec<(&'static str, Statement)> {
-    let newest = |select: Select<parcel::Entity>| {
-        select.order_by_desc(parcel::Column::UpdatedAt).order_by_desc(parcel::Column::Id).limit(25)
+    let first_page = |status: Option<&str>| {
+        let query = ParcelQuery { status: status.map(str::to_string), ..Default::default() };
+        crate::staff::search_matching(&query).limit(crate::staff::SEARCH_PAGE_SIZE).build(backend)
     };
     vec![
         ("lookup by another reference", referencing("ORDER-1").build(backend)),
@@ -93,7 +94,7 @@ pub fn hot_queries(backend: DbBackend) -> Vec<(&'static str, Statement)> {
                 .filter(parcel::Column::TrackingNumber.eq("GEN-0000001"))
                 .build(backend),
         ),
-        ("staff list, newest first", newest(parcel::Entity::find()).build(backend)),
-        ("staff list, one status", newest(parcel::Entity::find().filter(parcel::Column::Status.eq("in_transit"))).build(backend)),
+        ("staff list, newest first", first_page(None)),
+        ("staff list, one status", first_page(Some("in_transit"))),
     ]
 }

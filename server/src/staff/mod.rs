@@ -9,4 +9,4 @@ pub mod sessions;
 pub mod throttle;
 
 pub use read::StaffReadModel;
-pub use read_search::{condition as search_condition, references_of, row as parcel_row};
+pub use read_search::{matching as search_matching, references_of, row as parcel_row, PER_PAGE as SEARCH_PAGE_SIZE};

@@ -1,15 +1,14 @@
 //! `GET /staff/parcels.csv`: the parcel search's matches as CSV, with the same filters.
-use crate::entity::parcel;
 use crate::http::ApiError;
 use crate::staff::audit::{record, AuditAction};
-use crate::staff::{parcel_row, references_of, search_condition};
+use crate::staff::{parcel_row, references_of, search_matching};
 use crate::state::AppState;
 use app::staff::{ParcelQuery, StaffUser};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use sea_orm::{EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::PaginatorTrait;
 
 /// Rows read from the database at a time.
 const BATCH: u64 = 1000;
@@ -33,11 +32,7 @@ pub async fn export_parcels(
     let mut out = csv::Writer::from_writer(Vec::new());
     let write_error = |e: csv::Error| ApiError::unavailable(e);
     out.write_record(["carrier", "tracking_number", "status", "references", "created_at", "updated_at"]).map_err(write_error)?;
-    let mut pages = parcel::Entity::find()
-        .filter(search_condition(&query, true))
-        .order_by_desc(parcel::Column::UpdatedAt)
-        .order_by_desc(parcel::Column::Id)
-        .paginate(&state.db, BATCH);
+    let mut pages = search_matching(&query).paginate(&state.db, BATCH);
     let mut written = 0u64;
     while let Some(batch) = pages.fetch_and_next().await.map_err(ApiError::unavailable)? {
         let mut references = references_of(&state.db, batch.iter().map(|p| p.id).collect()).await.map_err(ApiError::unavailable)?;
