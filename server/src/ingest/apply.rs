@@ -6,11 +6,12 @@
 //! one commit (group commit) without changing this code.
 use super::current_status::{of_first_events, CurrentStatus};
 use super::new_share_token;
+use super::rows;
 use crate::domain::{NormalizedDelivery, TrackingStatus};
-use crate::entity::{parcel, pod_file, share_link, tracking_event};
+use crate::entity::{parcel, share_link, tracking_event};
 use crate::storage::StoredPod;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, OnConflict};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter,
     QuerySelect, Set,
@@ -52,23 +53,8 @@ pub async fn apply_delivery(
     let mut events_changed = false;
 
     for event in &delivery.events {
-        let row = tracking_event::ActiveModel {
-            parcel_id: Set(parcel.id),
-            raw_delivery_id: Set(raw_delivery_id),
-            occurred_at: Set(event.occurred_at),
-            status: Set(event.status.as_str().to_string()),
-            substatus: Set(event.substatus.clone()),
-            raw_status: Set(event.raw_status.clone()),
-            description: Set(event.description.clone()),
-            location: Set(event.location.clone()),
-            texts: Set((!event.texts.is_empty()).then(|| serde_json::to_string(&event.texts).unwrap_or_default())),
-            step_rank: Set(event.status.step_rank()),
-            dedupe_key: Set(event.dedupe_key.clone()),
-            created_at: Set(received_at),
-            recorded_by: Set(delivery.recorded_by.clone()),
-            ..Default::default()
-        };
-        events_changed |= insert_if_new(txn, row, keep_earliest()).await?;
+        let row = rows::event_row(parcel.id, raw_delivery_id, delivery, event, received_at);
+        events_changed |= insert_if_new(txn, row, rows::keep_earliest()).await?;
     }
 
     let mut changed = events_changed;
@@ -77,28 +63,8 @@ pub async fn apply_delivery(
     changed |= super::apply_extras::apply_courier(txn, &parcel, delivery.courier.as_ref()).await?;
 
     if let Some(pod) = pod {
-        let row = pod_file::ActiveModel {
-            id: Set(pod.id.clone()),
-            parcel_id: Set(parcel.id),
-            raw_delivery_id: Set(raw_delivery_id),
-            storage_key: Set(pod.key.clone()),
-            sha256: Set(pod.sha256.clone()),
-            bytes: Set(pod.bytes as i64),
-            content_type: Set(pod.content_type.clone()),
-            original_name: Set(pod.original_name.clone()),
-            source: Set(match delivery.recorded_by {
-                Some(_) => "staff_upload".to_string(),
-                None => format!("{}_webhook", delivery.carrier),
-            }),
-            kind: Set(if pod.content_type == "application/pdf" { "document" } else { "photo" }.to_string()),
-            remote_url: Set(None),
-            value: Set(None),
-            created_at: Set(received_at),
-            uploaded_by: Set(delivery.recorded_by.clone()),
-        };
-        // The same file sent twice for one parcel is one POD entry.
-        let conflict = OnConflict::columns([pod_file::Column::ParcelId, pod_file::Column::Sha256]).do_nothing().to_owned();
-        changed |= insert_if_new(txn, row, conflict).await?;
+        let row = rows::uploaded_pod_row(parcel.id, raw_delivery_id, delivery, pod, received_at);
+        changed |= insert_if_new(txn, row, rows::pod_conflict()).await?;
     }
 
     let mut update: parcel::ActiveModel = parcel.clone().into();
@@ -117,29 +83,6 @@ pub async fn apply_delivery(
         update.update(txn).await?;
     }
     Ok(Applied { parcel_id: parcel.id, duplicate: !(changed || parcel_changed) })
-}
-
-/// A known event (same parcel and dedupe key) seen again with an earlier carrier time takes
-/// that time and that message's wording, so the result does not depend on arrival order;
-/// seen again with the same or a later time it changes nothing. One statement: an insert
-/// whose conflict updates only under that condition.
-fn keep_earliest() -> OnConflict {
-    use tracking_event::Column as C;
-    OnConflict::columns([C::ParcelId, C::DedupeKey])
-        .update_columns([
-            C::RawDeliveryId,
-            C::OccurredAt,
-            C::Status,
-            C::Substatus,
-            C::RawStatus,
-            C::Description,
-            C::Location,
-            C::Texts,
-            C::StepRank,
-            C::RecordedBy,
-        ])
-        .action_and_where(Expr::col((tracking_event::Entity, C::OccurredAt)).gt(Expr::col((Alias::new("excluded"), C::OccurredAt))))
-        .to_owned()
 }
 
 async fn find_or_create_parcel(
@@ -211,7 +154,7 @@ async fn stored_status(txn: &DatabaseTransaction, parcel_id: i64) -> Result<Curr
     Ok(CurrentStatus { status, latest })
 }
 
-fn set_status(update: &mut parcel::ActiveModel, current: CurrentStatus) {
+pub(super) fn set_status(update: &mut parcel::ActiveModel, current: CurrentStatus) {
     if let Some((status, substatus, at)) = current.status {
         update.status = Set(status.as_str().to_string());
         update.substatus = Set(Some(substatus));

@@ -3,24 +3,20 @@
 //! Each takes the carrier time into account, so that late, older messages never
 //! overwrite newer facts.
 use crate::domain::{CourierUpdate, EtaUpdate, NormalizedDelivery, RoutePoints};
-use crate::entity::{courier_position, parcel, parcel_reference, pod_file};
+use crate::entity::{courier_position, parcel};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, OnConflict, SimpleExpr};
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set};
-use sha2::{Digest, Sha256};
 
 use super::apply::insert_if_new;
+use super::rows;
 
 use crate::queries::TRAIL_LENGTH;
 
 pub async fn apply_references(txn: &DatabaseTransaction, parcel_id: i64, references: &[String]) -> Result<bool, DbErr> {
     let mut changed = false;
     for reference in references {
-        let row = parcel_reference::ActiveModel { parcel_id: Set(parcel_id), reference: Set(reference.clone()), ..Default::default() };
-        let conflict = OnConflict::columns([parcel_reference::Column::Reference, parcel_reference::Column::ParcelId])
-            .do_nothing()
-            .to_owned();
-        changed |= insert_if_new(txn, row, conflict).await?;
+        changed |= insert_if_new(txn, rows::reference_row(parcel_id, reference), rows::reference_conflict()).await?;
     }
     Ok(changed)
 }
@@ -34,27 +30,8 @@ pub async fn apply_remote_pods(
 ) -> Result<bool, DbErr> {
     let mut changed = false;
     for pod in &delivery.remote_pods {
-        let identity = format!("{}|{}|{}", pod.kind, pod.url.as_deref().unwrap_or(""), pod.value.as_deref().unwrap_or(""));
-        let sha256 = hex::encode(Sha256::digest(identity.as_bytes()));
-        let row = pod_file::ActiveModel {
-            // Derived from the content, so a replay recreates the same id.
-            id: Set(uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("{parcel_id}|{identity}").as_bytes()).to_string()),
-            parcel_id: Set(parcel_id),
-            raw_delivery_id: Set(raw_delivery_id),
-            storage_key: Set(String::new()),
-            sha256: Set(sha256),
-            bytes: Set(0),
-            content_type: Set(if pod.url.is_some() { "image/*" } else { "text/plain" }.to_string()),
-            original_name: Set(None),
-            source: Set(format!("{}_verification", delivery.carrier)),
-            kind: Set(pod.kind.to_string()),
-            remote_url: Set(pod.url.clone()),
-            value: Set(pod.value.clone()),
-            created_at: Set(received_at),
-            uploaded_by: Set(None),
-        };
-        let conflict = OnConflict::columns([pod_file::Column::ParcelId, pod_file::Column::Sha256]).do_nothing().to_owned();
-        changed |= insert_if_new(txn, row, conflict).await?;
+        let row = rows::remote_pod_row(parcel_id, raw_delivery_id, delivery, pod, received_at);
+        changed |= insert_if_new(txn, row, rows::pod_conflict()).await?;
     }
     Ok(changed)
 }
@@ -82,37 +59,34 @@ pub async fn apply_courier(txn: &DatabaseTransaction, parcel: &parcel::Model, co
     if tail.first().is_some_and(|oldest| courier.as_of <= *oldest) {
         return Ok(false);
     }
-    let row = courier_position::ActiveModel {
-        parcel_id: Set(parcel.id),
-        recorded_at: Set(courier.as_of),
-        lat: Set(position.lat),
-        lng: Set(position.lng),
-        ..Default::default()
-    };
-    let conflict =
-        OnConflict::columns([courier_position::Column::ParcelId, courier_position::Column::RecordedAt]).do_nothing().to_owned();
-    if !insert_if_new(txn, row, conflict).await? {
+    if !insert_if_new(txn, rows::position_row(parcel.id, courier.as_of, position), rows::position_conflict()).await? {
         return Ok(false);
     }
-    if (tail.len() as u64) <= TRAIL_LENGTH {
-        return Ok(true);
+    if (tail.len() as u64) > TRAIL_LENGTH {
+        trim_trail(txn, parcel.id).await?;
     }
+    Ok(true)
+}
+
+/// Deletes all but the newest `TRAIL_LENGTH` positions of a parcel, once there are twice
+/// that many.
+pub async fn trim_trail(txn: &DatabaseTransaction, parcel_id: i64) -> Result<(), DbErr> {
     // Trim to the newest TRAIL_LENGTH positions in one statement: everything older than
     // the last one kept (recorded_at is unique per parcel).
     let last_kept = courier_position::Entity::find()
         .select_only()
         .column(courier_position::Column::RecordedAt)
-        .filter(courier_position::Column::ParcelId.eq(parcel.id))
+        .filter(courier_position::Column::ParcelId.eq(parcel_id))
         .order_by_desc(courier_position::Column::RecordedAt)
         .offset(TRAIL_LENGTH - 1)
         .limit(1)
         .into_query();
     courier_position::Entity::delete_many()
-        .filter(courier_position::Column::ParcelId.eq(parcel.id))
+        .filter(courier_position::Column::ParcelId.eq(parcel_id))
         .filter(Expr::col(courier_position::Column::RecordedAt).lt(SimpleExpr::SubQuery(None, Box::new(last_kept.into_sub_query_statement()))))
         .exec(txn)
         .await?;
-    Ok(true)
+    Ok(())
 }
 
 /// The ETA of the newest message wins (the later ETA on a tie, for a stable result).

@@ -6,10 +6,9 @@
 //! A delivery whose own writes fail rolls back to its savepoint and gets the error alone;
 //! if the commit itself fails, every delivery in the group gets the error, and nothing of
 //! the group was written.
-use super::pipeline::{apply_archived, raw_row, write_delivery, IngestError, IngestOutcome, RawInput, WriteGate};
-use crate::entity::raw_delivery;
+use super::pipeline::{write_delivery, IngestError, IngestOutcome, RawInput, WriteGate};
 use crate::carriers::Adapters;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait, Set, Statement, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
@@ -124,30 +123,6 @@ async fn commit_group(db: &DatabaseConnection, gate: &WriteGate, adapters: &Adap
 
 type Outcomes = Vec<Option<Result<IngestOutcome, IngestError>>>;
 
-/// Raw deliveries per multi-row insert: 11 columns each, well under either database's
-/// limit on bound parameters.
-const RAW_ROWS_PER_INSERT: usize = 256;
-
-/// `n` fresh ids for raw deliveries, handed out before the insert so that one statement can
-/// archive a whole group and each delivery still knows its row. SQLite: past the largest
-/// id ever given (the write gate makes this writer the only one); PostgreSQL: from the
-/// table's own sequence, safe beside other writers.
-async fn raw_delivery_ids(txn: &DatabaseTransaction, n: usize) -> Result<Vec<i64>, DbErr> {
-    let backend = txn.get_database_backend();
-    if backend == DbBackend::Postgres {
-        let sql = "SELECT nextval(pg_get_serial_sequence('raw_delivery', 'id')) AS id FROM generate_series(1, $1)";
-        let rows = txn.query_all(Statement::from_sql_and_values(backend, sql, [(n as i64).into()])).await?;
-        return rows.iter().map(|r| r.try_get::<i64>("", "id")).collect();
-    }
-    let sql = "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'raw_delivery'), 0), \
-               COALESCE((SELECT MAX(id) FROM raw_delivery), 0)) AS id";
-    let last = match txn.query_one(Statement::from_string(backend, sql)).await? {
-        Some(row) => row.try_get::<i64>("", "id")?,
-        None => 0,
-    };
-    Ok((1..=n as i64).map(|k| last + k).collect())
-}
-
 /// Writes the group in `order` in one transaction and commits it. Without savepoints the
 /// first failing delivery fails the whole attempt; with them it fails alone.
 async fn write_group(
@@ -160,28 +135,17 @@ async fn write_group(
     let mut outcomes: Outcomes = group.iter().map(|_| None).collect();
     let txn = db.begin().await?;
     if !savepoints {
-        // Every raw delivery of the group archived by one multi-row insert, then applied.
-        let archived = async {
-            let ids = raw_delivery_ids(&txn, order.len()).await?;
-            for (indexes, ids) in order.chunks(RAW_ROWS_PER_INSERT).zip(ids.chunks(RAW_ROWS_PER_INSERT)) {
-                let rows = indexes.iter().zip(ids).map(|(&i, id)| {
-                    let mut row = raw_row(&group[i].input, &parsed[i].0, parsed[i].1.clone());
-                    row.id = Set(*id);
-                    row
-                });
-                raw_delivery::Entity::insert_many(rows).exec_without_returning(&txn).await?;
+        let written = super::write_together::write_together(&txn, group.iter().map(|job| &job.input), parsed, order).await;
+        match written {
+            Ok(written) => {
+                txn.commit().await?;
+                return Ok(written.into_iter().map(|outcome| Some(Ok(outcome))).collect());
             }
-            for (&i, id) in order.iter().zip(ids) {
-                outcomes[i] = Some(Ok(apply_archived(&txn, id, &group[i].input, parsed[i].0.clone()).await?));
+            Err(error) => {
+                txn.rollback().await?;
+                return Err(error);
             }
-            Ok::<_, DbErr>(())
-        };
-        if let Err(error) = archived.await {
-            txn.rollback().await?;
-            return Err(error);
         }
-        txn.commit().await?;
-        return Ok(outcomes);
     }
     for &i in order {
         let (input, (delivery, number)) = (&group[i].input, &parsed[i]);

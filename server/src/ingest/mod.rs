@@ -3,13 +3,18 @@
 //! apply (dedupe, order by carrier time) in one transaction → respond.
 mod apply;
 mod apply_extras;
+mod apply_group;
 mod current_status;
 mod group_commit;
+#[cfg(test)]
+mod group_equivalence;
 mod parse;
 mod pipeline;
 mod replay;
+mod rows;
 mod share_token;
 mod staff_entry;
+mod write_together;
 
 pub use apply::{apply_delivery, Applied};
 pub use parse::parse_delivery;

@@ -1,0 +1,159 @@
+//! Property: a group written together (`write_together`, multi-row statements for the
+//! deliveries about parcels no one else in the group is about) leaves the database exactly
+//! as writing its deliveries one at a time in the same order does — parcels, statuses,
+//! events, references, POD entries, courier trails, and each raw delivery's outcome.
+use super::pipeline::{parse_input, write_delivery, RawInput};
+use super::write_together::write_together;
+use crate::carriers::Adapters;
+use crate::domain::Carrier;
+use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_delivery, share_link, tracking_event};
+use crate::storage::StoredPod;
+use proptest::prelude::*;
+use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// One generated delivery: carrier, parcel, minute of carrier time, a status pick, a POD pick.
+#[derive(Clone, Debug)]
+struct Pick {
+    carrier: u8,
+    parcel: u8,
+    minute: u32,
+    status: usize,
+    pod: Option<u8>,
+}
+
+fn at(minute: u32) -> String {
+    format!("2025-10-08T{:02}:{:02}:00Z", 10 + minute / 60, minute % 60)
+}
+
+/// The `n`th delivery of a run (POD uploads get ids of their own, as real uploads do).
+fn input(n: usize, pick: &Pick) -> RawInput {
+    let (carrier, body) = match pick.carrier {
+        0 => {
+            let mut body: serde_json::Value = serde_json::from_str(include_str!("../../tests/fixtures/uber-courier-update.json")).unwrap_or_default();
+            let id = format!("del_eq_{}", pick.parcel);
+            body["created"] = json!(at(pick.minute));
+            body["id"] = json!(format!("evt_{}", pick.minute));
+            body["delivery_id"] = json!(id);
+            body["data"]["id"] = json!(id);
+            body["data"]["status"] = json!(["pending", "pickup", "pickup_complete", "dropoff", "delivered"][pick.status % 5]);
+            body["data"]["dropoff_eta"] = json!(at(pick.minute + 20));
+            body["location"] = json!({"lat": 40.0 + f64::from(pick.minute) / 100.0, "lng": -74.0});
+            (Carrier::Uber, body.to_string())
+        }
+        1 => {
+            let status = ["OUT_FOR_DELIVERY", "DELIVERED", "FAILED_ATTEMPT", "SOMETHING_ODD"][pick.status % 4];
+            let body = json!({"carrierTrackingNumber": format!("PD-EQ-{}", pick.parcel), "status": status, "ts": at(pick.minute),
+                "location": {"lat": 52.0 + f64::from(pick.minute) / 100.0, "lng": 4.8}, "metaData": format!("REF-{}", pick.status % 2)});
+            (Carrier::Peddler, body.to_string())
+        }
+        2 => {
+            let descriptions = ["Accepted", "In transit", "Out for delivery", "Delivered"];
+            let items: Vec<_> = (0..=pick.status % 3)
+                .map(|k| json!({"time": at(pick.minute + 7 * k as u32).replace('T', " ").replace('Z', ""), "context": descriptions[(pick.status + k) % 4], "order_status_description": descriptions[(pick.status + k) % 4]}))
+                .collect();
+            (Carrier::Keydelivery, json!({"event": "update", "tracking_number": format!("KD-EQ-{}", pick.parcel), "items": items}).to_string())
+        }
+        3 => {
+            let code = [83, 87, 90][pick.status % 3];
+            let body = json!({"received": at(pick.minute), "orderId": format!("DLV-EQ-{}", pick.parcel),
+                "courier": {"firstName": "Sam", "lastName": "J", "status": code}, "deliveryTime": at(pick.minute + 30)});
+            (Carrier::Deliverect, body.to_string())
+        }
+        _ => (Carrier::Peddler, "{ not json".to_string()),
+    };
+    let pod = pick.pod.map(|file| StoredPod {
+        id: format!("pod-{n}"),
+        key: format!("pods/{file}"),
+        sha256: format!("{file:064}"),
+        bytes: 10,
+        content_type: "image/png".into(),
+        original_name: None,
+    });
+    RawInput { carrier, received_at: "2026-01-01T00:00:00Z".parse().unwrap_or_default(), headers: json!({}), content_type: Some("application/json".into()), body: body.into(), pod }
+}
+
+async fn fresh(dir: &std::path::Path, name: &str) -> DatabaseConnection {
+    let db = crate::db::connect(&format!("sqlite://{}/{name}.db?mode=rwc", dir.display())).await.unwrap();
+    crate::db::migrate(&db).await.unwrap();
+    db
+}
+
+/// Everything the deliveries wrote, with database ids replaced by what they stand for.
+async fn dump(db: &DatabaseConnection) -> Vec<String> {
+    let parcels = parcel::Entity::find().all(db).await.unwrap();
+    let name: HashMap<i64, String> = parcels.iter().map(|p| (p.id, format!("{}/{}", p.carrier, p.tracking_number))).collect();
+    let mut out: Vec<String> = parcels.into_iter().map(|p| format!("{:?}", parcel::Model { id: 0, ..p })).collect();
+    for e in tracking_event::Entity::find().all(db).await.unwrap() {
+        out.push(format!("{} {:?}", name[&e.parcel_id], tracking_event::Model { id: 0, parcel_id: 0, ..e }));
+    }
+    for r in parcel_reference::Entity::find().all(db).await.unwrap() {
+        out.push(format!("{} reference {}", name[&r.parcel_id], r.reference));
+    }
+    for p in pod_file::Entity::find().all(db).await.unwrap() {
+        let id = if p.storage_key.is_empty() { String::new() } else { p.id.clone() };
+        out.push(format!("{} {:?}", name[&p.parcel_id], pod_file::Model { id, parcel_id: 0, ..p }));
+    }
+    for c in courier_position::Entity::find().all(db).await.unwrap() {
+        out.push(format!("{} {:?}", name[&c.parcel_id], courier_position::Model { id: 0, parcel_id: 0, ..c }));
+    }
+    for l in share_link::Entity::find().all(db).await.unwrap() {
+        out.push(format!("{} share link", name[&l.parcel_id]));
+    }
+    for r in raw_delivery::Entity::find().all(db).await.unwrap() {
+        out.push(format!("raw {} {} {:?} {:?}", r.id, r.outcome, r.tracking_number, r.error));
+    }
+    out.sort();
+    out
+}
+
+/// Writes `picks` one delivery per transaction (the reference) and in groups of `group`
+/// with `write_together`; returns both dumps.
+async fn both_ways(picks: &[Pick], group: usize) -> (Vec<String>, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let (one_by_one, together) = (fresh(dir.path(), "one").await, fresh(dir.path(), "together").await);
+    let adapters = Adapters::new(chrono::FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+    let inputs: Vec<RawInput> = picks.iter().enumerate().map(|(n, pick)| input(n, pick)).collect();
+    for input in &inputs {
+        let (parsed, number) = parse_input(&adapters, input);
+        let txn = one_by_one.begin().await.unwrap();
+        write_delivery(&txn, input, parsed, number).await.unwrap();
+        txn.commit().await.unwrap();
+    }
+    for chunk in inputs.chunks(group.max(1)) {
+        let parsed: Vec<_> = chunk.iter().map(|i| parse_input(&adapters, i)).collect();
+        let order: Vec<usize> = (0..chunk.len()).collect();
+        let txn = together.begin().await.unwrap();
+        write_together(&txn, chunk.iter(), &parsed, &order).await.unwrap();
+        txn.commit().await.unwrap();
+    }
+    (dump(&one_by_one).await, dump(&together).await)
+}
+
+fn pick() -> impl Strategy<Value = Pick> {
+    (0u8..5, 0u8..4, 0u32..40, 0usize..8, proptest::option::weighted(0.2, 0u8..3))
+        .prop_map(|(carrier, parcel, minute, status, pod)| Pick { carrier: if carrier == 4 && status > 1 { 1 } else { carrier }, parcel, minute, status, pod })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_group_written_together_leaves_what_one_delivery_at_a_time_leaves(picks in proptest::collection::vec(pick(), 1..60), group in 1usize..40) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let (one_by_one, together) = runtime.block_on(both_ways(&picks, group));
+        prop_assert_eq!(one_by_one, together);
+    }
+}
+
+#[test]
+fn a_long_courier_trail_is_trimmed_the_same_way_in_groups() {
+    // 130 pings of one parcel, each group with one ping of it among pings of other parcels.
+    let picks: Vec<Pick> = (0..260u32).map(|n| Pick { carrier: 0, parcel: (n % 2) as u8 * 3, minute: n / 2, status: 1, pod: None }).collect();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (one_by_one, together) = runtime.block_on(both_ways(&picks, 2));
+    assert_eq!(one_by_one, together);
+    let positions = together.iter().filter(|line| line.contains("Model { id: 0, parcel_id: 0, recorded_at")).count();
+    assert!((100..=200).contains(&positions), "two trails of at most 100 positions each: {positions}");
+}

@@ -1,0 +1,103 @@
+//! A whole group of deliveries written in one transaction with as few statements as the
+//! work allows: deliveries about parcels no other delivery of the group is about are
+//! applied together (`apply_group`), the rest one after another in the group's order, and
+//! every raw delivery is archived, with the outcome it got, by one multi-row insert.
+//!
+//! Any failure fails the whole attempt; `group_commit` then writes the group again with a
+//! savepoint per delivery, so that only the failing delivery gets the error.
+use super::apply_delivery;
+use super::apply_group::{apply_distinct, GroupDelivery};
+use super::pipeline::{outcome_name, raw_row, IngestOutcome, RawInput};
+use crate::carriers::ParseError;
+use crate::domain::NormalizedDelivery;
+use crate::entity::raw_delivery;
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, Set, Statement};
+use std::collections::HashMap;
+
+/// Raw deliveries per multi-row insert: 11 columns each, well under either database's
+/// limit on bound parameters.
+const RAW_ROWS_PER_INSERT: usize = 256;
+
+/// A delivery as parsed, and the tracking number found in it even when it did not parse.
+pub type Parsed = (Result<NormalizedDelivery, ParseError>, Option<String>);
+
+/// Writes `inputs` (parsed as `parsed`) in `order` inside `txn`; the outcomes follow the
+/// order of `inputs`. The caller commits.
+pub async fn write_together<'a>(
+    txn: &DatabaseTransaction,
+    inputs: impl Iterator<Item = &'a RawInput>,
+    parsed: &[Parsed],
+    order: &[usize],
+) -> Result<Vec<IngestOutcome>, DbErr> {
+    let inputs: Vec<&RawInput> = inputs.collect();
+    let mut raw_ids = vec![0i64; inputs.len()];
+    for (&i, id) in order.iter().zip(raw_delivery_ids(txn, order.len()).await?) {
+        raw_ids[i] = id;
+    }
+
+    // How many deliveries of the group are about each parcel.
+    let mut per_parcel: HashMap<(&str, &str), usize> = HashMap::new();
+    for delivery in parsed.iter().filter_map(|p| p.0.as_ref().ok()) {
+        *per_parcel.entry((delivery.carrier.as_str(), delivery.tracking_number.as_str())).or_default() += 1;
+    }
+    let alone = |d: &NormalizedDelivery| per_parcel.get(&(d.carrier.as_str(), d.tracking_number.as_str())) == Some(&1);
+    let (distinct, shared): (Vec<usize>, Vec<usize>) =
+        order.iter().copied().filter(|&i| parsed[i].0.is_ok()).partition(|&i| parsed[i].0.as_ref().is_ok_and(alone));
+
+    let mut duplicate = vec![false; inputs.len()];
+    let items: Vec<GroupDelivery> = distinct
+        .iter()
+        .filter_map(|&i| {
+            let delivery = parsed[i].0.as_ref().ok()?;
+            Some(GroupDelivery { raw_id: raw_ids[i], delivery, pod: inputs[i].pod.as_ref(), received_at: inputs[i].received_at })
+        })
+        .collect();
+    for (&i, d) in distinct.iter().zip(apply_distinct(txn, &items).await?) {
+        duplicate[i] = d;
+    }
+    for &i in &shared {
+        if let Ok(delivery) = &parsed[i].0 {
+            let input = inputs[i];
+            duplicate[i] = apply_delivery(txn, Some(raw_ids[i]), delivery, input.pod.as_ref(), input.received_at).await?.duplicate;
+        }
+    }
+
+    // Archived last, so that each row carries its outcome (no foreign key points at it).
+    for chunk in order.chunks(RAW_ROWS_PER_INSERT) {
+        let rows = chunk.iter().map(|&i| {
+            let mut row = raw_row(inputs[i], &parsed[i].0, parsed[i].1.clone());
+            row.id = Set(raw_ids[i]);
+            row.outcome = Set(outcome_name(&parsed[i].0, duplicate[i]).to_string());
+            row
+        });
+        raw_delivery::Entity::insert_many(rows).exec_without_returning(txn).await?;
+    }
+    Ok(parsed
+        .iter()
+        .zip(duplicate)
+        .map(|((parsed, _), duplicate)| match parsed {
+            Ok(delivery) => IngestOutcome::Stored { tracking_number: delivery.tracking_number.to_string(), duplicate },
+            Err(error) => IngestOutcome::Quarantined { error: error.clone() },
+        })
+        .collect())
+}
+
+/// `n` fresh ids for raw deliveries, handed out before the insert so that one statement can
+/// archive a whole group and each delivery still knows its row. SQLite: past the largest
+/// id ever given (the write gate makes this writer the only one); PostgreSQL: from the
+/// table's own sequence, safe beside other writers.
+async fn raw_delivery_ids(txn: &DatabaseTransaction, n: usize) -> Result<Vec<i64>, DbErr> {
+    let backend = txn.get_database_backend();
+    if backend == DbBackend::Postgres {
+        let sql = "SELECT nextval(pg_get_serial_sequence('raw_delivery', 'id')) AS id FROM generate_series(1, $1)";
+        let rows = txn.query_all(Statement::from_sql_and_values(backend, sql, [(n as i64).into()])).await?;
+        return rows.iter().map(|r| r.try_get::<i64>("", "id")).collect();
+    }
+    let sql = "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'raw_delivery'), 0), \
+               COALESCE((SELECT MAX(id) FROM raw_delivery), 0)) AS id";
+    let last = match txn.query_one(Statement::from_string(backend, sql)).await? {
+        Some(row) => row.try_get::<i64>("", "id")?,
+        None => 0,
+    };
+    Ok((1..=n as i64).map(|k| last + k).collect())
+}
