@@ -1,12 +1,15 @@
 //! Group commit: deliveries that arrive while a commit is under way wait in a queue and
-//! are then written together, each in a savepoint of one transaction, with one durable
-//! commit (one fsync on SQLite with `synchronous=FULL`) for the lot. Every caller still
-//! gets its answer only after that commit, so `200` keeps meaning "committed".
+//! are then written together in one transaction (`write_together`: multi-row statements
+//! for the group), with one durable commit (one fsync on SQLite with `synchronous=FULL`)
+//! for the lot. Every caller still gets its answer only after that commit, so `200` keeps
+//! meaning "committed".
 //!
-//! A delivery whose own writes fail rolls back to its savepoint and gets the error alone;
-//! if the commit itself fails, every delivery in the group gets the error, and nothing of
+//! If any delivery's writes fail, the group is written again with a savepoint per
+//! delivery: the failing delivery rolls back to its savepoint and gets the error alone. If
+//! the commit itself fails, every delivery in the group gets the error, and nothing of
 //! the group was written.
-use super::pipeline::{write_delivery, IngestError, IngestOutcome, RawInput, WriteGate};
+use super::pipeline::{parse_input, write_delivery, IngestError, IngestOutcome, RawInput, WriteGate};
+use super::write_together::{write_together, Parsed};
 use crate::carriers::Adapters;
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use std::sync::Arc;
@@ -19,6 +22,7 @@ const QUEUE: usize = 4096;
 
 struct Job {
     input: RawInput,
+    parsed: Parsed,
     reply: oneshot::Sender<Result<IngestOutcome, IngestError>>,
 }
 
@@ -26,6 +30,7 @@ struct Job {
 #[derive(Clone, Debug)]
 pub struct CommitQueue {
     sender: mpsc::Sender<Job>,
+    adapters: Adapters,
     stats: Arc<CommitStats>,
 }
 
@@ -50,16 +55,17 @@ impl CommitQueue {
         let receiver = Arc::new(Mutex::new(receiver));
         let stats = Arc::new(CommitStats::default());
         for _ in 0..writers.max(1) {
-            let (db, gate, adapters, receiver, stats) = (db.clone(), gate.clone(), adapters.clone(), receiver.clone(), stats.clone());
-            tokio::spawn(async move {
+            let (db, gate, receiver, stats) = (db.clone(), gate.clone(), receiver.clone(), stats.clone());
+            let writer = async move {
                 while let Some(group) = next_group(&receiver).await {
                     stats.commits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     stats.deliveries.fetch_add(group.len() as u64, std::sync::atomic::Ordering::Relaxed);
-                    commit_group(&db, &gate, &adapters, group).await;
+                    commit_group(&db, &gate, group).await;
                 }
-            });
+            };
+            tokio::spawn(writer);
         }
-        Self { sender, stats }
+        Self { sender, adapters, stats }
     }
 
     pub fn stats(&self) -> &CommitStats {
@@ -68,8 +74,11 @@ impl CommitQueue {
 
     /// Queues one delivery and waits until its group is committed.
     pub async fn ingest(&self, input: RawInput) -> Result<IngestOutcome, IngestError> {
+        // Parsing is pure: done here, in the caller's task and in parallel with other
+        // callers, so that the single writer only writes.
+        let parsed = parse_input(&self.adapters, &input);
         let (reply, answer) = oneshot::channel();
-        self.sender.send(Job { input, reply }).await.map_err(|_| IngestError::WriterStopped)?;
+        self.sender.send(Job { input, parsed, reply }).await.map_err(|_| IngestError::WriterStopped)?;
         answer.await.map_err(|_| IngestError::WriterStopped)?
     }
 }
@@ -88,36 +97,47 @@ async fn next_group(receiver: &Mutex<mpsc::Receiver<Job>>) -> Option<Vec<Job>> {
     Some(group)
 }
 
-async fn commit_group(db: &DatabaseConnection, gate: &WriteGate, adapters: &Adapters, mut group: Vec<Job>) {
-    // Parsing is pure; do it before taking the write lock.
-    let parsed: Vec<_> = group.iter().map(|job| super::pipeline::parse_input(adapters, &job.input)).collect();
+async fn commit_group(db: &DatabaseConnection, gate: &WriteGate, group: Vec<Job>) {
+    let mut inputs = Vec::with_capacity(group.len());
+    let mut parsed = Vec::with_capacity(group.len());
+    let mut replies = Vec::with_capacity(group.len());
+    for job in group {
+        inputs.push(job.input);
+        parsed.push(job.parsed);
+        replies.push(job.reply);
+    }
     // Parcels are locked in one global order, so two groups on PostgreSQL never deadlock.
-    let mut order: Vec<usize> = (0..group.len()).collect();
-    order.sort_by(|a, b| (group[*a].input.carrier.as_str(), &parsed[*a].1).cmp(&(group[*b].input.carrier.as_str(), &parsed[*b].1)));
+    let mut order: Vec<usize> = (0..inputs.len()).collect();
+    order.sort_by(|a, b| (inputs[*a].carrier.as_str(), &parsed[*a].1).cmp(&(inputs[*b].carrier.as_str(), &parsed[*b].1)));
 
     let _turn = gate.enter().await;
-    // Optimistic first: the whole group in one transaction without savepoints (two fewer
-    // round trips per delivery). Deliveries rarely fail on their own; when one does, the
-    // group is rolled back and written again with a savepoint per delivery, so that only
-    // the failing one gets the error.
-    let result = match write_group(db, &group, &parsed, &order, false).await {
+    let started = std::time::Instant::now();
+    // Optimistic first: the whole group in one transaction without savepoints, with
+    // multi-row statements (see `write_together`). Deliveries rarely fail on their own;
+    // when one does, the group is rolled back and written again with a savepoint per
+    // delivery, so that only the failing one gets the error.
+    let result = match write_group(db, &inputs, &parsed, &order, false).await {
         Ok(outcomes) => Ok(outcomes),
-        Err(_) => write_group(db, &group, &parsed, &order, true).await,
+        Err(error) => {
+            tracing::warn!(%error, deliveries = inputs.len(), "group written again with a savepoint per delivery");
+            write_group(db, &inputs, &parsed, &order, true).await
+        }
     };
+    tracing::debug!(deliveries = inputs.len(), micros = started.elapsed().as_micros() as u64, "group committed");
     let (mut outcomes, failed) = match result {
         Ok(outcomes) => (outcomes, None),
         Err(error) => (Vec::new(), Some(Arc::new(error))),
     };
     if let Some(error) = &failed {
-        tracing::error!(%error, deliveries = group.len(), "group commit failed; every delivery in it is answered 503");
+        tracing::error!(%error, deliveries = inputs.len(), "group commit failed; every delivery in it is answered 503");
     }
-    for (i, job) in group.drain(..).enumerate() {
+    for (i, reply) in replies.into_iter().enumerate() {
         let outcome = match &failed {
             Some(error) => Err(IngestError::GroupFailed(error.clone())),
             None => outcomes.get_mut(i).and_then(Option::take).unwrap_or(Err(IngestError::WriterStopped)),
         };
         // The caller may have gone away (client disconnected); its delivery is committed anyway.
-        let _ = job.reply.send(outcome);
+        let _ = reply.send(outcome);
     }
 }
 
@@ -127,15 +147,15 @@ type Outcomes = Vec<Option<Result<IngestOutcome, IngestError>>>;
 /// first failing delivery fails the whole attempt; with them it fails alone.
 async fn write_group(
     db: &DatabaseConnection,
-    group: &[Job],
-    parsed: &[(Result<crate::domain::NormalizedDelivery, crate::carriers::ParseError>, Option<String>)],
+    inputs: &[RawInput],
+    parsed: &[Parsed],
     order: &[usize],
     savepoints: bool,
 ) -> Result<Outcomes, DbErr> {
-    let mut outcomes: Outcomes = group.iter().map(|_| None).collect();
+    let mut outcomes: Outcomes = inputs.iter().map(|_| None).collect();
     let txn = db.begin().await?;
     if !savepoints {
-        let written = super::write_together::write_together(&txn, group.iter().map(|job| &job.input), parsed, order).await;
+        let written = write_together(&txn, inputs.iter(), parsed, order).await;
         match written {
             Ok(written) => {
                 txn.commit().await?;
@@ -148,7 +168,7 @@ async fn write_group(
         }
     }
     for &i in order {
-        let (input, (delivery, number)) = (&group[i].input, &parsed[i]);
+        let (input, (delivery, number)) = (&inputs[i], &parsed[i]);
         let savepoint = txn.begin().await?;
         match write_delivery(&savepoint, input, delivery.clone(), number.clone()).await {
             Ok(outcome) => {

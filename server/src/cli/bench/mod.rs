@@ -36,6 +36,9 @@ pub struct BenchArgs {
     /// With `--scale`: events per generated parcel.
     #[arg(long, default_value_t = 10)]
     pub events_per_parcel: u32,
+    /// The server's log filter (`RUST_LOG` syntax); its log then goes to standard output.
+    #[arg(long, default_value = "error")]
+    pub server_log: String,
     /// Where to write the throughput plot (SVG).
     #[arg(long, default_value = "docs/bench-throughput.svg")]
     pub plot: std::path::PathBuf,
@@ -137,7 +140,7 @@ pub async fn run_bench(site_root: &str, args: BenchArgs) -> anyhow::Result<()> {
 }
 
 async fn bench_against(database_url: &str, data: &std::path::Path, site_root: &str, args: &BenchArgs) -> anyhow::Result<()> {
-    let server = BenchServer::start(database_url, data, site_root).await?;
+    let server = BenchServer::start(database_url, data, site_root, &args.server_log).await?;
     let base = server.base.clone();
     let seconds = Duration::from_secs(args.seconds.max(1));
     println!("waybill bench: {} , {} s per measurement, {} cores", args.db, seconds.as_secs(), std::thread::available_parallelism().map_or(0, |n| n.get()));

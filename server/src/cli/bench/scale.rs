@@ -53,7 +53,7 @@ async fn measure(server: &BenchServer, parcels: u64, seconds: Duration) -> AtSca
 }
 
 pub async fn bench_scale(database_url: &str, data: &std::path::Path, site_root: &str, args: &BenchArgs) -> anyhow::Result<()> {
-    let server = BenchServer::start(database_url, data, site_root).await?;
+    let server = BenchServer::start(database_url, data, site_root, &args.server_log).await?;
     let db = crate::db::connect(database_url).await?;
     let seconds = Duration::from_secs(args.seconds.max(1));
     let large = args.parcels.max(SMALL);

@@ -13,7 +13,7 @@ pub struct BenchServer {
 }
 
 impl BenchServer {
-    pub async fn start(database_url: &str, data: &std::path::Path, site_root: &str) -> anyhow::Result<Self> {
+    pub async fn start(database_url: &str, data: &std::path::Path, site_root: &str, log: &str) -> anyhow::Result<Self> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let child = Command::new(std::env::current_exe()?)
             .arg("serve")
@@ -28,8 +28,8 @@ impl BenchServer {
             .env("WAYBILL_MAX_POD_BYTES", (1u64 << 31).to_string())
             .env("WAYBILL_REQUEST_TIMEOUT_SECS", "600")
             .env("LEPTOS_SITE_ROOT", site_root)
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
+            .env("RUST_LOG", log)
+            .stdout(if log == "error" { Stdio::null() } else { Stdio::inherit() })
             .stderr(Stdio::inherit())
             .spawn()?;
         let server = Self { base: format!("http://127.0.0.1:{port}"), child };
