@@ -74,10 +74,31 @@ fn input(n: usize, pick: &Pick) -> RawInput {
     RawInput { carrier, received_at: "2026-01-01T00:00:00Z".parse().unwrap_or_default(), headers: json!({}), content_type: Some("application/json".into()), body: body.into(), pod }
 }
 
-async fn fresh(dir: &std::path::Path, name: &str) -> DatabaseConnection {
-    let db = crate::db::connect(&format!("sqlite://{}/{name}.db?mode=rwc", dir.display())).await.unwrap();
+/// The administrative PostgreSQL URL the integration tests use too.
+fn postgres_admin_url() -> String {
+    std::env::var("WAYBILL_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+/// A fresh, migrated database: a SQLite file in `dir`, or a PostgreSQL database `name`
+/// (made here; the caller drops it with [`drop_postgres`]).
+async fn fresh(dir: &std::path::Path, name: &str, postgres: bool) -> DatabaseConnection {
+    let url = if postgres {
+        let admin_url = postgres_admin_url();
+        let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
+        sea_orm::ConnectionTrait::execute_unprepared(&admin, &format!("CREATE DATABASE \"{name}\"")).await.unwrap();
+        format!("{}/{name}", admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base))
+    } else {
+        format!("sqlite://{}/{name}.db?mode=rwc", dir.display())
+    };
+    let db = crate::db::connect(&url).await.unwrap();
     crate::db::migrate(&db).await.unwrap();
     db
+}
+
+async fn drop_postgres(db: DatabaseConnection, name: &str) {
+    let _ = db.close().await;
+    let admin = sea_orm::Database::connect(&postgres_admin_url()).await.unwrap();
+    sea_orm::ConnectionTrait::execute_unprepared(&admin, &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.unwrap();
 }
 
 /// Everything the deliveries wrote, with database ids replaced by what they stand for.
@@ -110,9 +131,10 @@ async fn dump(db: &DatabaseConnection) -> Vec<String> {
 
 /// Writes `picks` one delivery per transaction (the reference) and in groups of `group`
 /// with `write_together`; returns both dumps.
-async fn both_ways(picks: &[Pick], group: usize) -> (Vec<String>, Vec<String>) {
+async fn both_ways(picks: &[Pick], group: usize, postgres: bool) -> (Vec<String>, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
-    let (one_by_one, together) = (fresh(dir.path(), "one").await, fresh(dir.path(), "together").await);
+    let names = [format!("waybill_eq_{}", uuid::Uuid::new_v4().simple()), format!("waybill_eq_{}", uuid::Uuid::new_v4().simple())];
+    let (one_by_one, together) = (fresh(dir.path(), &names[0], postgres).await, fresh(dir.path(), &names[1], postgres).await);
     let adapters = Adapters::new(chrono::FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
     let inputs: Vec<RawInput> = picks.iter().enumerate().map(|(n, pick)| input(n, pick)).collect();
     for input in &inputs {
@@ -128,7 +150,12 @@ async fn both_ways(picks: &[Pick], group: usize) -> (Vec<String>, Vec<String>) {
         write_together(&txn, chunk.iter(), &parsed, &order).await.unwrap();
         txn.commit().await.unwrap();
     }
-    (dump(&one_by_one).await, dump(&together).await)
+    let dumps = (dump(&one_by_one).await, dump(&together).await);
+    if postgres {
+        drop_postgres(one_by_one, &names[0]).await;
+        drop_postgres(together, &names[1]).await;
+    }
+    dumps
 }
 
 fn pick() -> impl Strategy<Value = Pick> {
@@ -142,7 +169,18 @@ proptest! {
     #[test]
     fn a_group_written_together_leaves_what_one_delivery_at_a_time_leaves(picks in proptest::collection::vec(pick(), 1..60), group in 1usize..40) {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let (one_by_one, together) = runtime.block_on(both_ways(&picks, group));
+        let (one_by_one, together) = runtime.block_on(both_ways(&picks, group, false));
+        prop_assert_eq!(one_by_one, together);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    #[test]
+    fn on_postgres_too_a_group_written_together_leaves_what_one_delivery_at_a_time_leaves(picks in proptest::collection::vec(pick(), 1..60), group in 1usize..40) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let (one_by_one, together) = runtime.block_on(both_ways(&picks, group, true));
         prop_assert_eq!(one_by_one, together);
     }
 }
@@ -152,7 +190,7 @@ fn a_long_courier_trail_is_trimmed_the_same_way_in_groups() {
     // 130 pings of one parcel, each group with one ping of it among pings of other parcels.
     let picks: Vec<Pick> = (0..260u32).map(|n| Pick { carrier: 0, parcel: (n % 2) as u8 * 3, minute: n / 2, status: 1, pod: None }).collect();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let (one_by_one, together) = runtime.block_on(both_ways(&picks, 2));
+    let (one_by_one, together) = runtime.block_on(both_ways(&picks, 2, false));
     assert_eq!(one_by_one, together);
     let positions = together.iter().filter(|line| line.contains("Model { id: 0, parcel_id: 0, recorded_at")).count();
     assert!((100..=200).contains(&positions), "two trails of at most 100 positions each: {positions}");
