@@ -28,6 +28,7 @@ pub enum StartupError {
 pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     let db = crate::db::connect(&settings.database_url).await?;
     crate::db::migrate(&db).await?;
+    crate::db::spawn_wal_checkpointer(db.clone());
     let store = PodStore::open(&settings.storage_url, &settings.aws)?;
     let leptos_options = LeptosOptions::builder()
         .output_name("waybill")
