@@ -24,9 +24,6 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
-                // 8 MiB of page cache per connection (SQLite's default is 2 MiB): the
-                // writer's index pages stay in memory instead of being read back.
-                .pragma("cache_size", "-8192")
                 // The log is copied into the database file by `spawn_wal_checkpointer`;
                 // SQLite's own checkpoint stays only as a bound (about 40 MiB of log).
                 .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES.to_string())

@@ -163,24 +163,30 @@ fn pick() -> impl Strategy<Value = Pick> {
         .prop_map(|(carrier, parcel, minute, status, pod)| Pick { carrier: if carrier == 4 && status > 1 { 1 } else { carrier }, parcel, minute, status, pod })
 }
 
+/// Both dumps of one generated case, on a fresh runtime (proptest calls are synchronous).
+fn dumps_of(picks: &[Pick], group: usize, postgres: bool) -> (Vec<String>, Vec<String>) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(both_ways(picks, group, postgres))
+}
+
+fn picks() -> impl Strategy<Value = (Vec<Pick>, usize)> {
+    (proptest::collection::vec(pick(), 1..60), 1usize..40)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
-
     #[test]
-    fn a_group_written_together_leaves_what_one_delivery_at_a_time_leaves(picks in proptest::collection::vec(pick(), 1..60), group in 1usize..40) {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let (one_by_one, together) = runtime.block_on(both_ways(&picks, group, false));
+    fn a_group_written_together_leaves_what_one_delivery_at_a_time_leaves((picks, group) in picks()) {
+        let (one_by_one, together) = dumps_of(&picks, group, false);
         prop_assert_eq!(one_by_one, together);
     }
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
-
     #[test]
-    fn on_postgres_too_a_group_written_together_leaves_what_one_delivery_at_a_time_leaves(picks in proptest::collection::vec(pick(), 1..60), group in 1usize..40) {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let (one_by_one, together) = runtime.block_on(both_ways(&picks, group, true));
+    fn on_postgres_too_a_group_written_together_leaves_what_one_delivery_at_a_time_leaves((picks, group) in picks()) {
+        let (one_by_one, together) = dumps_of(&picks, group, true);
         prop_assert_eq!(one_by_one, together);
     }
 }
@@ -189,8 +195,7 @@ proptest! {
 fn a_long_courier_trail_is_trimmed_the_same_way_in_groups() {
     // 130 pings of one parcel, each group with one ping of it among pings of other parcels.
     let picks: Vec<Pick> = (0..260u32).map(|n| Pick { carrier: 0, parcel: (n % 2) as u8 * 3, minute: n / 2, status: 1, pod: None }).collect();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let (one_by_one, together) = runtime.block_on(both_ways(&picks, 2, false));
+    let (one_by_one, together) = dumps_of(&picks, 2, false);
     assert_eq!(one_by_one, together);
     let positions = together.iter().filter(|line| line.contains("Model { id: 0, parcel_id: 0, recorded_at")).count();
     assert!((100..=200).contains(&positions), "two trails of at most 100 positions each: {positions}");
