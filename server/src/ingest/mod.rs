@@ -8,6 +8,7 @@ mod current_status;
 mod group_commit;
 #[cfg(test)]
 mod group_equivalence;
+mod group_parcels;
 mod parse;
 mod pipeline;
 mod replay;
