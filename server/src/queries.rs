@@ -63,6 +63,42 @@ pub fn courier_trail(parcel_id: i64) -> Select<courier_position::Entity> {
         .limit(TRAIL_LENGTH)
 }
 
+/// Integer ids as an SQL list. The ids come from the database, never from a request; the
+/// two group queries below read best as plain SQL with correlated subqueries.
+fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
+    ids.into_iter().map(|id| id.to_string()).collect::<Vec<_>>().join(",")
+}
+
+/// For each parcel of a commit group: the time of the oldest position its trail shows, and
+/// of the position twice the trail's length back (present when the trail is due a trim).
+pub fn trail_ends(backend: DbBackend, parcel_ids: impl IntoIterator<Item = i64>) -> Statement {
+    let nth = |offset: u64| {
+        format!("(SELECT c.recorded_at FROM courier_position c WHERE c.parcel_id = p.id ORDER BY c.recorded_at DESC LIMIT 1 OFFSET {offset})")
+    };
+    let sql = format!(
+        "SELECT p.id, {} AS oldest_shown, {} AS beyond FROM parcel p WHERE p.id IN ({})",
+        nth(TRAIL_LENGTH - 1),
+        nth(2 * TRAIL_LENGTH - 1),
+        id_list(parcel_ids)
+    );
+    Statement::from_string(backend, sql)
+}
+
+/// For each parcel of a commit group: the latest carrier time of its events, and the event
+/// that sets its status (in the order of [`latest_known_event`]).
+pub fn current_statuses(backend: DbBackend, parcel_ids: impl IntoIterator<Item = i64>) -> Statement {
+    let sql = format!(
+        "SELECT p.id, (SELECT MAX(m.occurred_at) FROM tracking_event m WHERE m.parcel_id = p.id) AS latest, \
+         e.status, e.substatus, e.occurred_at FROM parcel p LEFT JOIN tracking_event e ON e.id = \
+         (SELECT k.id FROM tracking_event k WHERE k.parcel_id = p.id AND k.status <> '{}' \
+          ORDER BY k.occurred_at DESC, k.step_rank DESC, k.dedupe_key DESC LIMIT 1) \
+         WHERE p.id IN ({})",
+        TrackingStatus::Unknown.as_str(),
+        id_list(parcel_ids)
+    );
+    Statement::from_string(backend, sql)
+}
+
 /// Quarantined deliveries that name this tracking number ("updates pending").
 pub fn quarantined_for(number: &str) -> Select<raw_delivery::Entity> {
     raw_delivery::Entity::find()
@@ -94,6 +130,8 @@ pub fn hot_queries(backend: DbBackend) -> Vec<(&'static str, Statement)> {
                 .filter(parcel::Column::TrackingNumber.eq("GEN-0000001"))
                 .build(backend),
         ),
+        ("trail ends of a commit group", trail_ends(backend, [1, 2])),
+        ("statuses of a commit group", current_statuses(backend, [1, 2])),
         ("staff list, newest first", first_page(None)),
         ("staff list, one status", first_page(Some("in_transit"))),
     ]

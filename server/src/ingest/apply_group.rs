@@ -20,7 +20,7 @@ use crate::entity::{courier_position, parcel, parcel_reference, pod_file, tracki
 use crate::storage::StoredPod;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Iterable, QueryTrait, Statement};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Iterable, QueryTrait};
 use std::collections::{HashMap, HashSet};
 
 /// One archived delivery of the group.
@@ -115,12 +115,6 @@ where
     Ok(changed)
 }
 
-/// Integer ids as an SQL list. The ids come from the database, never from a request, and
-/// two correlated subqueries per parcel read best as plain SQL.
-fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
-    ids.into_iter().map(|id| id.to_string()).collect::<Vec<_>>().join(",")
-}
-
 /// Adds the courier pings to the trails, by the same rule as `apply_courier`: a ping older
 /// than the whole trail shown is not kept, and a trail of twice the length shown is trimmed.
 async fn add_positions(txn: &DatabaseTransaction, items: &[GroupDelivery<'_>], ids: &[i64]) -> Result<HashSet<i64>, DbErr> {
@@ -132,19 +126,9 @@ async fn add_positions(txn: &DatabaseTransaction, items: &[GroupDelivery<'_>], i
     if pings.is_empty() {
         return Ok(HashSet::new());
     }
-    let (shown, full) = (crate::queries::TRAIL_LENGTH - 1, 2 * crate::queries::TRAIL_LENGTH - 1);
-    let nth = |offset: u64| {
-        format!("(SELECT c.recorded_at FROM courier_position c WHERE c.parcel_id = p.id ORDER BY c.recorded_at DESC LIMIT 1 OFFSET {offset})")
-    };
-    let sql = format!(
-        "SELECT p.id, {} AS oldest_shown, {} AS beyond FROM parcel p WHERE p.id IN ({})",
-        nth(shown),
-        nth(full),
-        id_list(pings.iter().map(|p| p.0))
-    );
-    let backend = txn.get_database_backend();
+    let sql = crate::queries::trail_ends(txn.get_database_backend(), pings.iter().map(|p| p.0));
     let mut tails: HashMap<i64, (Option<DateTime<Utc>>, bool)> = HashMap::new();
-    for row in txn.query_all(Statement::from_string(backend, sql)).await? {
+    for row in txn.query_all(sql).await? {
         let beyond: Option<DateTime<Utc>> = row.try_get_by_index(2)?;
         tails.insert(row.try_get_by_index(0)?, (row.try_get_by_index(1)?, beyond.is_some()));
     }
@@ -181,17 +165,9 @@ async fn current_statuses(
     if ask.is_empty() {
         return Ok(statuses);
     }
-    let sql = format!(
-        "SELECT p.id, (SELECT MAX(m.occurred_at) FROM tracking_event m WHERE m.parcel_id = p.id) AS latest, \
-         e.status, e.substatus, e.occurred_at FROM parcel p LEFT JOIN tracking_event e ON e.id = \
-         (SELECT k.id FROM tracking_event k WHERE k.parcel_id = p.id AND k.status <> '{}' \
-          ORDER BY k.occurred_at DESC, k.step_rank DESC, k.dedupe_key DESC LIMIT 1) \
-         WHERE p.id IN ({})",
-        TrackingStatus::Unknown.as_str(),
-        id_list(ask)
-    );
+    let sql = crate::queries::current_statuses(txn.get_database_backend(), ask);
     let mut read: HashMap<i64, CurrentStatus> = HashMap::new();
-    for row in txn.query_all(Statement::from_string(txn.get_database_backend(), sql)).await? {
+    for row in txn.query_all(sql).await? {
         let status: Option<String> = row.try_get_by_index(2)?;
         let substatus: Option<String> = row.try_get_by_index(3)?;
         let at: Option<DateTime<Utc>> = row.try_get_by_index(4)?;
