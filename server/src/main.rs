@@ -5,6 +5,12 @@ use server::settings::Settings;
 use server::startup::Application;
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc instead of glibc's allocator: the server allocates and frees many small
+/// buffers on every request and statement, and glibc's spent about a sixth of the CPU
+/// under ingest load (see docs/BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
