@@ -1,7 +1,7 @@
 //! Database connection: SQLite (embedded default) or PostgreSQL, chosen by URL.
 use migration::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlxSqliteConnector};
 use std::time::Duration;
 
 /// Connects and, for SQLite, makes sure the file's directory exists and the database runs
@@ -19,6 +19,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(5))
         .max_connections(if url.starts_with("sqlite:") { 8 } else { 20 })
+        // A connection is already tested when it goes back to the pool (sqlx pings it on
+        // release); testing it again on the way out costs every query a round trip.
+        .test_before_acquire(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
@@ -29,6 +32,25 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES.to_string())
         });
     Database::connect(options).await
+}
+
+/// SQLite: a pool of its own for the group-commit writer, on the same file with the same
+/// settings, so that the writer never queues with the readers for one of eight
+/// connections. Two connections, so that one can be checked back in (sqlx pings it on
+/// release) while the next group starts on the other. PostgreSQL: the same pool, which its
+/// writers share.
+pub fn writer_connection(db: &DatabaseConnection) -> DatabaseConnection {
+    if !is_sqlite(db) {
+        return db.clone();
+    }
+    let pool = db.get_sqlite_connection_pool();
+    let options = (*pool.connect_options()).clone();
+    let writer = SqlitePoolOptions::new()
+        .max_connections(2)
+        .test_before_acquire(false)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_lazy_with(options);
+    SqlxSqliteConnector::from_sqlx_sqlite_pool(writer)
 }
 
 /// Pages of write-ahead log after which a commit checkpoints by itself.

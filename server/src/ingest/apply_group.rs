@@ -20,7 +20,8 @@ use crate::entity::{courier_position, parcel, parcel_reference, pod_file, tracki
 use crate::storage::StoredPod;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, Iterable, QueryTrait};
+use super::together::query_together;
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, Iterable, QueryTrait, Statement};
 use std::collections::{HashMap, HashSet};
 
 /// One archived delivery of the group.
@@ -35,12 +36,24 @@ pub struct GroupDelivery<'a> {
 /// on bound parameters (32,766 on SQLite, 65,535 on PostgreSQL).
 const ROWS_PER_INSERT: usize = 1000;
 
-/// Applies `items`, no two about the same parcel; for each, whether it changed nothing.
-pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_>]) -> Result<Vec<bool>, DbErr> {
+/// What applying a group left: for each delivery, whether it changed nothing; and the
+/// statements that write the parcels' new state, which the caller sends together with the
+/// archive of the raw deliveries (no other delivery of the group is about these parcels).
+pub struct AppliedGroup {
+    pub duplicates: Vec<bool>,
+    pub parcel_updates: Vec<Statement>,
+}
+
+/// Applies `items`, no two about the same parcel. Hand-offs to the database: find the
+/// parcels (and create the missing ones), upsert the events together with reading the
+/// courier trails' ends, then references, POD entries, courier positions and share links
+/// together; statuses are read only for parcels that had events before.
+pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_>]) -> Result<AppliedGroup, DbErr> {
     if items.is_empty() {
-        return Ok(Vec::new());
+        return Ok(AppliedGroup { duplicates: Vec::new(), parcel_updates: Vec::new() });
     }
-    let parcels = find_or_create(txn, items).await?;
+    let backend = txn.get_database_backend();
+    let (parcels, share_links) = find_or_create(txn, items).await?;
     let ids: Vec<i64> = parcels.iter().map(|(p, _)| p.id).collect();
 
     let events = items.iter().zip(&ids).flat_map(|(item, &id)| {
@@ -48,15 +61,31 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
             .into_iter()
             .map(move |e| rows::event_row(id, Some(item.raw_id), item.delivery, e, item.received_at))
     });
-    let events_changed = insert_returning_parcels::<tracking_event::Entity>(txn, events.collect(), rows::keep_earliest(), tracking_event::Column::ParcelId).await?;
+    let mut first = returning_parcels::<tracking_event::Entity>(backend, events.collect(), rows::keep_earliest(), tracking_event::Column::ParcelId);
+    let pings: Vec<Ping> = items
+        .iter()
+        .zip(&ids)
+        .filter_map(|(item, &id)| item.delivery.courier.as_ref().and_then(|c| Some((id, c.as_of, c.position?))))
+        .collect();
+    if !pings.is_empty() {
+        first.push(crate::queries::trail_ends(backend, pings.iter().map(|p| p.0)));
+    }
+    // Rows of one column are the parcels whose events changed; of three, the trail ends.
+    let mut events_changed = HashSet::new();
+    let mut tails: HashMap<i64, (Option<DateTime<Utc>>, bool)> = HashMap::new();
+    for row in query_together(txn, first).await? {
+        if row.column_names().len() == 1 {
+            events_changed.insert(row.try_get_by_index::<i64>(0)?);
+        } else {
+            let beyond: Option<DateTime<Utc>> = row.try_get_by_index(2)?;
+            tails.insert(row.try_get_by_index(0)?, (row.try_get_by_index(1)?, beyond.is_some()));
+        }
+    }
 
     let references = items.iter().zip(&ids).flat_map(|(item, &id)| {
         let unique: HashSet<&String> = item.delivery.references.iter().collect();
         unique.into_iter().map(move |r| rows::reference_row(id, r))
     });
-    let mut extras_changed =
-        insert_returning_parcels::<parcel_reference::Entity>(txn, references.collect(), rows::reference_conflict(), parcel_reference::Column::ParcelId).await?;
-
     let pods = items.iter().zip(&ids).flat_map(|(item, &id)| {
         let remote = item.delivery.remote_pods.iter().map(move |p| rows::remote_pod_row(id, Some(item.raw_id), item.delivery, p, item.received_at));
         let uploaded = item.pod.map(|p| rows::uploaded_pod_row(id, Some(item.raw_id), item.delivery, p, item.received_at));
@@ -67,8 +96,33 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
             _ => true,
         })
     });
-    extras_changed.extend(insert_returning_parcels::<pod_file::Entity>(txn, pods.collect(), rows::pod_conflict(), pod_file::Column::ParcelId).await?);
-    extras_changed.extend(add_positions(txn, items, &ids).await?);
+    // A ping older than the whole trail shown is not kept (as in `apply_courier`).
+    let positions = pings.iter().filter(|(id, as_of, _)| !tails.get(id).and_then(|t| t.0).is_some_and(|oldest| *as_of <= oldest));
+    let positions: Vec<_> = positions.map(|&(id, as_of, position)| rows::position_row(id, as_of, position)).collect();
+    let mut extras = returning_parcels::<parcel_reference::Entity>(backend, references.collect(), rows::reference_conflict(), parcel_reference::Column::ParcelId);
+    extras.extend(returning_parcels::<pod_file::Entity>(backend, pods.collect(), rows::pod_conflict(), pod_file::Column::ParcelId));
+    if !positions.is_empty() {
+        // Two columns returned, to tell the positions added from the other rows.
+        let mut insert = courier_position::Entity::insert_many(positions).on_conflict(rows::position_conflict()).into_query();
+        insert.returning(sea_orm::sea_query::Query::returning().columns([courier_position::Column::ParcelId, courier_position::Column::RecordedAt]));
+        extras.push(backend.build(&insert));
+    }
+    extras.extend(share_links);
+    let mut extras_changed = HashSet::new();
+    let mut trails_grew = HashSet::new();
+    for row in query_together(txn, extras).await? {
+        let parcel_id = row.try_get_by_index::<i64>(0)?;
+        if row.column_names().len() == 2 {
+            trails_grew.insert(parcel_id);
+        }
+        extras_changed.insert(parcel_id);
+    }
+    // A trail of twice the length shown is trimmed (rare: once per TRAIL_LENGTH pings).
+    for id in trails_grew {
+        if tails.get(&id).is_some_and(|t| t.1) {
+            trim_trail(txn, id).await?;
+        }
+    }
 
     let statuses = current_statuses(txn, items, &parcels, &events_changed).await?;
     let mut updates = Vec::new();
@@ -87,60 +141,26 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
         }
         duplicates.push(!(events_changed || parcel_changed || extras_changed.contains(&parcel.id)));
     }
-    update_parcels(txn, updates).await?;
-    Ok(duplicates)
+    Ok(AppliedGroup { duplicates, parcel_updates: update_parcels(backend, updates) })
 }
 
-/// Inserts `rows` (skipping or updating on `conflict`) and returns the parcels of the rows
-/// the database actually inserted or updated.
-async fn insert_returning_parcels<E>(
-    txn: &DatabaseTransaction,
-    mut rows: Vec<E::ActiveModel>,
-    conflict: OnConflict,
-    parcel_id: E::Column,
-) -> Result<HashSet<i64>, DbErr>
+/// A courier ping of the group: parcel, time, position.
+type Ping = (i64, DateTime<Utc>, crate::domain::Position);
+
+/// Inserts of `rows` (skipping or updating on `conflict`) that return the parcels of the
+/// rows the database actually inserted or updated; none for no rows.
+fn returning_parcels<E>(backend: DbBackend, mut rows: Vec<E::ActiveModel>, conflict: OnConflict, parcel_id: E::Column) -> Vec<Statement>
 where
     E: EntityTrait,
 {
-    let backend = txn.get_database_backend();
-    let mut changed = HashSet::new();
+    let mut statements = Vec::new();
     while !rows.is_empty() {
         let chunk: Vec<_> = rows.drain(..rows.len().min(ROWS_PER_INSERT)).collect();
         let mut insert = E::insert_many(chunk).on_conflict(conflict.clone()).into_query();
         insert.returning_col(parcel_id);
-        for row in txn.query_all(backend.build(&insert)).await? {
-            changed.insert(row.try_get_by_index::<i64>(0)?);
-        }
+        statements.push(backend.build(&insert));
     }
-    Ok(changed)
-}
-
-/// Adds the courier pings to the trails, by the same rule as `apply_courier`: a ping older
-/// than the whole trail shown is not kept, and a trail of twice the length shown is trimmed.
-async fn add_positions(txn: &DatabaseTransaction, items: &[GroupDelivery<'_>], ids: &[i64]) -> Result<HashSet<i64>, DbErr> {
-    let pings: Vec<_> = items
-        .iter()
-        .zip(ids)
-        .filter_map(|(item, &id)| item.delivery.courier.as_ref().and_then(|c| Some((id, c.as_of, c.position?))))
-        .collect();
-    if pings.is_empty() {
-        return Ok(HashSet::new());
-    }
-    let sql = crate::queries::trail_ends(txn.get_database_backend(), pings.iter().map(|p| p.0));
-    let mut tails: HashMap<i64, (Option<DateTime<Utc>>, bool)> = HashMap::new();
-    for row in txn.query_all(sql).await? {
-        let beyond: Option<DateTime<Utc>> = row.try_get_by_index(2)?;
-        tails.insert(row.try_get_by_index(0)?, (row.try_get_by_index(1)?, beyond.is_some()));
-    }
-    let rows = pings.iter().filter(|(id, as_of, _)| !tails.get(id).and_then(|t| t.0).is_some_and(|oldest| *as_of <= oldest));
-    let rows = rows.map(|&(id, as_of, position)| rows::position_row(id, as_of, position)).collect();
-    let added = insert_returning_parcels::<courier_position::Entity>(txn, rows, rows::position_conflict(), courier_position::Column::ParcelId).await?;
-    for id in &added {
-        if tails.get(id).is_some_and(|t| t.1) {
-            trim_trail(txn, *id).await?;
-        }
-    }
-    Ok(added)
+    statements
 }
 
 /// The status each parcel whose events changed now has: worked out in memory for a parcel
@@ -182,14 +202,15 @@ async fn current_statuses(
     Ok(statuses)
 }
 
-/// Writes the changed parcels with one statement: an insert of rows that all exist, whose
+/// The statements that write the changed parcels: inserts of rows that all exist, whose
 /// conflict on the id updates every other column.
-async fn update_parcels(txn: &DatabaseTransaction, mut updates: Vec<parcel::ActiveModel>) -> Result<(), DbErr> {
+fn update_parcels(backend: DbBackend, mut updates: Vec<parcel::ActiveModel>) -> Vec<Statement> {
     let columns: Vec<parcel::Column> = parcel::Column::iter().filter(|c| !matches!(c, parcel::Column::Id)).collect();
+    let mut statements = Vec::new();
     while !updates.is_empty() {
         let chunk: Vec<_> = updates.drain(..updates.len().min(ROWS_PER_INSERT)).collect();
         let conflict = OnConflict::column(parcel::Column::Id).update_columns(columns.clone()).to_owned();
-        parcel::Entity::insert_many(chunk).on_conflict(conflict).exec_without_returning(txn).await?;
+        statements.push(backend.build(&parcel::Entity::insert_many(chunk).on_conflict(conflict).into_query()));
     }
-    Ok(())
+    statements
 }

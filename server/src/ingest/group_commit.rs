@@ -54,6 +54,7 @@ impl CommitQueue {
         let (sender, receiver) = mpsc::channel(QUEUE);
         let receiver = Arc::new(Mutex::new(receiver));
         let stats = Arc::new(CommitStats::default());
+        let db = crate::db::writer_connection(&db);
         for _ in 0..writers.max(1) {
             let (db, gate, receiver, stats) = (db.clone(), gate.clone(), receiver.clone(), stats.clone());
             let writer = async move {
@@ -63,7 +64,11 @@ impl CommitQueue {
                     commit_group(&db, &gate, group).await;
                 }
             };
-            tokio::spawn(writer);
+            if writers == 1 {
+                super::writer_thread::spawn(writer);
+            } else {
+                tokio::spawn(writer);
+            }
         }
         Self { sender, adapters, stats }
     }

@@ -8,7 +8,7 @@ use crate::entity::{parcel, share_link};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Set,
+    QueryOrder, QuerySelect, QueryTrait, Set, Statement,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -18,11 +18,13 @@ fn key_of(delivery: &NormalizedDelivery) -> ParcelKey {
     (delivery.carrier.as_str().to_string(), delivery.tracking_number.as_str().to_string())
 }
 
-/// Each delivery's parcel, and whether this group created it.
-pub async fn find_or_create(txn: &DatabaseTransaction, items: &[GroupDelivery<'_>]) -> Result<Vec<(parcel::Model, bool)>, DbErr> {
+/// Each delivery's parcel, and whether this group created it; and the insert of the new
+/// parcels' share links, for the caller to send with its next statements.
+pub async fn find_or_create(txn: &DatabaseTransaction, items: &[GroupDelivery<'_>]) -> Result<(Vec<(parcel::Model, bool)>, Vec<Statement>), DbErr> {
     let keys: Vec<ParcelKey> = items.iter().map(|i| key_of(i.delivery)).collect();
     let mut found = find_parcels(txn, &keys).await?;
     let mut created = HashSet::new();
+    let mut share_links = Vec::new();
     let missing: Vec<usize> = (0..items.len()).filter(|&i| !found.contains_key(&keys[i])).collect();
     if !missing.is_empty() {
         let new_rows = missing.iter().map(|&i| parcel::ActiveModel {
@@ -57,16 +59,18 @@ pub async fn find_or_create(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
         });
         let links: Vec<_> = links.collect();
         if !links.is_empty() {
-            share_link::Entity::insert_many(links).exec_without_returning(txn).await?;
+            share_links.push(txn.get_database_backend().build(&share_link::Entity::insert_many(links).into_query()));
         }
     }
-    keys.iter()
+    let parcels = keys
+        .iter()
         .map(|key| {
             let parcel = found.get(key).cloned().ok_or_else(|| DbErr::RecordNotFound(format!("parcel {}/{}", key.0, key.1)))?;
             let created = created.contains(&parcel.id);
             Ok((parcel, created))
         })
-        .collect()
+        .collect::<Result<_, DbErr>>()?;
+    Ok((parcels, share_links))
 }
 
 /// The parcels with these keys; on PostgreSQL locked, in one global order, so that the

@@ -15,7 +15,9 @@ mod replay;
 mod rows;
 mod share_token;
 mod staff_entry;
+mod together;
 mod write_together;
+mod writer_thread;
 
 pub use apply::{apply_delivery, Applied};
 pub use parse::parse_delivery;

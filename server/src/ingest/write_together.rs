@@ -8,10 +8,11 @@
 use super::apply_delivery;
 use super::apply_group::{apply_distinct, GroupDelivery};
 use super::pipeline::{outcome_name, raw_row, IngestOutcome, RawInput};
+use super::together::execute_together;
 use crate::carriers::ParseError;
 use crate::domain::NormalizedDelivery;
 use crate::entity::raw_delivery;
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, Set, Statement};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryTrait, Set, Statement};
 use std::collections::HashMap;
 
 /// Raw deliveries per multi-row insert: 11 columns each, well under either database's
@@ -52,7 +53,8 @@ pub async fn write_together<'a>(
             Some(GroupDelivery { raw_id: raw_ids[i], delivery, pod: inputs[i].pod.as_ref(), received_at: inputs[i].received_at })
         })
         .collect();
-    for (&i, d) in distinct.iter().zip(apply_distinct(txn, &items).await?) {
+    let applied = apply_distinct(txn, &items).await?;
+    for (&i, d) in distinct.iter().zip(applied.duplicates) {
         duplicate[i] = d;
     }
     for &i in &shared {
@@ -62,7 +64,9 @@ pub async fn write_together<'a>(
         }
     }
 
-    // Archived last, so that each row carries its outcome (no foreign key points at it).
+    // Archived last, so that each row carries its outcome (no foreign key points at it),
+    // in one hand-off with the distinct parcels' new state.
+    let mut last = applied.parcel_updates;
     for chunk in order.chunks(RAW_ROWS_PER_INSERT) {
         let rows = chunk.iter().map(|&i| {
             let mut row = raw_row(inputs[i], &parsed[i].0, parsed[i].1.clone());
@@ -70,8 +74,9 @@ pub async fn write_together<'a>(
             row.outcome = Set(outcome_name(&parsed[i].0, duplicate[i]).to_string());
             row
         });
-        raw_delivery::Entity::insert_many(rows).exec_without_returning(txn).await?;
+        last.push(txn.get_database_backend().build(&raw_delivery::Entity::insert_many(rows).into_query()));
     }
+    execute_together(txn, last).await?;
     Ok(parsed
         .iter()
         .zip(duplicate)

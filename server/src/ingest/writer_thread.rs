@@ -1,0 +1,24 @@
+//! The SQLite writer's own thread (see `group_commit`): measured against the shared
+//! runtime, interleaved runs on one machine gave about 7 % more Uber pings and 10 % more
+//! depot deliveries per second at 64 connections (docs/BENCHMARKS.md, session 13).
+
+/// Runs the single (SQLite) writer on a thread of its own with a one-thread runtime. Each
+/// statement is a hand-off to sqlx's SQLite worker thread and back; woken from there, a
+/// task on the shared runtime waits in its global queue behind the HTTP tasks, while this
+/// thread is simply woken. Falls back to the shared runtime if no runtime can be built; if
+/// the thread cannot start, the writer is gone and deliveries are answered 503.
+pub fn spawn(writer: impl std::future::Future<Output = ()> + Send + 'static) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+    match runtime {
+        Ok(runtime) => {
+            let started = std::thread::Builder::new().name("waybill-writer".into()).spawn(move || runtime.block_on(writer));
+            if let Err(error) = started {
+                tracing::error!(%error, "cannot start the writer thread");
+            }
+        }
+        Err(error) => {
+            tracing::warn!(%error, "no runtime of its own for the writer; it runs on the shared one");
+            tokio::spawn(writer);
+        }
+    }
+}
