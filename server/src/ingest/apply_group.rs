@@ -13,7 +13,7 @@
 use super::apply::set_status;
 use super::apply_extras::{merge_courier, merge_eta, merge_route, trim_trail};
 use super::current_status::{of_first_events, CurrentStatus};
-use super::group_parcels::find_or_create;
+use super::group_parcels::GroupParcels;
 use super::rows;
 use crate::domain::{NormalizedDelivery, TrackingStatus};
 use crate::entity::{courier_position, parcel, parcel_reference, pod_file, tracking_event};
@@ -44,16 +44,16 @@ pub struct AppliedGroup {
     pub parcel_updates: Vec<Statement>,
 }
 
-/// Applies `items`, no two about the same parcel. Hand-offs to the database: find the
-/// parcels (and create the missing ones), upsert the events together with reading the
-/// courier trails' ends, then references, POD entries, courier positions and share links
-/// together; statuses are read only for parcels that had events before.
-pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_>]) -> Result<AppliedGroup, DbErr> {
+/// Applies `items`, no two about the same parcel, to their parcels as `find_or_create`
+/// found them (same order). Hand-offs to the database: upsert the events together with
+/// reading the courier trails' ends, then references, POD entries, courier positions and
+/// share links together; statuses are read only for parcels that had events before.
+pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_>], found: GroupParcels) -> Result<AppliedGroup, DbErr> {
     if items.is_empty() {
         return Ok(AppliedGroup { duplicates: Vec::new(), parcel_updates: Vec::new() });
     }
     let backend = txn.get_database_backend();
-    let (parcels, share_links) = find_or_create(txn, items).await?;
+    let GroupParcels { parcels, share_links } = found;
     let ids: Vec<i64> = parcels.iter().map(|(p, _)| p.id).collect();
 
     let events = items.iter().zip(&ids).flat_map(|(item, &id)| {

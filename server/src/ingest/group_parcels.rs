@@ -1,67 +1,103 @@
-//! The parcels of a commit group, found or created with one statement each for the whole
-//! group (see `apply_group`): on PostgreSQL locked in one global order, as the one-at-a-time
-//! path locks them.
-use super::apply_group::GroupDelivery;
+//! The parcels of a commit group, found or created for the whole group at once (see
+//! `apply_group`), in the group's first hand-off to the database together with the
+//! caller's `lead` statement (the raw deliveries' ids).
+//!
+//! SQLite (one writer): the missing parcels are inserted and all of them read back in one
+//! SQL text. PostgreSQL (several writers): found first, locked in one global order as the
+//! one-at-a-time path locks them, then the missing ones created, and any another writer
+//! created meanwhile read back.
 use super::new_share_token;
+use super::together::query_together;
 use crate::domain::{NormalizedDelivery, TrackingStatus};
 use crate::entity::{parcel, share_link};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Set, Statement,
+    QueryOrder, QueryResult, QuerySelect, QueryTrait, Select, Set, Statement,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-type ParcelKey = (String, String);
+/// A parcel's carrier and tracking number.
+pub type ParcelKey = (String, String);
 
-fn key_of(delivery: &NormalizedDelivery) -> ParcelKey {
+pub fn key_of(delivery: &NormalizedDelivery) -> ParcelKey {
     (delivery.carrier.as_str().to_string(), delivery.tracking_number.as_str().to_string())
 }
 
-/// Each delivery's parcel, and whether this group created it; and the insert of the new
-/// parcels' share links, for the caller to send with its next statements.
-pub async fn find_or_create(txn: &DatabaseTransaction, items: &[GroupDelivery<'_>]) -> Result<(Vec<(parcel::Model, bool)>, Vec<Statement>), DbErr> {
-    let keys: Vec<ParcelKey> = items.iter().map(|i| key_of(i.delivery)).collect();
-    let mut found = find_parcels(txn, &keys).await?;
+/// The group's parcels, in the order asked for, each with whether this group created it;
+/// and the insert of the new parcels' share links, for the caller to send with its next
+/// statements.
+pub struct GroupParcels {
+    pub parcels: Vec<(parcel::Model, bool)>,
+    pub share_links: Vec<Statement>,
+}
+
+/// Finds or creates the parcel of each of `wanted` (no key twice; the time is when its
+/// delivery arrived), running `lead` first; returns the parcels and the rows of `lead`.
+pub async fn find_or_create(
+    txn: &DatabaseTransaction,
+    wanted: &[(ParcelKey, DateTime<Utc>)],
+    lead: Statement,
+) -> Result<(GroupParcels, Vec<QueryResult>), DbErr> {
+    let backend = txn.get_database_backend();
+    let keys: Vec<ParcelKey> = wanted.iter().map(|w| w.0.clone()).collect();
+    let mut found = HashMap::new();
     let mut created = HashSet::new();
-    let mut share_links = Vec::new();
-    let missing: Vec<usize> = (0..items.len()).filter(|&i| !found.contains_key(&keys[i])).collect();
-    if !missing.is_empty() {
-        let new_rows = missing.iter().map(|&i| parcel::ActiveModel {
-            carrier: Set(keys[i].0.clone()),
-            tracking_number: Set(keys[i].1.clone()),
-            status: Set(TrackingStatus::Unknown.as_str().to_string()),
-            created_at: Set(items[i].received_at),
-            updated_at: Set(items[i].received_at),
-            ..Default::default()
-        });
-        let conflict = OnConflict::columns([parcel::Column::Carrier, parcel::Column::TrackingNumber]).do_nothing().to_owned();
-        let mut insert = parcel::Entity::insert_many(new_rows).on_conflict(conflict).into_query();
-        insert.returning_all();
-        for row in txn.query_all(txn.get_database_backend().build(&insert)).await? {
-            let parcel = parcel::Model::from_query_result(&row, "")?;
-            created.insert(parcel.id);
-            found.insert((parcel.carrier.clone(), parcel.tracking_number.clone()), parcel);
+    let mut lead_rows = Vec::new();
+    if backend == DbBackend::Sqlite {
+        let mut statements = vec![lead];
+        if !wanted.is_empty() {
+            let mut insert = new_parcels(wanted.iter()).into_query();
+            insert.returning_col(parcel::Column::Id);
+            statements.push(backend.build(&insert));
+            statements.push(find_parcels(&keys, backend).build(backend));
         }
-        // PostgreSQL: another writer created some meanwhile; read them, locked.
-        let raced: Vec<ParcelKey> = missing.iter().map(|&i| keys[i].clone()).filter(|k| !found.contains_key(k)).collect();
-        if !raced.is_empty() {
-            found.extend(find_parcels(txn, &raced).await?);
+        // The inserted ids come back as rows of one column named `id`, the parcels as rows
+        // of every column, the lead's rows as whatever else.
+        for row in query_together(txn, statements).await? {
+            match row.column_names().as_slice() {
+                [only] if only == "id" => _ = created.insert(row.try_get_by_index::<i64>(0)?),
+                [_] => lead_rows.push(row),
+                _ => {
+                    let parcel = parcel::Model::from_query_result(&row, "")?;
+                    found.insert((parcel.carrier.clone(), parcel.tracking_number.clone()), parcel);
+                }
+            }
         }
-        let links = items.iter().zip(&keys).filter_map(|(item, key)| {
+    } else {
+        lead_rows = txn.query_all(lead).await?;
+        found = read(txn, &keys).await?;
+        let missing: Vec<&(ParcelKey, DateTime<Utc>)> = wanted.iter().filter(|w| !found.contains_key(&w.0)).collect();
+        if !missing.is_empty() {
+            let mut insert = new_parcels(missing.iter().copied()).into_query();
+            insert.returning_all();
+            for row in txn.query_all(backend.build(&insert)).await? {
+                let parcel = parcel::Model::from_query_result(&row, "")?;
+                created.insert(parcel.id);
+                found.insert((parcel.carrier.clone(), parcel.tracking_number.clone()), parcel);
+            }
+            // Another writer created some meanwhile; read them, locked.
+            let raced: Vec<ParcelKey> = missing.iter().map(|w| w.0.clone()).filter(|k| !found.contains_key(k)).collect();
+            if !raced.is_empty() {
+                found.extend(read(txn, &raced).await?);
+            }
+        }
+    }
+
+    let links: Vec<_> = wanted
+        .iter()
+        .filter_map(|(key, received_at)| {
             let parcel = found.get(key).filter(|p| created.contains(&p.id))?;
             Some(share_link::ActiveModel {
                 parcel_id: Set(parcel.id),
                 token: Set(new_share_token()),
-                created_at: Set(item.received_at),
+                created_at: Set(*received_at),
                 ..Default::default()
             })
-        });
-        let links: Vec<_> = links.collect();
-        if !links.is_empty() {
-            share_links.push(txn.get_database_backend().build(&share_link::Entity::insert_many(links).into_query()));
-        }
-    }
+        })
+        .collect();
+    let share_links = if links.is_empty() { Vec::new() } else { vec![backend.build(&share_link::Entity::insert_many(links).into_query())] };
     let parcels = keys
         .iter()
         .map(|key| {
@@ -70,12 +106,26 @@ pub async fn find_or_create(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
             Ok((parcel, created))
         })
         .collect::<Result<_, DbErr>>()?;
-    Ok((parcels, share_links))
+    Ok((GroupParcels { parcels, share_links }, lead_rows))
+}
+
+/// The insert of new parcels for `wanted`, skipping any that exist.
+fn new_parcels<'a>(wanted: impl Iterator<Item = &'a (ParcelKey, DateTime<Utc>)>) -> sea_orm::Insert<parcel::ActiveModel> {
+    let rows = wanted.map(|((carrier, number), received_at)| parcel::ActiveModel {
+        carrier: Set(carrier.clone()),
+        tracking_number: Set(number.clone()),
+        status: Set(TrackingStatus::Unknown.as_str().to_string()),
+        created_at: Set(*received_at),
+        updated_at: Set(*received_at),
+        ..Default::default()
+    });
+    let conflict = OnConflict::columns([parcel::Column::Carrier, parcel::Column::TrackingNumber]).do_nothing().to_owned();
+    parcel::Entity::insert_many(rows).on_conflict(conflict)
 }
 
 /// The parcels with these keys; on PostgreSQL locked, in one global order, so that the
 /// status recompute sees every committed event and writers do not deadlock.
-async fn find_parcels(txn: &DatabaseTransaction, keys: &[ParcelKey]) -> Result<HashMap<ParcelKey, parcel::Model>, DbErr> {
+fn find_parcels(keys: &[ParcelKey], backend: DbBackend) -> Select<parcel::Entity> {
     let mut by_carrier: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (carrier, number) in keys {
         by_carrier.entry(carrier).or_default().push(number);
@@ -84,11 +134,14 @@ async fn find_parcels(txn: &DatabaseTransaction, keys: &[ParcelKey]) -> Result<H
     for (carrier, numbers) in by_carrier {
         condition = condition.add(parcel::Column::Carrier.eq(carrier).and(parcel::Column::TrackingNumber.is_in(numbers)));
     }
-    let mut query = parcel::Entity::find().filter(condition);
-    if txn.get_database_backend() == DbBackend::Postgres {
-        query = query.order_by_asc(parcel::Column::Carrier).order_by_asc(parcel::Column::TrackingNumber).lock_exclusive();
+    let query = parcel::Entity::find().filter(condition);
+    if backend == DbBackend::Postgres {
+        return query.order_by_asc(parcel::Column::Carrier).order_by_asc(parcel::Column::TrackingNumber).lock_exclusive();
     }
-    let parcels = query.all(txn).await?;
-    Ok(parcels.into_iter().map(|p| ((p.carrier.clone(), p.tracking_number.clone()), p)).collect())
+    query
 }
 
+async fn read(txn: &DatabaseTransaction, keys: &[ParcelKey]) -> Result<HashMap<ParcelKey, parcel::Model>, DbErr> {
+    let parcels = find_parcels(keys, txn.get_database_backend()).all(txn).await?;
+    Ok(parcels.into_iter().map(|p| ((p.carrier.clone(), p.tracking_number.clone()), p)).collect())
+}

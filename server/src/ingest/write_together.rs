@@ -7,12 +7,13 @@
 //! savepoint per delivery, so that only the failing delivery gets the error.
 use super::apply_delivery;
 use super::apply_group::{apply_distinct, GroupDelivery};
+use super::group_parcels::{find_or_create, key_of};
 use super::pipeline::{outcome_name, raw_row, IngestOutcome, RawInput};
 use super::together::execute_together;
 use crate::carriers::ParseError;
 use crate::domain::NormalizedDelivery;
 use crate::entity::raw_delivery;
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryTrait, Set, Statement};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryResult, QueryTrait, Set, Statement};
 use std::collections::HashMap;
 
 /// Raw deliveries per multi-row insert: 11 columns each, well under either database's
@@ -31,10 +32,7 @@ pub async fn write_together<'a>(
     order: &[usize],
 ) -> Result<Vec<IngestOutcome>, DbErr> {
     let inputs: Vec<&RawInput> = inputs.collect();
-    let mut raw_ids = vec![0i64; inputs.len()];
-    for (&i, id) in order.iter().zip(raw_delivery_ids(txn, order.len()).await?) {
-        raw_ids[i] = id;
-    }
+    let backend = txn.get_database_backend();
 
     // How many deliveries of the group are about each parcel.
     let mut per_parcel: HashMap<(&str, &str), usize> = HashMap::new();
@@ -45,6 +43,14 @@ pub async fn write_together<'a>(
     let (distinct, shared): (Vec<usize>, Vec<usize>) =
         order.iter().copied().filter(|&i| parsed[i].0.is_ok()).partition(|&i| parsed[i].0.as_ref().is_ok_and(alone));
 
+    // The first hand-off: the raw deliveries' ids, and the distinct deliveries' parcels.
+    let wanted: Vec<_> = distinct.iter().filter_map(|&i| Some((key_of(parsed[i].0.as_ref().ok()?), inputs[i].received_at))).collect();
+    let (parcels, id_rows) = find_or_create(txn, &wanted, raw_ids_query(backend, order.len())).await?;
+    let mut raw_ids = vec![0i64; inputs.len()];
+    for (&i, id) in order.iter().zip(raw_ids_from(backend, &id_rows, order.len())?) {
+        raw_ids[i] = id;
+    }
+
     let mut duplicate = vec![false; inputs.len()];
     let items: Vec<GroupDelivery> = distinct
         .iter()
@@ -53,7 +59,7 @@ pub async fn write_together<'a>(
             Some(GroupDelivery { raw_id: raw_ids[i], delivery, pod: inputs[i].pod.as_ref(), received_at: inputs[i].received_at })
         })
         .collect();
-    let applied = apply_distinct(txn, &items).await?;
+    let applied = apply_distinct(txn, &items, parcels).await?;
     for (&i, d) in distinct.iter().zip(applied.duplicates) {
         duplicate[i] = d;
     }
@@ -74,7 +80,7 @@ pub async fn write_together<'a>(
             row.outcome = Set(outcome_name(&parsed[i].0, duplicate[i]).to_string());
             row
         });
-        last.push(txn.get_database_backend().build(&raw_delivery::Entity::insert_many(rows).into_query()));
+        last.push(backend.build(&raw_delivery::Entity::insert_many(rows).into_query()));
     }
     execute_together(txn, last).await?;
     Ok(parsed
@@ -87,21 +93,27 @@ pub async fn write_together<'a>(
         .collect())
 }
 
-/// `n` fresh ids for raw deliveries, handed out before the insert so that one statement can
-/// archive a whole group and each delivery still knows its row. SQLite: past the largest
-/// id ever given (the write gate makes this writer the only one); PostgreSQL: from the
-/// table's own sequence, safe beside other writers.
-async fn raw_delivery_ids(txn: &DatabaseTransaction, n: usize) -> Result<Vec<i64>, DbErr> {
-    let backend = txn.get_database_backend();
+/// The query for `n` fresh ids for raw deliveries, handed out before the insert so that
+/// one statement can archive a whole group and each delivery still knows its row. SQLite:
+/// past the largest id ever given (the write gate makes this writer the only one);
+/// PostgreSQL: from the table's own sequence, safe beside other writers.
+fn raw_ids_query(backend: DbBackend, n: usize) -> Statement {
     if backend == DbBackend::Postgres {
-        let sql = "SELECT nextval(pg_get_serial_sequence('raw_delivery', 'id')) AS id FROM generate_series(1, $1)";
-        let rows = txn.query_all(Statement::from_sql_and_values(backend, sql, [(n as i64).into()])).await?;
-        return rows.iter().map(|r| r.try_get::<i64>("", "id")).collect();
+        let sql = "SELECT nextval(pg_get_serial_sequence('raw_delivery', 'id')) AS raw_id FROM generate_series(1, $1)";
+        return Statement::from_sql_and_values(backend, sql, [(n as i64).into()]);
     }
     let sql = "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'raw_delivery'), 0), \
-               COALESCE((SELECT MAX(id) FROM raw_delivery), 0)) AS id";
-    let last = match txn.query_one(Statement::from_string(backend, sql)).await? {
-        Some(row) => row.try_get::<i64>("", "id")?,
+               COALESCE((SELECT MAX(id) FROM raw_delivery), 0)) AS last_raw_id";
+    Statement::from_string(backend, sql)
+}
+
+/// The `n` ids from the rows of [`raw_ids_query`].
+fn raw_ids_from(backend: DbBackend, rows: &[QueryResult], n: usize) -> Result<Vec<i64>, DbErr> {
+    if backend == DbBackend::Postgres {
+        return rows.iter().map(|r| r.try_get_by_index::<i64>(0)).collect();
+    }
+    let last = match rows.first() {
+        Some(row) => row.try_get_by_index::<i64>(0)?,
         None => 0,
     };
     Ok((1..=n as i64).map(|k| last + k).collect())
