@@ -20,7 +20,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .acquire_timeout(Duration::from_secs(5))
         .max_connections(if url.starts_with("sqlite:") { 8 } else { 20 })
         // A connection is already tested when it goes back to the pool (sqlx pings it on
-        // release); testing it again on the way out costs every query a round trip.
+        // release); testing it again on the way out costs every query a round trip. After a
+        // database restart, an idle connection fails its first use (a 503, which carriers
+        // retry) and is then dropped by that release ping.
         .test_before_acquire(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
