@@ -4,7 +4,7 @@
 //!
 //! SQLite (one writer): the missing parcels are inserted and all of them read back in one
 //! SQL text. PostgreSQL (several writers): found first, locked in one global order as the
-//! one-at-a-time path locks them, then the missing ones created, and any another writer
+//! one-at-a-time path locks them, then the missing ones created, and any that another writer
 //! created meanwhile read back.
 use super::new_share_token;
 use super::together::query_together;
