@@ -21,7 +21,7 @@ use crate::domain::{NormalizedDelivery, TrackingStatus};
 use crate::entity::{courier_position, parcel, parcel_reference, pod_file, tracking_event};
 use crate::storage::StoredPod;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, Iterable, QueryTrait, Statement};
 use std::collections::{HashMap, HashSet};
 
@@ -62,7 +62,7 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
             .into_iter()
             .map(move |e| rows::event_row(id, Some(item.raw_id), item.delivery, e, item.received_at))
     });
-    let mut first = returning_parcels::<tracking_event::Entity>(backend, events.collect(), rows::keep_earliest(), tracking_event::Column::ParcelId);
+    let mut first = returning_parcels::<tracking_event::Entity>(backend, events.collect(), rows::keep_earliest(), &[tracking_event::Column::ParcelId]);
     let pings: Vec<Ping> = items
         .iter()
         .zip(&ids)
@@ -100,14 +100,11 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
     // A ping older than the whole trail shown is not kept (as in `apply_courier`).
     let positions = pings.iter().filter(|(id, as_of, _)| !tails.get(id).and_then(|t| t.0).is_some_and(|oldest| *as_of <= oldest));
     let positions: Vec<_> = positions.map(|&(id, as_of, position)| rows::position_row(id, as_of, position)).collect();
-    let mut extras = returning_parcels::<parcel_reference::Entity>(backend, references.collect(), rows::reference_conflict(), parcel_reference::Column::ParcelId);
-    extras.extend(returning_parcels::<pod_file::Entity>(backend, pods.collect(), rows::pod_conflict(), pod_file::Column::ParcelId));
-    if !positions.is_empty() {
-        // Two columns returned, to tell the positions added from the other rows.
-        let mut insert = courier_position::Entity::insert_many(positions).on_conflict(rows::position_conflict()).into_query();
-        insert.returning(sea_orm::sea_query::Query::returning().columns([courier_position::Column::ParcelId, courier_position::Column::RecordedAt]));
-        extras.push(backend.build(&insert));
-    }
+    let mut extras = returning_parcels::<parcel_reference::Entity>(backend, references.collect(), rows::reference_conflict(), &[parcel_reference::Column::ParcelId]);
+    extras.extend(returning_parcels::<pod_file::Entity>(backend, pods.collect(), rows::pod_conflict(), &[pod_file::Column::ParcelId]));
+    // Two columns returned, to tell the positions added from the other rows.
+    let position_columns = [courier_position::Column::ParcelId, courier_position::Column::RecordedAt];
+    extras.extend(returning_parcels::<courier_position::Entity>(backend, positions, rows::position_conflict(), &position_columns));
     extras.extend(share_links);
     let mut extras_changed = HashSet::new();
     let mut trails_grew = HashSet::new();
@@ -148,9 +145,9 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
 /// A courier ping of the group: parcel, time, position.
 type Ping = (i64, DateTime<Utc>, crate::domain::Position);
 
-/// Inserts of `rows` (skipping or updating on `conflict`) that return the parcels of the
-/// rows the database actually inserted or updated; none for no rows.
-fn returning_parcels<E>(backend: DbBackend, mut rows: Vec<E::ActiveModel>, conflict: OnConflict, parcel_id: E::Column) -> Vec<Statement>
+/// Inserts of `rows` (skipping or updating on `conflict`) that return `columns` (the
+/// parcel first) of each row the database actually inserted or updated; none for no rows.
+fn returning_parcels<E>(backend: DbBackend, mut rows: Vec<E::ActiveModel>, conflict: OnConflict, columns: &[E::Column]) -> Vec<Statement>
 where
     E: EntityTrait,
 {
@@ -158,7 +155,7 @@ where
     while !rows.is_empty() {
         let chunk: Vec<_> = rows.drain(..rows.len().min(ROWS_PER_INSERT)).collect();
         let mut insert = E::insert_many(chunk).on_conflict(conflict.clone()).into_query();
-        insert.returning_col(parcel_id);
+        insert.returning(Query::returning().columns(columns.iter().copied()));
         statements.push(backend.build(&insert));
     }
     statements
