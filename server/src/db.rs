@@ -38,9 +38,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 
 /// SQLite: a pool of its own for the group-commit writer, on the same file with the same
 /// settings, so that the writer never queues with the readers for one of eight
-/// connections. Two connections, so that one can be checked back in (sqlx pings it on
-/// release) while the next group starts on the other. PostgreSQL: the same pool, which its
-/// writers share.
+/// connections. One connection: a connection that finds the database written by another
+/// since its last transaction drops its whole page cache and reads the pages again, so
+/// two writer connections taking turns each began every group with a cold cache.
+/// PostgreSQL: the same pool, which its writers share.
 pub fn writer_connection(db: &DatabaseConnection) -> DatabaseConnection {
     if !is_sqlite(db) {
         return db.clone();
@@ -48,7 +49,7 @@ pub fn writer_connection(db: &DatabaseConnection) -> DatabaseConnection {
     let pool = db.get_sqlite_connection_pool();
     let options = (*pool.connect_options()).clone();
     let writer = SqlitePoolOptions::new()
-        .max_connections(2)
+        .max_connections(1)
         .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(5))
         .connect_lazy_with(options);
