@@ -104,14 +104,14 @@ pub fn uploaded_pod_row(parcel_id: i64, raw_delivery_id: Option<i64>, delivery: 
 
 /// Proof the carrier holds (a photo URL, a signature, a PIN), identified by its content.
 pub fn remote_pod_row(parcel_id: i64, raw_delivery_id: Option<i64>, delivery: &NormalizedDelivery, pod: &RemotePod, received_at: DateTime<Utc>) -> pod_file::ActiveModel {
-    let identity = format!("{}|{}|{}", pod.kind, pod.url.as_deref().unwrap_or(""), pod.value.as_deref().unwrap_or(""));
+    let identity = remote_pod_identity(pod);
     pod_file::ActiveModel {
         // Derived from the content, so a replay recreates the same id.
         id: Set(uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("{parcel_id}|{identity}").as_bytes()).to_string()),
         parcel_id: Set(parcel_id),
         raw_delivery_id: Set(raw_delivery_id),
         storage_key: Set(String::new()),
-        sha256: Set(hex::encode(Sha256::digest(identity.as_bytes()))),
+        sha256: Set(remote_pod_sha256(&identity)),
         bytes: Set(0),
         content_type: Set(if pod.url.is_some() { "image/*" } else { "text/plain" }.to_string()),
         original_name: Set(None),
@@ -122,6 +122,16 @@ pub fn remote_pod_row(parcel_id: i64, raw_delivery_id: Option<i64>, delivery: &N
         created_at: Set(received_at),
         uploaded_by: Set(None),
     }
+}
+
+/// What identifies a remote proof: its kind, address and value.
+pub fn remote_pod_identity(pod: &RemotePod) -> String {
+    format!("{}|{}|{}", pod.kind, pod.url.as_deref().unwrap_or(""), pod.value.as_deref().unwrap_or(""))
+}
+
+/// The `sha256` column of a remote proof with this identity.
+pub fn remote_pod_sha256(identity: &str) -> String {
+    hex::encode(Sha256::digest(identity.as_bytes()))
 }
 
 pub fn position_row(parcel_id: i64, recorded_at: DateTime<Utc>, position: Position) -> courier_position::ActiveModel {
