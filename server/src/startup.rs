@@ -45,7 +45,7 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
         tracing::warn!("WAYBILL_DEV=1: webhooks from carriers without a configured secret are accepted UNAUTHENTICATED");
     }
     let settings = Arc::new(settings);
-    Ok(AppState {
+    Ok(AppState::new(crate::state::Shared {
         pipeline: Pipeline::new(db.clone(), Adapters::from_settings(&settings)),
         read_model: ReadModel::new(db.clone()),
         staff_read: crate::staff::StaffReadModel::new(db.clone(), settings.clone()),
@@ -56,7 +56,7 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
         db,
         store,
         leptos_options,
-    })
+    }))
 }
 
 /// A bound, not yet running server; tests bind port 0 and read the address.

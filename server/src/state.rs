@@ -12,8 +12,25 @@ use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
+/// Cloned for every request (axum's `State`), so it is one reference-counted pointer to
+/// [`Shared`]; fields read through it as if they were its own.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub settings: Arc<Settings>,
     pub db: DatabaseConnection,
     pub store: PodStore,
