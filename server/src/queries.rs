@@ -69,6 +69,22 @@ fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
     ids.into_iter().map(|id| id.to_string()).collect::<Vec<_>>().join(",")
 }
 
+/// The name of the first column of [`known_pods`], which tells its rows apart from the
+/// other rows of a commit group's first hand-off.
+pub const KNOWN_POD: &str = "known_pod_parcel";
+
+/// The POD entries, as (parcel, sha256), that the parcels `parcel_ids` selects already
+/// have: a commit group reads them so as not to send inserts that would change nothing
+/// (`ingest::group_parcels`).
+pub fn known_pods(backend: DbBackend, parcel_ids: sea_orm::sea_query::SelectStatement) -> Statement {
+    pod_file::Entity::find()
+        .select_only()
+        .column_as(pod_file::Column::ParcelId, KNOWN_POD)
+        .column(pod_file::Column::Sha256)
+        .filter(pod_file::Column::ParcelId.in_subquery(parcel_ids))
+        .build(backend)
+}
+
 /// For each parcel of a commit group: the time of the oldest position its trail shows, and
 /// of the position twice the trail's length back (present when the trail is due a trim).
 pub fn trail_ends(backend: DbBackend, parcel_ids: impl IntoIterator<Item = i64>) -> Statement {
@@ -113,7 +129,7 @@ pub fn hot_queries(backend: DbBackend) -> Vec<(&'static str, Statement)> {
         let query = ParcelQuery { status: status.map(str::to_string), ..Default::default() };
         crate::staff::search_matching(&query).limit(crate::staff::SEARCH_PAGE_SIZE).build(backend)
     };
-    vec![
+    let mut queries = vec![
         ("lookup by another reference", referencing("ORDER-1").build(backend)),
         ("lookup by tracking number", parcels_by_number("GEN-0000001", Vec::new()).build(backend)),
         ("lookup by number or reference", parcels_by_number("GEN-0000001", vec![1, 2]).build(backend)),
@@ -134,5 +150,15 @@ pub fn hot_queries(backend: DbBackend) -> Vec<(&'static str, Statement)> {
         ("statuses of a commit group", current_statuses(backend, [1, 2])),
         ("staff list, newest first", first_page(None)),
         ("staff list, one status", first_page(Some("in_transit"))),
-    ]
+    ];
+    // Read by the single SQLite writer only (see `ingest::group_parcels`).
+    if backend == DbBackend::Sqlite {
+        let group = parcel::Entity::find()
+            .select_only()
+            .column(parcel::Column::Id)
+            .filter(parcel::Column::Carrier.eq("depot"))
+            .filter(parcel::Column::TrackingNumber.is_in(["GEN-0000001", "GEN-0000002"]));
+        queries.push(("POD a commit group's parcels have", known_pods(backend, group.into_query())));
+    }
+    queries
 }

@@ -54,7 +54,7 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
         return Ok(AppliedGroup { duplicates: Vec::new(), parcel_updates: Vec::new() });
     }
     let backend = txn.get_database_backend();
-    let GroupParcels { parcels, share_links, known } = found;
+    let GroupParcels { parcels, share_links, known_pods } = found;
     let ids: Vec<i64> = parcels.iter().map(|(p, _)| p.id).collect();
 
     let events = items.iter().zip(&ids).flat_map(|(item, &id)| {
@@ -83,17 +83,17 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
         }
     }
 
-    // References and remote proof the parcel already has are left out: their inserts would
-    // change nothing (see `KnownExtras`).
-    let known = &known;
     let references = items.iter().zip(&ids).flat_map(|(item, &id)| {
         let unique: HashSet<&String> = item.delivery.references.iter().collect();
-        unique.into_iter().filter(move |r| !known.references.contains(&(id, r.to_string()))).map(move |r| rows::reference_row(id, r))
+        unique.into_iter().map(move |r| rows::reference_row(id, r))
     });
+    // POD entries the parcel already has are left out: their inserts would change nothing
+    // (see `GroupParcels::known_pods`).
+    let known = &known_pods;
     let pods = items.iter().zip(&ids).flat_map(|(item, &id)| {
-        let remote = item.delivery.remote_pods.iter().filter(move |p| !known.pods.contains(&(id, rows::remote_pod_sha256(&rows::remote_pod_identity(p)))));
+        let remote = item.delivery.remote_pods.iter().filter(move |p| !known.contains(&(id, rows::remote_pod_sha256(&rows::remote_pod_identity(p)))));
         let remote = remote.map(move |p| rows::remote_pod_row(id, Some(item.raw_id), item.delivery, p, item.received_at));
-        let uploaded = item.pod.filter(|p| !known.pods.contains(&(id, p.sha256.clone())));
+        let uploaded = item.pod.filter(|p| !known.contains(&(id, p.sha256.clone())));
         let uploaded = uploaded.map(|p| rows::uploaded_pod_row(id, Some(item.raw_id), item.delivery, p, item.received_at));
         // One row per (parcel, sha256): a statement must not meet its own row twice.
         let mut seen = HashSet::new();

@@ -3,15 +3,16 @@
 //! caller's `lead` statement (the raw deliveries' ids).
 //!
 //! SQLite (one writer): the missing parcels are inserted and all of them read back in one
-//! SQL text, with the references and POD entries the parcels already have, so that a
-//! carrier repeating them in every update (Uber does) costs no insert that would change
+//! SQL text, with the POD entries the parcels already have, so that a carrier repeating
+//! its proof of delivery in every update (Uber does) costs no insert that would change
 //! nothing. PostgreSQL (several writers): found first, locked in one global order as the
 //! one-at-a-time path locks them, then the missing ones created, and any that another writer
 //! created meanwhile read back.
 use super::new_share_token;
 use super::together::query_together;
 use crate::domain::{NormalizedDelivery, TrackingStatus};
-use crate::entity::{parcel, parcel_reference, pod_file, share_link};
+use crate::entity::{parcel, share_link};
+use crate::queries::{known_pods, KNOWN_POD};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -29,27 +30,16 @@ pub fn key_of(delivery: &NormalizedDelivery) -> ParcelKey {
 
 /// The group's parcels, in the order asked for, each with whether this group created it;
 /// the insert of the new parcels' share links, for the caller to send with its next
-/// statements; and what the parcels already have (SQLite only; empty on PostgreSQL).
+/// statements; and the POD entries, as (parcel id, sha256), the parcels had before the
+/// group (SQLite only; empty on PostgreSQL). They are read in the group's own write
+/// transaction, which on SQLite no other writer can interleave with, so an entry known
+/// here is still there when the group inserts: leaving it out is exactly what the
+/// insert's `ON CONFLICT DO NOTHING` would have done.
 pub struct GroupParcels {
     pub parcels: Vec<(parcel::Model, bool)>,
     pub share_links: Vec<Statement>,
-    pub known: KnownExtras,
+    pub known_pods: HashSet<(i64, String)>,
 }
-
-/// References and POD entries (by `sha256`) the group's parcels had before the group, by
-/// parcel id. Read in the group's own write transaction, which on SQLite no other writer
-/// can interleave with, so an entry known here is still there when the group inserts:
-/// skipping it is exactly what the insert's `ON CONFLICT DO NOTHING` would have done.
-#[derive(Debug, Default)]
-pub struct KnownExtras {
-    pub references: HashSet<(i64, String)>,
-    pub pods: HashSet<(i64, String)>,
-}
-
-/// Column names that tell the rows of the known references and POD entries apart from
-/// the other rows of the first hand-off.
-const KNOWN_REFERENCE: &str = "known_reference_parcel";
-const KNOWN_POD: &str = "known_pod_parcel";
 
 /// Finds or creates the parcel of each of `wanted` (no key twice; the time is when its
 /// delivery arrived), running `lead` first; returns the parcels and the rows of `lead`.
@@ -62,7 +52,7 @@ pub async fn find_or_create(
     let keys: Vec<ParcelKey> = wanted.iter().map(|w| w.0.clone()).collect();
     let mut found = HashMap::new();
     let mut created = HashSet::new();
-    let mut known = KnownExtras::default();
+    let mut known = HashSet::new();
     let mut lead_rows = Vec::new();
     if backend == DbBackend::Sqlite {
         let mut statements = vec![lead];
@@ -71,17 +61,17 @@ pub async fn find_or_create(
             insert.returning_col(parcel::Column::Id);
             statements.push(backend.build(&insert));
             statements.push(find_parcels(&keys, backend).build(backend));
-            statements.extend(known_extras(&keys, backend));
+            let ids = find_parcels(&keys, backend).select_only().column(parcel::Column::Id).into_query();
+            statements.push(known_pods(backend, ids));
         }
-        // The inserted ids come back as rows of one column named `id`, the known references
-        // and POD entries as rows of two columns named by `KNOWN_*`, the parcels as rows of
-        // every column, the lead's rows as rows of one column.
+        // The inserted ids come back as rows of one column named `id`, the known POD entries
+        // as rows of two columns, the first named `KNOWN_POD`, the parcels as rows of every
+        // column, the lead's rows as rows of one column.
         for row in query_together(txn, statements).await? {
             match row.column_names().as_slice() {
                 [only] if only == "id" => _ = created.insert(row.try_get_by_index::<i64>(0)?),
                 [_] => lead_rows.push(row),
-                [first, _] if first == KNOWN_REFERENCE => _ = known.references.insert((row.try_get_by_index(0)?, row.try_get_by_index(1)?)),
-                [first, _] if first == KNOWN_POD => _ = known.pods.insert((row.try_get_by_index(0)?, row.try_get_by_index(1)?)),
+                [first, _] if first == KNOWN_POD => _ = known.insert((row.try_get_by_index(0)?, row.try_get_by_index(1)?)),
                 _ => {
                     let parcel = parcel::Model::from_query_result(&row, "")?;
                     found.insert((parcel.carrier.clone(), parcel.tracking_number.clone()), parcel);
@@ -129,7 +119,7 @@ pub async fn find_or_create(
             Ok((parcel, created))
         })
         .collect::<Result<_, DbErr>>()?;
-    Ok((GroupParcels { parcels, share_links, known }, lead_rows))
+    Ok((GroupParcels { parcels, share_links, known_pods: known }, lead_rows))
 }
 
 /// The insert of new parcels for `wanted`, skipping any that exist.
@@ -162,22 +152,6 @@ fn find_parcels(keys: &[ParcelKey], backend: DbBackend) -> Select<parcel::Entity
         return query.order_by_asc(parcel::Column::Carrier).order_by_asc(parcel::Column::TrackingNumber).lock_exclusive();
     }
     query
-}
-
-/// The reads of the references and POD entries the parcels with these keys already have.
-fn known_extras(keys: &[ParcelKey], backend: DbBackend) -> [Statement; 2] {
-    let ids = || find_parcels(keys, backend).select_only().column(parcel::Column::Id).into_query();
-    let references = parcel_reference::Entity::find()
-        .select_only()
-        .column_as(parcel_reference::Column::ParcelId, KNOWN_REFERENCE)
-        .column(parcel_reference::Column::Reference)
-        .filter(parcel_reference::Column::ParcelId.in_subquery(ids()));
-    let pods = pod_file::Entity::find()
-        .select_only()
-        .column_as(pod_file::Column::ParcelId, KNOWN_POD)
-        .column(pod_file::Column::Sha256)
-        .filter(pod_file::Column::ParcelId.in_subquery(ids()));
-    [references.build(backend), pods.build(backend)]
 }
 
 async fn read(txn: &DatabaseTransaction, keys: &[ParcelKey]) -> Result<HashMap<ParcelKey, parcel::Model>, DbErr> {
