@@ -58,13 +58,7 @@ fn hmac_hex(key: &str, body: &[u8]) -> String {
 /// The body is the sample with a few fields filled in per request, rendered from a template
 /// made once, so that the load driver spends its (shared) CPU on sending, not on JSON.
 fn uber_ping(base: String) -> MakeRequest {
-    let mut sample: serde_json::Value = serde_json::from_str(UBER_SAMPLE).expect("the Uber sample is JSON");
-    sample["id"] = SLOT_EVENT.into();
-    sample["delivery_id"] = SLOT_DELIVERY.into();
-    sample["created"] = SLOT_CREATED.into();
-    sample["data"]["id"] = SLOT_DELIVERY.into();
-    sample["data"]["courier"]["location"]["lat"] = SLOT_LAT.into();
-    let template = Template::new(&sample.to_string());
+    let template = uber_template();
     let start = chrono::Utc::now() - chrono::Duration::hours(2);
     let url = format!("{base}/webhooks/uber");
     Arc::new(move |client, n| {
@@ -83,6 +77,17 @@ fn uber_ping(base: String) -> MakeRequest {
             .header("x-uber-signature", hmac_hex(UBER_KEY, &bytes))
             .body(bytes)
     })
+}
+
+/// The Uber sample with a slot for each field a ping fills in.
+fn uber_template() -> Template {
+    let mut sample: serde_json::Value = serde_json::from_str(UBER_SAMPLE).expect("the Uber sample is JSON");
+    sample["id"] = SLOT_EVENT.into();
+    sample["delivery_id"] = SLOT_DELIVERY.into();
+    sample["created"] = SLOT_CREATED.into();
+    sample["data"]["id"] = SLOT_DELIVERY.into();
+    sample["data"]["courier"]["location"]["lat"] = SLOT_LAT.into();
+    Template::new(&sample.to_string())
 }
 
 const SLOT_EVENT: &str = "@@event@@";
@@ -277,20 +282,13 @@ mod tests {
 
     #[test]
     fn a_rendered_uber_ping_is_the_sample_with_its_own_event_delivery_time_and_position() {
-        let sample: serde_json::Value = serde_json::from_str(UBER_SAMPLE).unwrap();
-        let mut marked = sample.clone();
-        marked["id"] = SLOT_EVENT.into();
-        marked["delivery_id"] = SLOT_DELIVERY.into();
-        marked["created"] = SLOT_CREATED.into();
-        marked["data"]["id"] = SLOT_DELIVERY.into();
-        marked["data"]["courier"]["location"]["lat"] = SLOT_LAT.into();
-        let body = Template::new(&marked.to_string()).render(|slot| match slot {
+        let body = uber_template().render(|slot| match slot {
             SLOT_EVENT => "\"evt_7\"".into(),
             SLOT_DELIVERY => "\"del_7\"".into(),
             SLOT_CREATED => "\"2025-01-01T00:00:00+00:00\"".into(),
             _ => "52.5".into(),
         });
-        let mut expected = sample;
+        let mut expected: serde_json::Value = serde_json::from_str(UBER_SAMPLE).unwrap();
         expected["id"] = "evt_7".into();
         expected["delivery_id"] = "del_7".into();
         expected["created"] = "2025-01-01T00:00:00+00:00".into();
