@@ -1,7 +1,7 @@
 //! Database connection: SQLite (embedded default) or PostgreSQL, chosen by URL.
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlxSqliteConnector};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlxSqliteConnector, Statement};
 use std::time::Duration;
 
 /// Connects and, for SQLite, makes sure the file's directory exists and the database runs
@@ -58,29 +58,46 @@ pub fn writer_connection(db: &DatabaseConnection) -> DatabaseConnection {
 
 /// Pages of write-ahead log after which a commit checkpoints by itself.
 const WAL_AUTOCHECKPOINT_PAGES: u32 = 10_000;
-/// How often the background checkpoint runs.
-const WAL_CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+/// How often the background checkpoint runs while deliveries are being written. Small
+/// checkpoints often keep the group commits' latency even: at 250 ms, the Uber pings' p99
+/// at 64 connections was 30-36 ms, at 40 ms 20 ms (docs/BENCHMARKS.md, session 15).
+const WAL_CHECKPOINT_BUSY: Duration = Duration::from_millis(40);
+/// How often it runs once a checkpoint found nothing new in the log (an idle server).
+const WAL_CHECKPOINT_IDLE: Duration = Duration::from_secs(1);
 
-/// SQLite: copies the write-ahead log into the database file a few times a second, on a
-/// connection of its own. SQLite's automatic checkpoint runs inside the commit that crosses
-/// its threshold (page copies and an fsync of the database file), and with group commit
-/// that holds up every delivery of the group. A passive checkpoint never blocks the writer
-/// and does not change durability: each commit is still in the fsynced log. Ends when the
-/// pool is closed.
+/// SQLite: copies the write-ahead log into the database file many times a second while
+/// the database is written, once a second while it is not, on a connection of its own.
+/// SQLite's automatic checkpoint runs inside the commit that crosses its threshold (page
+/// copies and an fsync of the database file), and with group commit that holds up every
+/// delivery of the group; a large checkpoint in the background still slows the commits
+/// beside it. A passive checkpoint never blocks the writer and does not change
+/// durability: each commit is still in the fsynced log. Ends when the pool is closed.
 pub fn spawn_wal_checkpointer(db: DatabaseConnection) {
     if !is_sqlite(&db) {
         return;
     }
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(WAL_CHECKPOINT_EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut last_log = None;
         loop {
-            tick.tick().await;
-            match db.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await {
-                Ok(_) => {}
+            let statement = Statement::from_string(DbBackend::Sqlite, "PRAGMA wal_checkpoint(PASSIVE)");
+            // The answer is (busy, frames in the log, frames copied); a log that has not
+            // changed since the last tick and is all copied means nothing was written.
+            let pause = match db.query_one(statement).await {
+                Ok(Some(row)) => {
+                    let log = row.try_get_by_index::<i64>(1).ok();
+                    let copied = row.try_get_by_index::<i64>(2).ok();
+                    let idle = log == last_log && log == copied;
+                    last_log = log;
+                    if idle { WAL_CHECKPOINT_IDLE } else { WAL_CHECKPOINT_BUSY }
+                }
+                Ok(None) => WAL_CHECKPOINT_BUSY,
                 Err(DbErr::ConnectionAcquire(_)) => break,
-                Err(error) => tracing::debug!(%error, "WAL checkpoint skipped; the next tick tries again"),
-            }
+                Err(error) => {
+                    tracing::debug!(%error, "WAL checkpoint skipped; the next tick tries again");
+                    WAL_CHECKPOINT_BUSY
+                }
+            };
+            tokio::time::sleep(pause).await;
         }
     });
 }

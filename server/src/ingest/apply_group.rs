@@ -206,9 +206,13 @@ async fn current_statuses(
 }
 
 /// The statements that write the changed parcels: inserts of rows that all exist, whose
-/// conflict on the id updates every other column.
+/// conflict on the id updates every column a delivery can change. A parcel's identity
+/// (carrier, tracking number) and creation time are left out: SQLite rewrites the entries
+/// of every index on a column an update sets, changed or not, and two indexes are on the
+/// identity.
 fn update_parcels(backend: DbBackend, mut updates: Vec<parcel::ActiveModel>) -> Vec<Statement> {
-    let columns: Vec<parcel::Column> = parcel::Column::iter().filter(|c| !matches!(c, parcel::Column::Id)).collect();
+    use parcel::Column as C;
+    let columns: Vec<C> = C::iter().filter(|c| !matches!(c, C::Id | C::Carrier | C::TrackingNumber | C::CreatedAt)).collect();
     let mut statements = Vec::new();
     while !updates.is_empty() {
         let chunk: Vec<_> = updates.drain(..updates.len().min(ROWS_PER_INSERT)).collect();
