@@ -80,15 +80,13 @@ pub fn spawn_wal_checkpointer(db: DatabaseConnection) {
         let mut last_log = None;
         loop {
             let statement = Statement::from_string(DbBackend::Sqlite, "PRAGMA wal_checkpoint(PASSIVE)");
-            // The answer is (busy, frames in the log, frames copied); a log that has not
-            // changed since the last tick and is all copied means nothing was written.
+            // The answer is (busy, frames in the log, frames copied).
             let pause = match db.query_one(statement).await {
                 Ok(Some(row)) => {
                     let log = row.try_get_by_index::<i64>(1).ok();
-                    let copied = row.try_get_by_index::<i64>(2).ok();
-                    let idle = log == last_log && log == copied;
+                    let pause = checkpoint_pause(last_log, log, row.try_get_by_index::<i64>(2).ok());
                     last_log = log;
-                    if idle { WAL_CHECKPOINT_IDLE } else { WAL_CHECKPOINT_BUSY }
+                    pause
                 }
                 Ok(None) => WAL_CHECKPOINT_BUSY,
                 Err(DbErr::ConnectionAcquire(_)) => break,
@@ -100,6 +98,17 @@ pub fn spawn_wal_checkpointer(db: DatabaseConnection) {
             tokio::time::sleep(pause).await;
         }
     });
+}
+
+/// The pause before the next checkpoint, from the log's frame count at the last one and
+/// this one's answer: a log that has not changed since and is all copied means nothing was
+/// written meanwhile.
+fn checkpoint_pause(last_log: Option<i64>, log: Option<i64>, copied: Option<i64>) -> Duration {
+    if log.is_some() && log == last_log && log == copied {
+        WAL_CHECKPOINT_IDLE
+    } else {
+        WAL_CHECKPOINT_BUSY
+    }
 }
 
 /// Applies every pending migration.
@@ -155,6 +164,17 @@ mod tests {
             waited += 1;
         }
         assert!(file_size() >= 160_000, "20 rows of 8 KiB copied into the file: {} bytes", file_size());
+    }
+
+    #[test]
+    fn the_checkpoint_backs_off_only_when_nothing_was_written_since_the_last_one() {
+        assert_eq!(checkpoint_pause(None, Some(0), Some(0)), WAL_CHECKPOINT_BUSY, "the first tick knows nothing yet");
+        assert_eq!(checkpoint_pause(Some(0), Some(0), Some(0)), WAL_CHECKPOINT_IDLE, "an empty log twice: idle");
+        assert_eq!(checkpoint_pause(Some(120), Some(120), Some(120)), WAL_CHECKPOINT_IDLE, "all copied, unchanged: idle");
+        assert_eq!(checkpoint_pause(Some(120), Some(180), Some(180)), WAL_CHECKPOINT_BUSY, "the log grew");
+        assert_eq!(checkpoint_pause(Some(120), Some(30), Some(30)), WAL_CHECKPOINT_BUSY, "the log restarted with new frames");
+        assert_eq!(checkpoint_pause(Some(120), Some(120), Some(90)), WAL_CHECKPOINT_BUSY, "a reader held frames back");
+        assert_eq!(checkpoint_pause(None, None, None), WAL_CHECKPOINT_BUSY, "an answer without counts");
     }
 
     #[test]
