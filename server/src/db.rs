@@ -60,8 +60,9 @@ pub fn writer_connection(db: &DatabaseConnection) -> DatabaseConnection {
 const WAL_AUTOCHECKPOINT_PAGES: u32 = 10_000;
 /// How often the background checkpoint runs while deliveries are being written. Small
 /// checkpoints often keep the group commits' latency even: at 250 ms, the Uber pings' p99
-/// at 64 connections was 30-36 ms, at 40 ms 20 ms (docs/BENCHMARKS.md, session 15).
-const WAL_CHECKPOINT_BUSY: Duration = Duration::from_millis(40);
+/// at 64 connections was 30-36 ms, at 40 ms 19-24 ms, at 20 ms 17 ms (docs/BENCHMARKS.md,
+/// session 15).
+const WAL_CHECKPOINT_BUSY: Duration = Duration::from_millis(20);
 /// How often it runs once a checkpoint found nothing new in the log (an idle server).
 const WAL_CHECKPOINT_IDLE: Duration = Duration::from_secs(1);
 
