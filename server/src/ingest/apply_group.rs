@@ -87,18 +87,16 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
         let unique: HashSet<&String> = item.delivery.references.iter().collect();
         unique.into_iter().map(move |r| rows::reference_row(id, r))
     });
-    // POD entries the parcel already has are left out: their inserts would change nothing
-    // (see `GroupParcels::known_pods`).
+    // One row per (parcel, sha256): a statement must not meet its own row twice. Entries the
+    // parcel already has are left out too: their inserts would change nothing (see
+    // `GroupParcels::known_pods`).
     let known = &known_pods;
     let pods = items.iter().zip(&ids).flat_map(|(item, &id)| {
-        let remote = item.delivery.remote_pods.iter().filter(move |p| !known.contains(&(id, rows::remote_pod_sha256(&rows::remote_pod_identity(p)))));
-        let remote = remote.map(move |p| rows::remote_pod_row(id, Some(item.raw_id), item.delivery, p, item.received_at));
-        let uploaded = item.pod.filter(|p| !known.contains(&(id, p.sha256.clone())));
-        let uploaded = uploaded.map(|p| rows::uploaded_pod_row(id, Some(item.raw_id), item.delivery, p, item.received_at));
-        // One row per (parcel, sha256): a statement must not meet its own row twice.
+        let remote = item.delivery.remote_pods.iter().map(move |p| rows::remote_pod_row(id, Some(item.raw_id), item.delivery, p, item.received_at));
+        let uploaded = item.pod.map(|p| rows::uploaded_pod_row(id, Some(item.raw_id), item.delivery, p, item.received_at));
         let mut seen = HashSet::new();
         remote.chain(uploaded).filter(move |row| match &row.sha256 {
-            sea_orm::ActiveValue::Set(sha256) => seen.insert(sha256.clone()),
+            sea_orm::ActiveValue::Set(sha256) => !known.contains(&(id, sha256.clone())) && seen.insert(sha256.clone()),
             _ => true,
         })
     });

@@ -125,12 +125,12 @@ pub fn remote_pod_row(parcel_id: i64, raw_delivery_id: Option<i64>, delivery: &N
 }
 
 /// What identifies a remote proof: its kind, address and value.
-pub fn remote_pod_identity(pod: &RemotePod) -> String {
+fn remote_pod_identity(pod: &RemotePod) -> String {
     format!("{}|{}|{}", pod.kind, pod.url.as_deref().unwrap_or(""), pod.value.as_deref().unwrap_or(""))
 }
 
 /// The `sha256` column of a remote proof with this identity.
-pub fn remote_pod_sha256(identity: &str) -> String {
+fn remote_pod_sha256(identity: &str) -> String {
     hex::encode(Sha256::digest(identity.as_bytes()))
 }
 
