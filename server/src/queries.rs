@@ -3,9 +3,11 @@
 //! can ask both databases how they would run each one and check that an index serves it
 //! (issue 7: lookups at 1M parcels must cost about what they cost at 10k).
 use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_delivery, share_link, tracking_event};
+use crate::ingest::packed::{packed, select_packed};
 use app::model::TrackingStatus;
 use app::staff::ParcelQuery;
-use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement};
 
 /// Ids of the parcels that have `reference` as another number.
 pub fn referencing(reference: &str) -> Select<parcel_reference::Entity> {
@@ -85,19 +87,28 @@ pub fn known_pods(backend: DbBackend, parcel_ids: sea_orm::sea_query::SelectStat
         .build(backend)
 }
 
-/// For each parcel of a commit group: the time of the oldest position its trail shows, and
-/// of the position twice the trail's length back (present when the trail is due a trim).
+/// For each parcel of a commit group, packed in one row (`ingest::packed`): `[id, time of
+/// the oldest position its trail shows, whether a position twice the trail's length back
+/// is present]` (the trail is then due a trim).
 pub fn trail_ends(backend: DbBackend, parcel_ids: impl IntoIterator<Item = i64>) -> Statement {
     let nth = |offset: u64| {
         format!("(SELECT c.recorded_at FROM courier_position c WHERE c.parcel_id = p.id ORDER BY c.recorded_at DESC LIMIT 1 OFFSET {offset})")
     };
-    let sql = format!(
-        "SELECT p.id, {} AS oldest_shown, {} AS beyond FROM parcel p WHERE p.id IN ({})",
-        nth(TRAIL_LENGTH - 1),
-        nth(2 * TRAIL_LENGTH - 1),
-        id_list(parcel_ids)
-    );
+    let columns = format!("p.id, {}, {} IS NOT NULL", nth(TRAIL_LENGTH - 1), nth(2 * TRAIL_LENGTH - 1));
+    let sql = select_packed(backend, &columns, &format!("FROM parcel p WHERE p.id IN ({})", id_list(parcel_ids)));
     Statement::from_string(backend, sql)
+}
+
+/// Which of these courier positions, as (parcel, time), are stored already, packed in one
+/// row (`ingest::packed`): `[parcel id]` each.
+pub fn stored_positions(backend: DbBackend, positions: &[(i64, chrono::DateTime<chrono::Utc>)]) -> Statement {
+    use courier_position::Column as C;
+    let mut any = Condition::any();
+    for &(parcel_id, at) in positions {
+        any = any.add(C::ParcelId.eq(parcel_id).and(C::RecordedAt.eq(at)));
+    }
+    let query = Query::select().expr(Expr::cust(packed(backend, "parcel_id"))).from(courier_position::Entity).cond_where(any).to_owned();
+    backend.build(&query)
 }
 
 /// For each parcel of a commit group: the latest carrier time of its events, and the event
@@ -147,6 +158,7 @@ pub fn hot_queries(backend: DbBackend) -> Vec<(&'static str, Statement)> {
                 .build(backend),
         ),
         ("trail ends of a commit group", trail_ends(backend, [1, 2])),
+        ("courier positions a commit group has", stored_positions(backend, &[(1, chrono::DateTime::UNIX_EPOCH), (2, chrono::DateTime::UNIX_EPOCH)])),
         ("statuses of a commit group", current_statuses(backend, [1, 2])),
         ("staff list, newest first", first_page(None)),
         ("staff list, one status", first_page(Some("in_transit"))),

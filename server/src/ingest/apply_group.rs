@@ -15,6 +15,7 @@ use super::apply::set_status;
 use super::apply_extras::{merge_courier, merge_eta, merge_route, trim_trail};
 use super::current_status::{of_first_events, CurrentStatus};
 use super::group_parcels::GroupParcels;
+use super::packed;
 use super::rows;
 use super::together::query_together;
 use crate::domain::{NormalizedDelivery, TrackingStatus};
@@ -62,26 +63,32 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
             .into_iter()
             .map(move |e| rows::event_row(id, Some(item.raw_id), item.delivery, e, item.received_at))
     });
-    let mut first = returning_parcels::<tracking_event::Entity>(backend, events.collect(), rows::keep_earliest(), &[tracking_event::Column::ParcelId]);
     let pings: Vec<Ping> = items
         .iter()
         .zip(&ids)
         .filter_map(|(item, &id)| item.delivery.courier.as_ref().and_then(|c| Some((id, c.as_of, c.position?))))
         .collect();
+    // The pings' trail ends and the positions already stored come first, a packed row each
+    // (`packed`); the rows after them are the parcels whose events changed.
+    let mut first = Vec::new();
     if !pings.is_empty() {
         first.push(crate::queries::trail_ends(backend, pings.iter().map(|p| p.0)));
+        let at: Vec<(i64, DateTime<Utc>)> = pings.iter().map(|p| (p.0, p.1)).collect();
+        first.push(crate::queries::stored_positions(backend, &at));
     }
-    // Rows of one column are the parcels whose events changed; of three, the trail ends.
-    let mut events_changed = HashSet::new();
+    first.extend(returning_parcels::<tracking_event::Entity>(backend, events.collect(), rows::keep_earliest(), &[tracking_event::Column::ParcelId]));
+    let answers = query_together(txn, first).await?;
+    let mut answers = answers.iter();
+    // For each parcel with a ping: the oldest position shown, and whether the trail is due a trim.
     let mut tails: HashMap<i64, (Option<DateTime<Utc>>, bool)> = HashMap::new();
-    for row in query_together(txn, first).await? {
-        if row.column_names().len() == 1 {
-            events_changed.insert(row.try_get_by_index::<i64>(0)?);
-        } else {
-            let beyond: Option<DateTime<Utc>> = row.try_get_by_index(2)?;
-            tails.insert(row.try_get_by_index(0)?, (row.try_get_by_index(1)?, beyond.is_some()));
+    let mut stored = HashSet::new();
+    if !pings.is_empty() {
+        for (id, oldest, beyond) in packed::unpack::<(i64, Option<String>, serde_json::Value)>(answers.next())? {
+            tails.insert(id, (packed::time(oldest.as_deref())?, packed::truth(&beyond)));
         }
+        stored.extend(packed::unpack::<(i64,)>(answers.next())?.into_iter().map(|(id,)| id));
     }
+    let events_changed = answers.map(|row| row.try_get_by_index::<i64>(0)).collect::<Result<HashSet<i64>, DbErr>>()?;
 
     let references = items.iter().zip(&ids).flat_map(|(item, &id)| {
         let unique: HashSet<&String> = item.delivery.references.iter().collect();
@@ -100,23 +107,21 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
             _ => true,
         })
     });
-    // A ping older than the whole trail shown is not kept (as in `apply_courier`).
-    let positions = pings.iter().filter(|(id, as_of, _)| !tails.get(id).and_then(|t| t.0).is_some_and(|oldest| *as_of <= oldest));
-    let positions: Vec<_> = positions.map(|&(id, as_of, position)| rows::position_row(id, as_of, position)).collect();
+    // A ping older than the whole trail shown is not kept (as in `apply_courier`), nor one
+    // stored already: the others are added, and their trails grow.
+    let added: Vec<&Ping> = pings
+        .iter()
+        .filter(|(id, as_of, _)| !stored.contains(id) && !tails.get(id).and_then(|t| t.0).is_some_and(|oldest| *as_of <= oldest))
+        .collect();
+    let trails_grew: HashSet<i64> = added.iter().map(|p| p.0).collect();
+    let positions: Vec<_> = added.iter().map(|&&(id, as_of, position)| rows::position_row(id, as_of, position)).collect();
     let mut extras = returning_parcels::<parcel_reference::Entity>(backend, references.collect(), rows::reference_conflict(), &[parcel_reference::Column::ParcelId]);
     extras.extend(returning_parcels::<pod_file::Entity>(backend, pods.collect(), rows::pod_conflict(), &[pod_file::Column::ParcelId]));
-    // Two columns returned, to tell the positions added from the other rows.
-    let position_columns = [courier_position::Column::ParcelId, courier_position::Column::RecordedAt];
-    extras.extend(returning_parcels::<courier_position::Entity>(backend, positions, rows::position_conflict(), &position_columns));
+    extras.extend(returning_parcels::<courier_position::Entity>(backend, positions, rows::position_conflict(), &[]));
     extras.extend(share_links);
-    let mut extras_changed = HashSet::new();
-    let mut trails_grew = HashSet::new();
+    let mut extras_changed = trails_grew.clone();
     for row in query_together(txn, extras).await? {
-        let parcel_id = row.try_get_by_index::<i64>(0)?;
-        if row.column_names().len() == 2 {
-            trails_grew.insert(parcel_id);
-        }
-        extras_changed.insert(parcel_id);
+        extras_changed.insert(row.try_get_by_index::<i64>(0)?);
     }
     // A trail of twice the length shown is trimmed (rare: once per TRAIL_LENGTH pings).
     for id in trails_grew {
@@ -149,7 +154,8 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
 type Ping = (i64, DateTime<Utc>, crate::domain::Position);
 
 /// Inserts of `rows` (skipping or updating on `conflict`) that return `columns` (the
-/// parcel first) of each row the database actually inserted or updated; none for no rows.
+/// parcel first) of each row the database actually inserted or updated, if any columns are
+/// asked for; no statement for no rows.
 fn returning_parcels<E>(backend: DbBackend, mut rows: Vec<E::ActiveModel>, conflict: OnConflict, columns: &[E::Column]) -> Vec<Statement>
 where
     E: EntityTrait,
@@ -158,7 +164,9 @@ where
     while !rows.is_empty() {
         let chunk: Vec<_> = rows.drain(..rows.len().min(ROWS_PER_INSERT)).collect();
         let mut insert = E::insert_many(chunk).on_conflict(conflict.clone()).into_query();
-        insert.returning(Query::returning().columns(columns.iter().copied()));
+        if !columns.is_empty() {
+            insert.returning(Query::returning().columns(columns.iter().copied()));
+        }
         statements.push(backend.build(&insert));
     }
     statements

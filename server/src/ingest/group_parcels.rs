@@ -9,6 +9,8 @@
 //! one-at-a-time path locks them, then the missing ones created, and any that another writer
 //! created meanwhile read back.
 use super::new_share_token;
+use super::packed::unpack;
+use super::packed_parcel::{self, packed_parcels, PACKED_PARCELS};
 use super::together::query_together;
 use crate::domain::{NormalizedDelivery, TrackingStatus};
 use crate::entity::{parcel, share_link};
@@ -60,22 +62,25 @@ pub async fn find_or_create(
             let mut insert = new_parcels(wanted.iter()).into_query();
             insert.returning_col(parcel::Column::Id);
             statements.push(backend.build(&insert));
-            statements.push(find_parcels(&keys, backend).build(backend));
+            statements.push(packed_parcels(find_parcels(&keys, backend)).build(backend));
             let ids = find_parcels(&keys, backend).select_only().column(parcel::Column::Id).into_query();
             statements.push(known_pods(backend, ids));
         }
         // The inserted ids come back as rows of one column named `id`, the known POD entries
-        // as rows of two columns, the first named `KNOWN_POD`, the parcels as rows of every
-        // column, the lead's rows as rows of one column.
+        // as rows of two columns, the first named `KNOWN_POD`, the parcels packed in one row
+        // (`packed_parcel`), the lead's rows as rows of one column.
         for row in query_together(txn, statements).await? {
             match row.column_names().as_slice() {
                 [only] if only == "id" => _ = created.insert(row.try_get_by_index::<i64>(0)?),
+                [only] if only == PACKED_PARCELS => {
+                    for columns in unpack::<Vec<serde_json::Value>>(Some(&row))? {
+                        let parcel = packed_parcel::model(&columns)?;
+                        found.insert((parcel.carrier.clone(), parcel.tracking_number.clone()), parcel);
+                    }
+                }
                 [_] => lead_rows.push(row),
                 [first, _] if first == KNOWN_POD => _ = known.insert((row.try_get_by_index(0)?, row.try_get_by_index(1)?)),
-                _ => {
-                    let parcel = parcel::Model::from_query_result(&row, "")?;
-                    found.insert((parcel.carrier.clone(), parcel.tracking_number.clone()), parcel);
-                }
+                _ => return Err(DbErr::Custom(format!("unexpected row in a group's first hand-off: {:?}", row.column_names()))),
             }
         }
     } else {

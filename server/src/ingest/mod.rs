@@ -9,6 +9,8 @@ mod group_commit;
 #[cfg(test)]
 mod group_equivalence;
 mod group_parcels;
+pub(crate) mod packed;
+mod packed_parcel;
 mod parse;
 mod pipeline;
 mod replay;
