@@ -6,7 +6,7 @@ use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_de
 use crate::ingest::packed::{packed, select_packed};
 use app::model::TrackingStatus;
 use app::staff::ParcelQuery;
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement};
 
 /// Ids of the parcels that have `reference` as another number.
@@ -71,20 +71,21 @@ fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
     ids.into_iter().map(|id| id.to_string()).collect::<Vec<_>>().join(",")
 }
 
-/// The name of the first column of [`known_pods`], which tells its rows apart from the
-/// other rows of a commit group's first hand-off.
-pub const KNOWN_POD: &str = "known_pod_parcel";
+/// The name of the one column of [`known_pods`], which tells its row apart from the other
+/// rows of a commit group's first hand-off.
+pub const KNOWN_POD: &str = "known_pods";
 
 /// The POD entries, as (parcel, sha256), that the parcels `parcel_ids` selects already
-/// have: a commit group reads them so as not to send inserts that would change nothing
-/// (`ingest::group_parcels`).
+/// have, packed in one row (`ingest::packed`): a commit group reads them so as not to send
+/// inserts that would change nothing (`ingest::group_parcels`). Carriers that repeat their
+/// proof in every update (Uber) make this a row or two per parcel if not packed.
 pub fn known_pods(backend: DbBackend, parcel_ids: sea_orm::sea_query::SelectStatement) -> Statement {
-    pod_file::Entity::find()
-        .select_only()
-        .column_as(pod_file::Column::ParcelId, KNOWN_POD)
-        .column(pod_file::Column::Sha256)
-        .filter(pod_file::Column::ParcelId.in_subquery(parcel_ids))
-        .build(backend)
+    let query = Query::select()
+        .expr_as(Expr::cust(packed(backend, "parcel_id, sha256")), Alias::new(KNOWN_POD))
+        .from(pod_file::Entity)
+        .and_where(Expr::col(pod_file::Column::ParcelId).in_subquery(parcel_ids))
+        .to_owned();
+    backend.build(&query)
 }
 
 /// For each parcel of a commit group, packed in one row (`ingest::packed`): `[id, time of

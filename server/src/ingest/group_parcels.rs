@@ -66,9 +66,9 @@ pub async fn find_or_create(
             let ids = find_parcels(&keys, backend).select_only().column(parcel::Column::Id).into_query();
             statements.push(known_pods(backend, ids));
         }
-        // The inserted ids come back as rows of one column named `id`, the known POD entries
-        // as rows of two columns, the first named `KNOWN_POD`, the parcels packed in one row
-        // (`packed_parcel`), the lead's rows as rows of one column.
+        // The inserted ids come back as rows of one column named `id`; the parcels and the
+        // known POD entries packed in one row each (`packed`), told apart by their column's
+        // name; the lead's rows as rows of one column.
         for row in query_together(txn, statements).await? {
             match row.column_names().as_slice() {
                 [only] if only == "id" => _ = created.insert(row.try_get_by_index::<i64>(0)?),
@@ -78,8 +78,8 @@ pub async fn find_or_create(
                         found.insert((parcel.carrier.clone(), parcel.tracking_number.clone()), parcel);
                     }
                 }
+                [only] if only == KNOWN_POD => known.extend(unpack::<(i64, String)>(Some(&row))?),
                 [_] => lead_rows.push(row),
-                [first, _] if first == KNOWN_POD => _ = known.insert((row.try_get_by_index(0)?, row.try_get_by_index(1)?)),
                 _ => return Err(DbErr::Custom(format!("unexpected row in a group's first hand-off: {:?}", row.column_names()))),
             }
         }
