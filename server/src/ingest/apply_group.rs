@@ -58,25 +58,32 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
     let GroupParcels { parcels, share_links, known_pods } = found;
     let ids: Vec<i64> = parcels.iter().map(|(p, _)| p.id).collect();
 
-    let events = items.iter().zip(&ids).flat_map(|(item, &id)| {
-        rows::earliest_per_key(&item.delivery.events)
-            .into_iter()
-            .map(move |e| rows::event_row(id, Some(item.raw_id), item.delivery, e, item.received_at))
-    });
+    // Every event of a parcel this group created is new; only the others' events are read
+    // back (`RETURNING`) to learn which parcels they changed.
+    let events_of = |created: bool| {
+        items.iter().zip(&parcels).filter(move |(_, (_, c))| *c == created).flat_map(|(item, (p, _))| {
+            rows::earliest_per_key(&item.delivery.events)
+                .into_iter()
+                .map(move |e| rows::event_row(p.id, Some(item.raw_id), item.delivery, e, item.received_at))
+        })
+    };
+    let new_parcel_events: Vec<_> = events_of(true).collect();
+    let mut events_changed: HashSet<i64> = new_parcel_events.iter().filter_map(|e| e.parcel_id.clone().take()).collect();
     let pings: Vec<Ping> = items
         .iter()
         .zip(&ids)
         .filter_map(|(item, &id)| item.delivery.courier.as_ref().and_then(|c| Some((id, c.as_of, c.position?))))
         .collect();
     // The pings' trail ends and the positions already stored come first, a packed row each
-    // (`packed`); the rows after them are the parcels whose events changed.
+    // (`packed`); the rows after them are the other parcels whose events changed.
     let mut first = Vec::new();
     if !pings.is_empty() {
         first.push(crate::queries::trail_ends(backend, pings.iter().map(|p| p.0)));
         let at: Vec<(i64, DateTime<Utc>)> = pings.iter().map(|p| (p.0, p.1)).collect();
         first.push(crate::queries::stored_positions(backend, &at));
     }
-    first.extend(returning_parcels::<tracking_event::Entity>(backend, events.collect(), rows::keep_earliest(), &[tracking_event::Column::ParcelId]));
+    first.extend(returning_parcels::<tracking_event::Entity>(backend, new_parcel_events, rows::keep_earliest(), &[]));
+    first.extend(returning_parcels::<tracking_event::Entity>(backend, events_of(false).collect(), rows::keep_earliest(), &[tracking_event::Column::ParcelId]));
     let answers = query_together(txn, first).await?;
     let mut answers = answers.iter();
     // For each parcel with a ping: the oldest position shown, and whether the trail is due a trim.
@@ -88,7 +95,9 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
         }
         stored.extend(packed::unpack::<(i64,)>(answers.next())?.into_iter().map(|(id,)| id));
     }
-    let events_changed = answers.map(|row| row.try_get_by_index::<i64>(0)).collect::<Result<HashSet<i64>, DbErr>>()?;
+    for row in answers {
+        events_changed.insert(row.try_get_by_index::<i64>(0)?);
+    }
 
     let references = items.iter().zip(&ids).flat_map(|(item, &id)| {
         let unique: HashSet<&String> = item.delivery.references.iter().collect();

@@ -23,6 +23,9 @@ use sea_orm::{
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// The name of the column that reads the largest parcel id before a group's insert.
+const PARCELS_BEFORE: &str = "parcels_before";
+
 /// A parcel's carrier and tracking number.
 pub type ParcelKey = (String, String);
 
@@ -58,20 +61,23 @@ pub async fn find_or_create(
     let mut lead_rows = Vec::new();
     if backend == DbBackend::Sqlite {
         let mut statements = vec![lead];
+        // The parcels created are those past the largest id before the insert (ids only
+        // grow, and this writer is the only one): one row, where `RETURNING` gives a row,
+        // and a thread wake-up, per new parcel.
+        let mut before = i64::MAX;
         if !wanted.is_empty() {
-            let mut insert = new_parcels(wanted.iter()).into_query();
-            insert.returning_col(parcel::Column::Id);
-            statements.push(backend.build(&insert));
+            statements.push(Statement::from_string(backend, format!("SELECT COALESCE(MAX(id), 0) AS {PARCELS_BEFORE} FROM parcel")));
+            statements.push(backend.build(&new_parcels(wanted.iter()).into_query()));
             statements.push(packed_parcels(find_parcels(&keys, backend)).build(backend));
             let ids = find_parcels(&keys, backend).select_only().column(parcel::Column::Id).into_query();
             statements.push(known_pods(backend, ids));
         }
-        // The inserted ids come back as rows of one column named `id`; the parcels and the
-        // known POD entries packed in one row each (`packed`), told apart by their column's
-        // name; the lead's rows as rows of one column.
+        // The largest id before, the parcels and the known POD entries come back as one row
+        // each (the last two packed, see `packed`), told apart by their column's name; the
+        // lead's rows as rows of one column.
         for row in query_together(txn, statements).await? {
             match row.column_names().as_slice() {
-                [only] if only == "id" => _ = created.insert(row.try_get_by_index::<i64>(0)?),
+                [only] if only == PARCELS_BEFORE => before = row.try_get_by_index::<i64>(0)?,
                 [only] if only == PACKED_PARCELS => {
                     for columns in unpack::<Vec<serde_json::Value>>(Some(&row))? {
                         let parcel = packed_parcel::model(&columns)?;
@@ -83,6 +89,7 @@ pub async fn find_or_create(
                 _ => return Err(DbErr::Custom(format!("unexpected row in a group's first hand-off: {:?}", row.column_names()))),
             }
         }
+        created.extend(found.values().map(|p| p.id).filter(|&id| id > before));
     } else {
         lead_rows = txn.query_all(lead).await?;
         found = read(txn, &keys).await?;
