@@ -82,8 +82,8 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
         let at: Vec<(i64, DateTime<Utc>)> = pings.iter().map(|p| (p.0, p.1)).collect();
         first.push(crate::queries::stored_positions(backend, &at));
     }
-    first.extend(returning_parcels::<tracking_event::Entity>(backend, new_parcel_events, rows::keep_earliest(), &[]));
-    first.extend(returning_parcels::<tracking_event::Entity>(backend, events_of(false).collect(), rows::keep_earliest(), &[tracking_event::Column::ParcelId]));
+    first.extend(inserts_returning::<tracking_event::Entity>(backend, new_parcel_events, rows::keep_earliest(), &[]));
+    first.extend(inserts_returning::<tracking_event::Entity>(backend, events_of(false).collect(), rows::keep_earliest(), &[tracking_event::Column::ParcelId]));
     let answers = query_together(txn, first).await?;
     let mut answers = answers.iter();
     // For each parcel with a ping: the oldest position shown, and whether the trail is due a trim.
@@ -124,9 +124,9 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
         .collect();
     let trails_grew: HashSet<i64> = added.iter().map(|p| p.0).collect();
     let positions: Vec<_> = added.iter().map(|&&(id, as_of, position)| rows::position_row(id, as_of, position)).collect();
-    let mut extras = returning_parcels::<parcel_reference::Entity>(backend, references.collect(), rows::reference_conflict(), &[parcel_reference::Column::ParcelId]);
-    extras.extend(returning_parcels::<pod_file::Entity>(backend, pods.collect(), rows::pod_conflict(), &[pod_file::Column::ParcelId]));
-    extras.extend(returning_parcels::<courier_position::Entity>(backend, positions, rows::position_conflict(), &[]));
+    let mut extras = inserts_returning::<parcel_reference::Entity>(backend, references.collect(), rows::reference_conflict(), &[parcel_reference::Column::ParcelId]);
+    extras.extend(inserts_returning::<pod_file::Entity>(backend, pods.collect(), rows::pod_conflict(), &[pod_file::Column::ParcelId]));
+    extras.extend(inserts_returning::<courier_position::Entity>(backend, positions, rows::position_conflict(), &[]));
     extras.extend(share_links);
     let mut extras_changed = trails_grew.clone();
     for row in query_together(txn, extras).await? {
@@ -162,10 +162,10 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
 /// A courier ping of the group: parcel, time, position.
 type Ping = (i64, DateTime<Utc>, crate::domain::Position);
 
-/// Inserts of `rows` (skipping or updating on `conflict`) that return `columns` (the
-/// parcel first) of each row the database actually inserted or updated, if any columns are
-/// asked for; no statement for no rows.
-fn returning_parcels<E>(backend: DbBackend, mut rows: Vec<E::ActiveModel>, conflict: OnConflict, columns: &[E::Column]) -> Vec<Statement>
+/// Inserts of `rows` (skipping or updating on `conflict`), in chunks, that return `columns`
+/// (the parcel first) of each row the database actually inserted or updated; with no
+/// columns they return nothing. No statement for no rows.
+fn inserts_returning<E>(backend: DbBackend, mut rows: Vec<E::ActiveModel>, conflict: OnConflict, columns: &[E::Column]) -> Vec<Statement>
 where
     E: EntityTrait,
 {
