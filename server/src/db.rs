@@ -29,6 +29,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
+                // A multi-row statement inside a transaction keeps a statement journal, to
+                // undo just that statement if it fails. In a file (SQLite's default) each
+                // group commit created, wrote and deleted one in /var/tmp: a third of the
+                // writer's bytes written (docs/BENCHMARKS.md, session 17). Scratch data only;
+                // durability is the log's.
+                .pragma("temp_store", "memory")
                 // The log is copied into the database file by `spawn_wal_checkpointer`;
                 // SQLite's own checkpoint stays only as a bound (about 40 MiB of log).
                 .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES.to_string())
@@ -146,6 +152,7 @@ mod tests {
         assert_eq!(value("PRAGMA journal_mode").await, "wal");
         assert_eq!(value("PRAGMA synchronous").await, "2", "2 is FULL");
         assert_eq!(value("PRAGMA wal_autocheckpoint").await, WAL_AUTOCHECKPOINT_PAGES.to_string());
+        assert_eq!(value("PRAGMA temp_store").await, "2", "2 is MEMORY: statement journals never touch the disk");
     }
 
     #[tokio::test]

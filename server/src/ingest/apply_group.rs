@@ -108,7 +108,11 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
     // `GroupParcels::known_pods`).
     let known = &known_pods;
     let pods = items.iter().zip(&ids).flat_map(|(item, &id)| {
-        let remote = item.delivery.remote_pods.iter().map(move |p| rows::remote_pod_row(id, Some(item.raw_id), item.delivery, p, item.received_at));
+        // A proof the parcel has already (Uber repeats its proofs in every ping) is skipped
+        // before its row, with a name-based UUID, is built.
+        let remote = item.delivery.remote_pods.iter()
+            .filter(move |p| !known.contains(&(id, rows::remote_pod_sha256(p))))
+            .map(move |p| rows::remote_pod_row(id, Some(item.raw_id), item.delivery, p, item.received_at));
         let uploaded = item.pod.map(|p| rows::uploaded_pod_row(id, Some(item.raw_id), item.delivery, p, item.received_at));
         let mut seen = HashSet::new();
         remote.chain(uploaded).filter(move |row| match &row.sha256 {

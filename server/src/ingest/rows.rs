@@ -111,7 +111,7 @@ pub fn remote_pod_row(parcel_id: i64, raw_delivery_id: Option<i64>, delivery: &N
         parcel_id: Set(parcel_id),
         raw_delivery_id: Set(raw_delivery_id),
         storage_key: Set(String::new()),
-        sha256: Set(remote_pod_sha256(&identity)),
+        sha256: Set(sha256_of_identity(&identity)),
         bytes: Set(0),
         content_type: Set(if pod.url.is_some() { "image/*" } else { "text/plain" }.to_string()),
         original_name: Set(None),
@@ -130,8 +130,14 @@ fn remote_pod_identity(pod: &RemotePod) -> String {
 }
 
 /// The `sha256` column of a remote proof with this identity.
-fn remote_pod_sha256(identity: &str) -> String {
+fn sha256_of_identity(identity: &str) -> String {
     hex::encode(Sha256::digest(identity.as_bytes()))
+}
+
+/// The `sha256` column [`remote_pod_row`] gives `pod`: enough to tell whether a parcel has
+/// the proof already without building the row.
+pub fn remote_pod_sha256(pod: &RemotePod) -> String {
+    sha256_of_identity(&remote_pod_identity(pod))
 }
 
 pub fn position_row(parcel_id: i64, recorded_at: DateTime<Utc>, position: Position) -> courier_position::ActiveModel {
