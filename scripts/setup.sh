@@ -12,6 +12,13 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# rustfmt, for the formatting check in scripts/test.sh (part of the toolchain here; where
+# the toolchain lacks it and rustup cannot fetch it, test.sh says that it skips the check).
+if ! cargo fmt --version >/dev/null 2>&1; then
+  say "adding rustfmt"
+  rustup component add rustfmt || echo "rustfmt could not be added; the formatting check will be skipped"
+fi
+
 # cargo-leptos 0.3.10 is the newest that builds with this toolchain (see BUILD-NOTES).
 if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.10'; then
   say "installing cargo-leptos 0.3.10 (about 15-20 minutes, once)"

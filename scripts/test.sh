@@ -18,6 +18,13 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
 fi
 
+printf '\033[1m==> formatting (cargo fmt --check, settings in rustfmt.toml)\033[0m\n'
+if cargo fmt --version >/dev/null 2>&1; then
+  cargo fmt --all --check
+else
+  echo "rustfmt is not installed: formatting NOT checked"
+fi
+
 printf '\033[1m==> building (debug)\033[0m\n'
 cargo leptos build
 

@@ -26,9 +26,7 @@ impl Lang {
             .filter_map(|(i, part)| {
                 let mut pieces = part.trim().split(';');
                 let tag = pieces.next()?.trim();
-                let q = pieces
-                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
-                    .unwrap_or(1.0);
+                let q = pieces.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
                 Some((q, i, tag))
             })
             .collect();
@@ -231,11 +229,9 @@ pub async fn request_language(explicit: Option<&str>) -> Lang {
         return lang;
     }
     match leptos_axum::extract::<http::HeaderMap>().await {
-        Ok(headers) => headers
-            .get(http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map(Lang::from_accept_language)
-            .unwrap_or_default(),
+        Ok(headers) => {
+            headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::from_accept_language).unwrap_or_default()
+        }
         Err(_) => Lang::En,
     }
 }
@@ -281,9 +277,12 @@ mod tests {
                 raw_status: "FAILED_ATTEMPT".into(),
                 description: Some("reason".into()),
                 location: None,
-                texts: [("nl".to_string(), EventText { headline: Some("Mislukt".into()), description: Some("Afleverpoging mislukt".into()) })]
-                    .into_iter()
-                    .collect(),
+                texts: [(
+                    "nl".to_string(),
+                    EventText { headline: Some("Mislukt".into()), description: Some("Afleverpoging mislukt".into()) },
+                )]
+                .into_iter()
+                .collect(),
             }],
         };
         localize(&mut parcel, Lang::En);

@@ -2,11 +2,11 @@
 //! browser, plus the types both sides share.
 pub mod components;
 pub mod i18n;
-#[cfg(feature = "ssr")]
-pub mod security;
 pub mod model;
 pub mod pages;
 pub mod route;
+#[cfg(feature = "ssr")]
+pub mod security;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod source;
@@ -19,8 +19,8 @@ use leptos_router::{
     path, SsrMode,
 };
 use pages::staff::{
-    StaffAuditPage, StaffCarriersPage, StaffDeliveriesPage, StaffDeliveryPage, StaffLayout, StaffLoginPage,
-    StaffParcelPage, StaffQuarantinePage, StaffSearchPage,
+    StaffAuditPage, StaffCarriersPage, StaffDeliveriesPage, StaffDeliveryPage, StaffLayout, StaffLoginPage, StaffParcelPage,
+    StaffQuarantinePage, StaffSearchPage,
 };
 use pages::{HomePage, NotFoundPage, SharePage, TrackPage};
 

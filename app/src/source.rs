@@ -25,7 +25,11 @@ pub type SharedTrackingSource = Arc<dyn TrackingSource>;
 #[async_trait::async_trait]
 pub trait StaffSource: Send + Sync + 'static {
     async fn search_parcels(&self, query: &crate::staff::ParcelQuery) -> Result<crate::staff::ParcelSearchPage, SourceUnavailable>;
-    async fn parcel_detail(&self, carrier: &str, tracking_number: &str) -> Result<Option<crate::staff::StaffParcelDetail>, SourceUnavailable>;
+    async fn parcel_detail(
+        &self,
+        carrier: &str,
+        tracking_number: &str,
+    ) -> Result<Option<crate::staff::StaffParcelDetail>, SourceUnavailable>;
     async fn deliveries(&self, query: &crate::staff::DeliveryQuery) -> Result<crate::staff::DeliveryPage, SourceUnavailable>;
     async fn delivery(&self, id: i64) -> Result<Option<crate::staff::DeliveryDetail>, SourceUnavailable>;
     /// One page (1-based) of the audit log, newest first, and the number of pages.

@@ -117,7 +117,10 @@ enum ShareLink {
     RevokedAt,
 }
 
-fn fk(from: (impl IntoIden + 'static, impl IntoIden + 'static), to: (impl IntoIden + 'static, impl IntoIden + 'static)) -> ForeignKeyCreateStatement {
+fn fk(
+    from: (impl IntoIden + 'static, impl IntoIden + 'static),
+    to: (impl IntoIden + 'static, impl IntoIden + 'static),
+) -> ForeignKeyCreateStatement {
     ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(ForeignKeyAction::Cascade).to_owned()
 }
 
@@ -194,11 +197,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(
-                Index::create().name("idx_parcel_number").table(Parcel::Table).col(Parcel::TrackingNumber).to_owned(),
-            )
-            .await?;
+        manager.create_index(Index::create().name("idx_parcel_number").table(Parcel::Table).col(Parcel::TrackingNumber).to_owned()).await?;
 
         manager
             .create_table(
@@ -342,9 +341,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create().name("idx_share_link_parcel").table(ShareLink::Table).col(ShareLink::ParcelId).to_owned(),
-            )
+            .create_index(Index::create().name("idx_share_link_parcel").table(ShareLink::Table).col(ShareLink::ParcelId).to_owned())
             .await
     }
 

@@ -103,22 +103,15 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(Index::create().name("idx_audit_log_at").table(AuditLog::Table).col(AuditLog::At).to_owned())
-            .await?;
+        manager.create_index(Index::create().name("idx_audit_log_at").table(AuditLog::Table).col(AuditLog::At).to_owned()).await?;
         // SQLite adds one column per ALTER TABLE statement.
         manager
             .alter_table(
-                Table::alter()
-                    .table(TrackingEvent::Table)
-                    .add_column(ColumnDef::new(TrackingEvent::RecordedBy).text().null())
-                    .to_owned(),
+                Table::alter().table(TrackingEvent::Table).add_column(ColumnDef::new(TrackingEvent::RecordedBy).text().null()).to_owned(),
             )
             .await?;
         manager
-            .alter_table(
-                Table::alter().table(PodFile::Table).add_column(ColumnDef::new(PodFile::UploadedBy).text().null()).to_owned(),
-            )
+            .alter_table(Table::alter().table(PodFile::Table).add_column(ColumnDef::new(PodFile::UploadedBy).text().null()).to_owned())
             .await
     }
 

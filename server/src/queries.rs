@@ -93,7 +93,9 @@ pub fn known_pods(backend: DbBackend, parcel_ids: sea_orm::sea_query::SelectStat
 /// is present]` (the trail is then due a trim).
 pub fn trail_ends(backend: DbBackend, parcel_ids: impl IntoIterator<Item = i64>) -> Statement {
     let nth = |offset: u64| {
-        format!("(SELECT c.recorded_at FROM courier_position c WHERE c.parcel_id = p.id ORDER BY c.recorded_at DESC LIMIT 1 OFFSET {offset})")
+        format!(
+            "(SELECT c.recorded_at FROM courier_position c WHERE c.parcel_id = p.id ORDER BY c.recorded_at DESC LIMIT 1 OFFSET {offset})"
+        )
     };
     let columns = format!("p.id, {}, {} IS NOT NULL", nth(TRAIL_LENGTH - 1), nth(2 * TRAIL_LENGTH - 1));
     let sql = select_packed(backend, &columns, &format!("FROM parcel p WHERE p.id IN ({})", id_list(parcel_ids)));
@@ -159,7 +161,10 @@ pub fn hot_queries(backend: DbBackend) -> Vec<(&'static str, Statement)> {
                 .build(backend),
         ),
         ("trail ends of a commit group", trail_ends(backend, [1, 2])),
-        ("courier positions a commit group has", stored_positions(backend, &[(1, chrono::DateTime::UNIX_EPOCH), (2, chrono::DateTime::UNIX_EPOCH)])),
+        (
+            "courier positions a commit group has",
+            stored_positions(backend, &[(1, chrono::DateTime::UNIX_EPOCH), (2, chrono::DateTime::UNIX_EPOCH)]),
+        ),
         ("statuses of a commit group", current_statuses(backend, [1, 2])),
         ("staff list, newest first", first_page(None)),
         ("staff list, one status", first_page(Some("in_transit"))),

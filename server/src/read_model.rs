@@ -62,11 +62,7 @@ impl ReadModel {
     /// The courier card: name, vehicle and, until delivery, the last known position.
     async fn courier_view(&self, parcel: &parcel::Model) -> Result<Option<CourierView>, DbErr> {
         let delivered = parcel.status == TrackingStatus::Delivered.as_str();
-        let mut trail = if delivered {
-            Vec::new()
-        } else {
-            queries::courier_trail(parcel.id).all(&self.db).await?
-        };
+        let mut trail = if delivered { Vec::new() } else { queries::courier_trail(parcel.id).all(&self.db).await? };
         trail.reverse();
         let last = trail.last().cloned();
         if parcel.courier_name.is_none() && parcel.courier_vehicle.is_none() && last.is_none() {
@@ -96,8 +92,7 @@ impl ReadModel {
             return Ok(String::new());
         };
         let events = tracking_event::Entity::find().filter(tracking_event::Column::ParcelId.eq(parcel_id)).count(&self.db).await?;
-        let positions =
-            courier_position::Entity::find().filter(courier_position::Column::ParcelId.eq(parcel_id)).count(&self.db).await?;
+        let positions = courier_position::Entity::find().filter(courier_position::Column::ParcelId.eq(parcel_id)).count(&self.db).await?;
         let pods = pod_file::Entity::find().filter(pod_file::Column::ParcelId.eq(parcel_id)).count(&self.db).await?;
         let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.timestamp_micros()).unwrap_or(0);
         Ok(format!(
@@ -137,10 +132,8 @@ impl ReadModel {
             })
             .collect();
         let status = TrackingStatus::parse(&parcel.status).unwrap_or(TrackingStatus::Unknown);
-        let finished = matches!(
-            status,
-            TrackingStatus::Delivered | TrackingStatus::Returned | TrackingStatus::Canceled | TrackingStatus::Expired
-        );
+        let finished =
+            matches!(status, TrackingStatus::Delivered | TrackingStatus::Returned | TrackingStatus::Canceled | TrackingStatus::Expired);
         Ok(ParcelView {
             late: !finished && parcel.eta.is_some_and(|eta| eta < chrono::Utc::now()),
             hidden_events: 0,
@@ -159,14 +152,10 @@ impl ReadModel {
 #[async_trait::async_trait]
 impl TrackingSource for ReadModel {
     async fn has_unreadable_updates(&self, number: &str) -> Result<bool, SourceUnavailable> {
-        queries::quarantined_for(number)
-            .count(&self.db)
-            .await
-            .map(|n| n > 0)
-            .map_err(|e| {
-                tracing::error!(error = %e, "checking the quarantine failed");
-                SourceUnavailable
-            })
+        queries::quarantined_for(number).count(&self.db).await.map(|n| n > 0).map_err(|e| {
+            tracing::error!(error = %e, "checking the quarantine failed");
+            SourceUnavailable
+        })
     }
 
     async fn parcels_by_number(&self, number: &str) -> Result<Vec<ParcelView>, SourceUnavailable> {

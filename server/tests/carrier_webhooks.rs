@@ -19,7 +19,9 @@ async fn deliverect_updates_move_the_eta_without_adding_events(app: TestApp) {
     assert_eq!(response.status(), 200);
     assert_eq!(response.json::<Value>().await.unwrap(), json!({"status":"accepted","duplicate":false,"tracking_number":"DLV-1"}));
     // The alias path is the same endpoint: the same delivery is a duplicate there.
-    let alias = app.post_json("/courierUpdateStatus", &first, &[("x-server-authorization-hmac-sha256", hmac_hex(common::DELIVERECT_SECRET, &first))]).await;
+    let alias = app
+        .post_json("/courierUpdateStatus", &first, &[("x-server-authorization-hmac-sha256", hmac_hex(common::DELIVERECT_SECRET, &first))])
+        .await;
     assert_eq!(alias.json::<Value>().await.unwrap()["duplicate"], true);
 
     let moved = deliverect("2024-03-11T12:10:00Z", 87, "2024-03-11T12:41:00Z");
@@ -77,7 +79,11 @@ async fn uber_pings_move_the_courier_and_add_events_only_on_status_changes(app: 
     assert_eq!(statuses, ["pickup_complete", "pickup", "pending"], "one event per status change");
     // The drop-off window is shown on the page.
     let page = app.get(&format!("/track/{n}")).await.text().await.unwrap();
-    assert!(page.contains("between") && page.contains(r#"datetime="2023-07-06T05:06:02Z""#) && page.contains(r#"datetime="2023-07-06T05:56:08Z""#));
+    assert!(
+        page.contains("between")
+            && page.contains(r#"datetime="2023-07-06T05:06:02Z""#)
+            && page.contains(r#"datetime="2023-07-06T05:56:08Z""#)
+    );
     // external_id finds the same parcel.
     assert_eq!(app.track_json("SHOP-ORDER-77").await["parcels"][0]["tracking_number"], n);
     assert_eq!(app.count("courier_position").await, 5);
@@ -96,7 +102,9 @@ on_both_backends!(uber_pings_move_the_courier_and_add_events_only_on_status_chan
 
 async fn the_courier_trail_shows_the_newest_fifty_positions_keeps_at_most_twice_that_and_ignores_older_pings(app: TestApp) {
     let at = |second: u32| format!("2023-07-06T05:{:02}:{:02}Z", 10 + second / 60, second % 60);
-    let ping = |i: u32| uber(&format!("evt_trail_{i}"), "event.courier_update", &at(i), "pickup", 40.0 + f64::from(i) / 1000.0, "2023-07-06T06:00:00Z");
+    let ping = |i: u32| {
+        uber(&format!("evt_trail_{i}"), "event.courier_update", &at(i), "pickup", 40.0 + f64::from(i) / 1000.0, "2023-07-06T06:00:00Z")
+    };
     let shown = || async {
         let token = app.share_token("del_y_aY8RuTQ0CRKu2aFXe8qQ").await;
         let (_, view) = server::read_model::ReadModel::new(app.db.clone()).shared_parcel(&token).await.unwrap().unwrap();
@@ -198,8 +206,16 @@ async fn every_carrier_refuses_bad_credentials_with_401_and_applies_nothing(app:
         ("/webhooks/deliverect", deliverect_body.clone(), vec![("x-server-authorization-hmac-sha256", "00".repeat(32))]),
         ("/webhooks/deliverect", deliverect_body.clone(), vec![("x-server-authorization-hmac-sha256", "abc".into())]),
         ("/webhooks/deliverect", deliverect_body.clone(), vec![("x-server-authorization-hmac-sha256", "a".repeat(10_000))]),
-        ("/webhooks/deliverect", reserialized, vec![("x-server-authorization-hmac-sha256", hmac_hex(common::DELIVERECT_SECRET, &deliverect_body))]),
-        ("/courierUpdateStatus", deliverect_body.clone(), vec![("x-server-authorization-hmac-sha256", hmac_hex("wrong", &deliverect_body))]),
+        (
+            "/webhooks/deliverect",
+            reserialized,
+            vec![("x-server-authorization-hmac-sha256", hmac_hex(common::DELIVERECT_SECRET, &deliverect_body))],
+        ),
+        (
+            "/courierUpdateStatus",
+            deliverect_body.clone(),
+            vec![("x-server-authorization-hmac-sha256", hmac_hex("wrong", &deliverect_body))],
+        ),
         ("/webhooks/uber", uber_body.to_string(), vec![("x-uber-signature", hmac_hex("wrong", uber_body))]),
         ("/webhooks/uber", uber_body.to_string(), vec![]),
         ("/webhooks/peddler", peddler_body.to_string(), vec![("x-webhook-shared-token", "wrong".into())]),
@@ -211,7 +227,10 @@ async fn every_carrier_refuses_bad_credentials_with_401_and_applies_nothing(app:
         let response = app.post_json(path, body, headers).await;
         assert_eq!(response.status(), 401, "{path} {headers:?}");
     }
-    assert_eq!(app.post_depot_with_token(&common::depot_form("X", "Delivered", "2025-10-08T10:15:00Z"), None, Some("bad")).await.status(), 401);
+    assert_eq!(
+        app.post_depot_with_token(&common::depot_form("X", "Delivered", "2025-10-08T10:15:00Z"), None, Some("bad")).await.status(),
+        401
+    );
     assert_eq!(app.count("raw_delivery").await, 0);
     assert_eq!(app.count("parcel").await, 0);
 }

@@ -97,7 +97,11 @@ async fn acknowledged_deliveries_survive_a_kill_9(database_url: String, sqlite: 
     let mut server = start_server(port, &database_url, dir.path());
     wait_ready(&client, &base).await;
     let db = Database::connect(&database_url).await.unwrap();
-    let events = numbers(&db, "SELECT p.tracking_number, COUNT(e.id) FROM parcel p LEFT JOIN tracking_event e ON e.parcel_id = p.id GROUP BY p.tracking_number").await;
+    let events = numbers(
+        &db,
+        "SELECT p.tracking_number, COUNT(e.id) FROM parcel p LEFT JOIN tracking_event e ON e.parcel_id = p.id GROUP BY p.tracking_number",
+    )
+    .await;
     let persisted: std::collections::HashMap<String, i64> = events.into_iter().collect();
     let lost: Vec<usize> = acked.iter().copied().filter(|i| persisted.get(&format!("CRASH{i:05}")).copied().unwrap_or(0) != 1).collect();
     let duplicated = persisted.values().filter(|n| **n > 1).count();
@@ -113,12 +117,19 @@ async fn acknowledged_deliveries_survive_a_kill_9(database_url: String, sqlite: 
     assert_eq!(duplicated, 0);
     assert!(persisted.len() >= acked.len());
     if sqlite {
-        let check = db.query_one(Statement::from_string(db.get_database_backend(), "PRAGMA integrity_check".to_string())).await.unwrap().unwrap();
+        let check =
+            db.query_one(Statement::from_string(db.get_database_backend(), "PRAGMA integrity_check".to_string())).await.unwrap().unwrap();
         assert_eq!(check.try_get_by_index::<String>(0).unwrap(), "ok");
     }
     // The restarted server takes new work.
-    let after = client.post(format!("{base}/webhooks/peddler")).header("content-type", "application/json")
-        .header("x-webhook-shared-token", common::PEDDLER_TOKEN).body(body(SENT + 1)).send().await.unwrap();
+    let after = client
+        .post(format!("{base}/webhooks/peddler"))
+        .header("content-type", "application/json")
+        .header("x-webhook-shared-token", common::PEDDLER_TOKEN)
+        .body(body(SENT + 1))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(after.status(), 200);
     server.kill().unwrap();
     server.wait().unwrap();

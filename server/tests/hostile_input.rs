@@ -44,7 +44,8 @@ fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
         body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
         match file {
             Some(file) => body.extend_from_slice(
-                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: image/png\r\n\r\n").as_bytes(),
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: image/png\r\n\r\n")
+                    .as_bytes(),
             ),
             None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
         }
@@ -82,24 +83,60 @@ fn corpus() -> Vec<Case> {
         json("deeply nested JSON", "[".repeat(100_000) + &"]".repeat(100_000), 400),
         json("JSON array instead of object", "[1,2,3]", 400),
         json("bad time", r#"{"id":"h1","carrierTrackingNumber":"PH1","status":"DELIVERED","ts":"yesterday","code":410}"#, 400),
-        json("time in year 99999", r#"{"id":"h2","carrierTrackingNumber":"PH2","status":"DELIVERED","ts":"99999-01-01T00:00:00Z","code":410}"#, 400),
+        json(
+            "time in year 99999",
+            r#"{"id":"h2","carrierTrackingNumber":"PH2","status":"DELIVERED","ts":"99999-01-01T00:00:00Z","code":410}"#,
+            400,
+        ),
         json("huge body (2 MiB)", format!("{{\"pad\":\"{}\"}}", "a".repeat(2 * 1024 * 1024)), 413),
-        Case { headers: vec![("content-type", "text/plain".into()), ("x-webhook-shared-token", PEDDLER_TOKEN.into())], ..json("wrong content type", "{}", 415) },
-        Case { headers: vec![("content-type", "application/json".into()), ("x-webhook-shared-token", "wrong".into())], ..json("wrong shared token", "{}", 401) },
+        Case {
+            headers: vec![("content-type", "text/plain".into()), ("x-webhook-shared-token", PEDDLER_TOKEN.into())],
+            ..json("wrong content type", "{}", 415)
+        },
+        Case {
+            headers: vec![("content-type", "application/json".into()), ("x-webhook-shared-token", "wrong".into())],
+            ..json("wrong shared token", "{}", 401)
+        },
         signed("wrong signature", hmac_hex("other key", deliverect), deliverect),
         signed("empty signature", String::new(), deliverect),
         signed("odd-length signature", "abc".into(), deliverect),
         signed("10 KB signature", "ab".repeat(5 * 1024), deliverect),
         signed("re-serialized JSON under its original signature", hmac_hex(DELIVERECT_SECRET, deliverect), reserialized),
         depot("10,000 multipart fields", multipart(&many_fields), 400),
-        depot("unknown fields beside form_data", multipart(&[("form_data", None, form), ("mystery", None, b"?"), ("other", Some("a.bin"), b"zz")]), 200),
+        depot(
+            "unknown fields beside form_data",
+            multipart(&[("form_data", None, form), ("mystery", None, b"?"), ("other", Some("a.bin"), b"zz")]),
+            200,
+        ),
         depot("oversized text field", multipart(&[("form_data", None, "x".repeat(1_200_000).as_bytes())]), 413),
         depot("file name with ../", multipart(&[("form_data", None, form), ("pod_file", Some("../../etc/passwd.png"), png)]), 200),
         depot("file name with NUL", multipart(&[("form_data", None, form), ("pod_file", Some("a\0b.png"), png)]), 400),
-        depot("SVG posing as a PNG", multipart(&[("form_data", None, form), ("pod_file", Some("x.png"), b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>")]), 415),
-        depot("HTML posing as a JPEG", multipart(&[("form_data", None, form), ("pod_file", Some("x.jpg"), b"<!doctype html><script>alert(1)</script>")]), 415),
-        depot("GIF/JavaScript polyglot", multipart(&[("form_data", None, form), ("pod_file", Some("x.gif"), b"GIF89a/*\x01\x00\x01\x00*/=1;<script>alert(1)</script>")]), 415),
-        depot("JPEG/HTML polyglot", multipart(&[("form_data", None, form), ("pod_file", Some("x.jpg"), b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00<html><body onload=alert(1)>")]), 415),
+        depot(
+            "SVG posing as a PNG",
+            multipart(&[
+                ("form_data", None, form),
+                ("pod_file", Some("x.png"), b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"),
+            ]),
+            415,
+        ),
+        depot(
+            "HTML posing as a JPEG",
+            multipart(&[("form_data", None, form), ("pod_file", Some("x.jpg"), b"<!doctype html><script>alert(1)</script>")]),
+            415,
+        ),
+        depot(
+            "GIF/JavaScript polyglot",
+            multipart(&[("form_data", None, form), ("pod_file", Some("x.gif"), b"GIF89a/*\x01\x00\x01\x00*/=1;<script>alert(1)</script>")]),
+            415,
+        ),
+        depot(
+            "JPEG/HTML polyglot",
+            multipart(&[
+                ("form_data", None, form),
+                ("pod_file", Some("x.jpg"), b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00<html><body onload=alert(1)>"),
+            ]),
+            415,
+        ),
         depot("truncated multipart", multipart(&[("form_data", None, form)])[..40].to_vec(), 400),
     ]
 }

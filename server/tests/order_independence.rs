@@ -2,11 +2,11 @@
 //! parcels (status, events, ETA, courier). Runs the real pipeline on a real SQLite file,
 //! without HTTP.
 use proptest::prelude::*;
+use serde_json::{json, Value};
 use server::carriers::Adapters;
 use server::domain::Carrier;
 use server::ingest::{IngestOutcome, Pipeline, RawInput};
 use server::read_model::ReadModel;
-use serde_json::{json, Value};
 
 fn uber(created: &str, status: &str, lat: f64, eta: &str) -> String {
     let mut body: Value = serde_json::from_str(include_str!("fixtures/uber-courier-update.json")).unwrap();

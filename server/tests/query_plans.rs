@@ -26,7 +26,8 @@ async fn plans(app: &TestApp) -> Vec<(&'static str, String)> {
             DbBackend::Postgres => ("EXPLAIN", "QUERY PLAN"),
             _ => ("EXPLAIN QUERY PLAN", "detail"),
         };
-        let explain = Statement::from_sql_and_values(backend, format!("{prefix} {}", query.sql), query.values.map(|v| v.0).unwrap_or_default());
+        let explain =
+            Statement::from_sql_and_values(backend, format!("{prefix} {}", query.sql), query.values.map(|v| v.0).unwrap_or_default());
         let rows = txn.query_all(explain).await.unwrap_or_else(|e| panic!("{name}: {e}"));
         let lines: Vec<String> = rows.iter().filter_map(|r| r.try_get::<String>("", column).ok()).collect();
         assert!(!lines.is_empty(), "{name}: no plan");

@@ -48,7 +48,8 @@ async fn pod_files_round_trip_through_s3(backend: Backend) {
     assert_eq!(back.as_ref(), jpeg.as_slice());
 
     // Same sniffing and limits as on local files.
-    let html = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(b"<!doctype html><p>hi".to_vec()).file_name("x.jpg"));
+    let html =
+        reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(b"<!doctype html><p>hi".to_vec()).file_name("x.jpg"));
     assert_eq!(app.client.post(&url).bearer_auth(&api_key).multipart(html).send().await.unwrap().status(), 415);
     let mut big = SIGNATURE_PNG.to_vec();
     big.resize(1_048_577, 7);

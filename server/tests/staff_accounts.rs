@@ -90,9 +90,17 @@ async fn strangers_are_sent_to_the_login_page_and_the_api_answers_401(app: TestA
     assert_eq!(api.status(), 401);
     let json: serde_json::Value = api.json().await.unwrap();
     assert!(json["error"].as_str().unwrap().contains("sign in"));
-    let wrong_key = app.client.post(format!("{}/staff/api/parcels/depot/X1/pod", app.address)).bearer_auth("wbk_nope").send().await.unwrap();
+    let wrong_key =
+        app.client.post(format!("{}/staff/api/parcels/depot/X1/pod", app.address)).bearer_auth("wbk_nope").send().await.unwrap();
     assert_eq!(wrong_key.status(), 401);
-    let function = app.client.post(format!("{}/leptos/staff_search_parcels", app.address)).header("origin", &app.address).form(&[("query[q]", "x")]).send().await.unwrap();
+    let function = app
+        .client
+        .post(format!("{}/leptos/staff_search_parcels", app.address))
+        .header("origin", &app.address)
+        .form(&[("query[q]", "x")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(function.status(), 401, "staff server functions need a session too");
     let (status, html) = stranger.page("/staff/login").await;
     assert_eq!(status, 200);
@@ -144,11 +152,9 @@ on_both_backends!(a_session_survives_a_server_restart);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_end_after_the_configured_idle_time_and_cookies_are_secure_over_https() {
-    let app = common::spawn_app_with(
-        Backend::Sqlite,
-        &[("WAYBILL_SESSION_IDLE_SECS", "1"), ("WAYBILL_PUBLIC_URL", "https://track.example.com")],
-    )
-    .await;
+    let app =
+        common::spawn_app_with(Backend::Sqlite, &[("WAYBILL_SESSION_IDLE_SECS", "1"), ("WAYBILL_PUBLIC_URL", "https://track.example.com")])
+            .await;
     app.with_staff();
     let mut browser = StaffBrowser::new(&app.address);
     let response = browser.login(STAFF_EMAIL, STAFF_PASSWORD).await;

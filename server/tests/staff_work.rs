@@ -26,7 +26,10 @@ async fn a_pod_uploaded_with_an_api_key_downloads_byte_exact(app: TestApp) {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["content_type"], "image/png");
     assert_eq!(body["bytes"], SIGNATURE_PNG.len());
-    let sha = { use sha2::Digest; hex::encode(sha2::Sha256::digest(SIGNATURE_PNG)) };
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(SIGNATURE_PNG))
+    };
     assert_eq!(body["sha256"], sha);
     let id = body["id"].as_str().unwrap().to_string();
 
@@ -55,8 +58,14 @@ async fn a_pod_uploaded_with_an_api_key_downloads_byte_exact(app: TestApp) {
     let mut big = SIGNATURE_PNG.to_vec();
     big.resize(1_048_577, 0);
     assert_eq!(upload(big, "big.png").await.unwrap().status(), 413);
-    let nowhere = app.client.post(format!("{}/staff/api/parcels/depot/NO-SUCH/pod", app.address)).bearer_auth(&key)
-        .multipart(reqwest::multipart::Form::new().part("file", file_part(SIGNATURE_PNG, "s.png"))).send().await.unwrap();
+    let nowhere = app
+        .client
+        .post(format!("{}/staff/api/parcels/depot/NO-SUCH/pod", app.address))
+        .bearer_auth(&key)
+        .multipart(reqwest::multipart::Form::new().part("file", file_part(SIGNATURE_PNG, "s.png")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(nowhere.status(), 404);
     assert_eq!(app.count("audit_log WHERE action = 'upload_pod'").await, 2);
 }
@@ -77,7 +86,8 @@ async fn the_upload_form_takes_several_files_and_checks_its_token_first(app: Tes
     assert!(response.headers()["location"].to_str().unwrap().contains("notice=2%20POD%20files%20uploaded"));
     assert_eq!(app.count("pod_file").await, 2);
 
-    let html_as_image = reqwest::multipart::Form::new().text("csrf", token.clone()).part("file", file_part(b"<svg onload=alert(1)>", "x.jpg"));
+    let html_as_image =
+        reqwest::multipart::Form::new().text("csrf", token.clone()).part("file", file_part(b"<svg onload=alert(1)>", "x.jpg"));
     let refused = browser.post_multipart(&format!("{page}/pod"), html_as_image).await;
     assert!(refused.headers()["location"].to_str().unwrap().contains("error="), "the reason goes back to the page");
     let file_first = reqwest::multipart::Form::new().part("file", file_part(SIGNATURE_PNG, "s.png")).text("csrf", token);
@@ -127,7 +137,10 @@ async fn a_manual_event_and_a_rotated_share_link_are_recorded_by_their_author(ap
     let old_token = app.share_token("MAN-1").await;
     let csrf = browser.csrf(page).await;
     let response = browser
-        .post_form(&format!("{page}/events"), &[("csrf", &csrf), ("status", "failed_attempt"), ("occurred_at", "2025-10-08T11:30"), ("note", "Customer called: not home")])
+        .post_form(
+            &format!("{page}/events"),
+            &[("csrf", &csrf), ("status", "failed_attempt"), ("occurred_at", "2025-10-08T11:30"), ("note", "Customer called: not home")],
+        )
         .await;
     assert_eq!(response.status(), 303);
     let tracked = app.track_json("MAN-1").await;
@@ -172,11 +185,15 @@ async fn a_quarantined_delivery_is_applied_once_the_configuration_is_fixed(app: 
     let mut browser = app.staff_browser().await;
     // A carrier sends its local time (UTC here) while Waybill is told it is UTC-10:00.
     let now_utc = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string();
-    let wrong = app
-        .start_another(&[("WAYBILL_KEYDELIVERY_TIME_OFFSET", "-10:00"), ("WAYBILL_MAX_FUTURE_SKEW_SECS", "3600")])
-        .await;
-    let response = app.client.post(format!("{wrong}/webhooks/keydelivery?token={}", common::KEYDELIVERY_TOKEN))
-        .header("content-type", "application/json").body(keydelivery_body("KD-FIX-1", &now_utc)).send().await.unwrap();
+    let wrong = app.start_another(&[("WAYBILL_KEYDELIVERY_TIME_OFFSET", "-10:00"), ("WAYBILL_MAX_FUTURE_SKEW_SECS", "3600")]).await;
+    let response = app
+        .client
+        .post(format!("{wrong}/webhooks/keydelivery?token={}", common::KEYDELIVERY_TOKEN))
+        .header("content-type", "application/json")
+        .body(keydelivery_body("KD-FIX-1", &now_utc))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 400, "a time 10 h after arrival is refused");
     let error: serde_json::Value = response.json().await.unwrap();
     assert!(error["error"].as_str().unwrap().contains("time zone"), "{error}");
@@ -218,7 +235,10 @@ async fn raw_deliveries_show_headers_with_credentials_redacted(app: TestApp) {
     assert_eq!(status, 200);
     assert!(html.contains("x-webhook-shared-token") && html.contains("[redacted]"));
     assert!(!html.contains(common::PEDDLER_TOKEN), "the shared token is never shown");
-    assert!(html.contains("&quot;status&quot;: &quot;OUT_FOR_DELIVERY&quot;") || html.contains("\"status\": \"OUT_FOR_DELIVERY\""), "pretty-printed body");
+    assert!(
+        html.contains("&quot;status&quot;: &quot;OUT_FOR_DELIVERY&quot;") || html.contains("\"status\": \"OUT_FOR_DELIVERY\""),
+        "pretty-printed body"
+    );
     assert_eq!(browser.page("/staff/deliveries/999999").await.0, 404);
 }
 on_both_backends!(raw_deliveries_show_headers_with_credentials_redacted);

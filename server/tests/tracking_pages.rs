@@ -272,7 +272,8 @@ async fn hundreds_of_concurrent_page_renders_each_show_their_own_parcel_and_lang
             (!right).then(|| format!("{path}: {status}"))
         })
     });
-    let wrong: Vec<String> = futures::future::join_all(renders).await.into_iter().filter_map(|r| r.unwrap_or(Some("task failed".into()))).collect();
+    let wrong: Vec<String> =
+        futures::future::join_all(renders).await.into_iter().filter_map(|r| r.unwrap_or(Some("task failed".into()))).collect();
     assert!(wrong.is_empty(), "{} of 640 renders were wrong, e.g. {:?}", wrong.len(), wrong.first());
 }
 on_both_backends!(hundreds_of_concurrent_page_renders_each_show_their_own_parcel_and_language);

@@ -1,8 +1,8 @@
 //! The visible language switch: plain links (`?lang=en`, `?lang=nl`) that work without
 //! JavaScript and keep the current page.
 use crate::i18n::{t, use_lang, Lang, Msg};
-use leptos::prelude::*;
 use crate::route::current_path;
+use leptos::prelude::*;
 
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {

@@ -39,7 +39,9 @@ pub fn PodGallery(pods: Vec<PodView>) -> impl IntoView {
                     }
                 }
                 .into_any(),
-                (Some(url), _) => view! { <a class="pod-document" href=url.clone()>{format!("{label} ({})", pod.content_type)}</a> }.into_any(),
+                (Some(url), _) => {
+                    view! { <a class="pod-document" href=url.clone()>{format!("{label} ({})", pod.content_type)}</a> }.into_any()
+                }
                 (None, Some(value)) => view! { <p class="pod-value"><code>{value.clone()}</code></p> }.into_any(),
                 (None, None) => ().into_any(),
             };

@@ -1,9 +1,9 @@
 //! The front page: a tracking-number form that works without JavaScript.
 use crate::components::LanguageSwitch;
 use crate::i18n::{t, Lang, Msg};
+use crate::route::query_param;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use crate::route::query_param;
 
 #[component]
 pub fn HomePage() -> impl IntoView {

@@ -2,10 +2,10 @@
 //! delivery.
 use crate::components::{use_live_updates, CourierCard, LanguageSwitch, ParcelCard, PodGallery, StatusPage};
 use crate::i18n::{Lang, Msg};
+use crate::route::{query_param, route_param};
 use crate::server_fns::get_shared_parcel;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use crate::route::{query_param, route_param};
 
 #[component]
 pub fn SharePage() -> impl IntoView {

@@ -2,10 +2,10 @@
 //! or POD (CONTRACT §4).
 use crate::components::{LanguageSwitch, ParcelCard, StatusPage};
 use crate::i18n::{Lang, Msg};
+use crate::route::{query_param, route_param};
 use crate::server_fns::get_tracking;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use crate::route::{query_param, route_param};
 
 #[component]
 pub fn TrackPage() -> impl IntoView {

@@ -8,8 +8,7 @@ use leptos::prelude::*;
 pub async fn get_shared_parcel(token: String, lang: Option<String>, all: bool) -> Result<SharePageData, ServerFnError> {
     let source = expect_context::<crate::source::SharedTrackingSource>();
     let lang = crate::i18n::request_language(lang.as_deref()).await;
-    let mut shared =
-        source.parcel_by_share_token(&token).await.map_err(|_| ServerFnError::new(super::UNAVAILABLE))?;
+    let mut shared = source.parcel_by_share_token(&token).await.map_err(|_| ServerFnError::new(super::UNAVAILABLE))?;
     if let Some(shared) = &mut shared {
         crate::i18n::localize(&mut shared.parcel, lang);
         if !all {

@@ -8,15 +8,14 @@ use leptos::prelude::*;
 pub async fn get_tracking(tracking_number: String, lang: Option<String>, all: bool) -> Result<TrackingPageData, ServerFnError> {
     let source = expect_context::<crate::source::SharedTrackingSource>();
     let lang = crate::i18n::request_language(lang.as_deref()).await;
-    let mut parcels =
-        source.parcels_by_number(&tracking_number).await.map_err(|_| ServerFnError::new(super::UNAVAILABLE))?;
+    let mut parcels = source.parcels_by_number(&tracking_number).await.map_err(|_| ServerFnError::new(super::UNAVAILABLE))?;
     for parcel in &mut parcels {
         crate::i18n::localize(parcel, lang);
         if !all {
             parcel.truncate_timeline(crate::model::PAGE_EVENTS);
         }
     }
-    let unreadable_updates = parcels.is_empty()
-        && source.has_unreadable_updates(&tracking_number).await.map_err(|_| ServerFnError::new(super::UNAVAILABLE))?;
+    let unreadable_updates =
+        parcels.is_empty() && source.has_unreadable_updates(&tracking_number).await.map_err(|_| ServerFnError::new(super::UNAVAILABLE))?;
     Ok(TrackingPageData { lang, parcels, unreadable_updates })
 }

@@ -16,8 +16,7 @@
 use super::fields::{json_object, optional_integer, optional_object, optional_text, required_text};
 use super::{parse_carrier_time, CarrierAdapter, ParseError};
 use crate::domain::{
-    first_name_and_initial, Carrier, CourierUpdate, EtaUpdate, NormalizedDelivery, NormalizedEvent, TrackingNumber,
-    TrackingStatus,
+    first_name_and_initial, Carrier, CourierUpdate, EtaUpdate, NormalizedDelivery, NormalizedEvent, TrackingNumber, TrackingStatus,
 };
 use chrono::{DateTime, Utc};
 
@@ -102,7 +101,9 @@ mod tests {
     #[test]
     fn contract_status_codes_map_as_the_contract_says() {
         use TrackingStatus::*;
-        for (code, status) in [(83, InfoReceived), (85, InfoReceived), (87, OutForDelivery), (89, OutForDelivery), (90, Delivered), (84, Unknown)] {
+        for (code, status) in
+            [(83, InfoReceived), (85, InfoReceived), (87, OutForDelivery), (89, OutForDelivery), (90, Delivered), (84, Unknown)]
+        {
             let body = format!(r#"{{"orderId":"o1","received":"2024-03-11T12:04:31Z","courier":{{"status":{code}}}}}"#);
             assert_eq!(parse(&body).unwrap().events[0].status, status, "{code}");
         }

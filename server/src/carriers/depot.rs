@@ -17,8 +17,8 @@
 //! | anything else                      | `unknown`          | the text as snake_case |
 use super::fields::{json_object, optional_text, required_text};
 use super::{parse_carrier_time, snake_key, CarrierAdapter, ParseError};
-use chrono::{DateTime, Utc};
 use crate::domain::{Carrier, NormalizedDelivery, NormalizedEvent, TrackingNumber, TrackingStatus};
+use chrono::{DateTime, Utc};
 
 pub struct DepotAdapter;
 
@@ -31,9 +31,7 @@ fn map_status(key: &str) -> (TrackingStatus, &'static str) {
         "not_scanned" => (InfoReceived, "not_scanned"),
         "received_in_depo" | "received_in_depot" => (InTransit, "received_at_depot"),
         "loaded_by_driver" => (InTransit, "loaded_by_driver"),
-        "rd_return_to_depo" | "rd_return_to_depot" | "return_to_depo" | "return_to_depot" => {
-            (InTransit, "returned_to_depot")
-        }
+        "rd_return_to_depo" | "rd_return_to_depot" | "return_to_depo" | "return_to_depot" => (InTransit, "returned_to_depot"),
         "in_transit" => (OutForDelivery, "out_for_delivery"),
         "delivered" => (Delivered, "delivered"),
         "failed_delivery" => (FailedAttempt, "failed_delivery"),
@@ -54,8 +52,7 @@ impl CarrierAdapter for DepotAdapter {
     fn parse(&self, body: &[u8], _received_at: DateTime<Utc>) -> Result<NormalizedDelivery, ParseError> {
         let form = json_object(body, FORM)?;
         let article_id = required_text(&form, FORM, "articleId")?;
-        let tracking_number =
-            TrackingNumber::parse(&article_id).map_err(|e| ParseError::new("form_data.articleId", e.to_string()))?;
+        let tracking_number = TrackingNumber::parse(&article_id).map_err(|e| ParseError::new("form_data.articleId", e.to_string()))?;
         let raw_status = required_text(&form, FORM, "track_status")?;
         let occurred_at = parse_carrier_time("form_data.track_datetime", &required_text(&form, FORM, "track_datetime")?)?;
         let remarks = optional_text(&form, FORM, "remarks")?;
@@ -140,7 +137,8 @@ mod tests {
     #[test]
     fn the_same_status_at_the_same_time_has_the_same_dedupe_key() {
         let a = parse(r#"{"articleId":"A1","track_status":"Delivered","track_datetime":"2025-10-08T10:15:00Z"}"#).unwrap();
-        let b = parse(r#"{"articleId":"A1","track_status":"DELIVERED","track_datetime":"2025-10-08T12:15:00+02:00","remarks":"x"}"#).unwrap();
+        let b =
+            parse(r#"{"articleId":"A1","track_status":"DELIVERED","track_datetime":"2025-10-08T12:15:00+02:00","remarks":"x"}"#).unwrap();
         assert_eq!(a.events[0].dedupe_key, b.events[0].dedupe_key);
     }
 }

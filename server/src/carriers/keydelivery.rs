@@ -94,8 +94,7 @@ impl CarrierAdapter for KeyDeliveryAdapter {
     fn parse(&self, body: &[u8], received_at: DateTime<Utc>) -> Result<NormalizedDelivery, ParseError> {
         let root = json_object(body, "body")?;
         let number = required_text(&root, "", "tracking_number")?;
-        let tracking_number =
-            TrackingNumber::parse(&number).map_err(|e| ParseError::new("tracking_number", e.to_string()))?;
+        let tracking_number = TrackingNumber::parse(&number).map_err(|e| ParseError::new("tracking_number", e.to_string()))?;
         let event = optional_text(&root, "", "event")?.unwrap_or_default();
         let message = optional_text(&root, "", "message")?;
         let mut delivery = NormalizedDelivery::new(Carrier::Keydelivery, tracking_number);
@@ -188,7 +187,14 @@ mod tests {
     #[test]
     fn every_contract_code_maps_as_the_contract_says() {
         use TrackingStatus::*;
-        for (codes, status) in [(&[0, 1, 7, 10, 11, 12][..], InTransit), (&[5], OutForDelivery), (&[3], Delivered), (&[2, 13, 14], Exception), (&[6], Returning), (&[4], Returned)] {
+        for (codes, status) in [
+            (&[0, 1, 7, 10, 11, 12][..], InTransit),
+            (&[5], OutForDelivery),
+            (&[3], Delivered),
+            (&[2, 13, 14], Exception),
+            (&[6], Returning),
+            (&[4], Returned),
+        ] {
             for code in codes {
                 assert_eq!(map_code(*code).0, status, "{code}");
             }

@@ -61,10 +61,7 @@ pub struct Adapters {
 impl Adapters {
     /// `keydelivery_offset` is the zone of KeyDelivery's zoneless item times.
     pub fn new(keydelivery_offset: FixedOffset) -> Self {
-        Self {
-            keydelivery: Arc::new(KeyDeliveryAdapter { offset: keydelivery_offset }),
-            max_future_skew: None,
-        }
+        Self { keydelivery: Arc::new(KeyDeliveryAdapter { offset: keydelivery_offset }), max_future_skew: None }
     }
 
     /// The adapters as the settings configure them.

@@ -19,9 +19,7 @@
 //! | anything else                              | `unknown`              |
 use super::fields::{json_object, optional_integer, optional_object, optional_position, optional_text, required_text};
 use super::{parse_carrier_time, snake_key, CarrierAdapter, ParseError};
-use crate::domain::{
-    Carrier, CourierUpdate, LocalizedText, NormalizedDelivery, NormalizedEvent, TrackingNumber, TrackingStatus,
-};
+use crate::domain::{Carrier, CourierUpdate, LocalizedText, NormalizedDelivery, NormalizedEvent, TrackingNumber, TrackingStatus};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
@@ -57,8 +55,7 @@ impl CarrierAdapter for PeddlerAdapter {
     fn parse(&self, body: &[u8], _received_at: DateTime<Utc>) -> Result<NormalizedDelivery, ParseError> {
         let root = json_object(body, "body")?;
         let number = required_text(&root, "", "carrierTrackingNumber")?;
-        let tracking_number =
-            TrackingNumber::parse(&number).map_err(|e| ParseError::new("carrierTrackingNumber", e.to_string()))?;
+        let tracking_number = TrackingNumber::parse(&number).map_err(|e| ParseError::new("carrierTrackingNumber", e.to_string()))?;
         let raw_status = required_text(&root, "", "status")?;
         let occurred_at = parse_carrier_time("ts", &required_text(&root, "", "ts")?)?;
         let code = optional_integer(&root, "", "code")?;
@@ -135,7 +132,9 @@ mod tests {
     #[test]
     fn contract_statuses_map_as_the_contract_says() {
         use TrackingStatus::*;
-        for (raw, status) in [("OUT_FOR_DELIVERY", OutForDelivery), ("DELIVERED", Delivered), ("FAILED_ATTEMPT", FailedAttempt), ("WORMHOLE", Unknown)] {
+        for (raw, status) in
+            [("OUT_FOR_DELIVERY", OutForDelivery), ("DELIVERED", Delivered), ("FAILED_ATTEMPT", FailedAttempt), ("WORMHOLE", Unknown)]
+        {
             let body = format!(r#"{{"carrierTrackingNumber":"P1","status":"{raw}","ts":"2024-09-02T13:08:06.574Z"}}"#);
             assert_eq!(parse(&body).unwrap().events[0].status, status, "{raw}");
         }

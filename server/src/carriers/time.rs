@@ -16,9 +16,7 @@ pub fn parse_carrier_time(field: &str, text: &str) -> Result<DateTime<Utc>, Pars
                 .map(|naive| naive.and_utc())
                 .ok_or(())
         })
-        .map_err(|_| {
-            ParseError::new(field, format!("{trimmed:?} is not a valid time; expected RFC 3339 such as 2025-10-08T10:15:00Z"))
-        })?;
+        .map_err(|_| ParseError::new(field, format!("{trimmed:?} is not a valid time; expected RFC 3339 such as 2025-10-08T10:15:00Z")))?;
     if !(1970..=2200).contains(&parsed.year()) {
         return Err(ParseError::new(field, format!("{trimmed:?} is out of range (year {})", parsed.year())));
     }

@@ -16,8 +16,7 @@
 use super::fields::{json_object, optional_object, optional_position, optional_text, path, required_text};
 use super::{parse_carrier_time, snake_key, CarrierAdapter, ParseError};
 use crate::domain::{
-    Carrier, CourierUpdate, EtaUpdate, NormalizedDelivery, NormalizedEvent, RemotePod, RoutePoints, TrackingNumber,
-    TrackingStatus,
+    Carrier, CourierUpdate, EtaUpdate, NormalizedDelivery, NormalizedEvent, RemotePod, RoutePoints, TrackingNumber, TrackingStatus,
 };
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
@@ -67,9 +66,7 @@ fn verification_pods(data: &Map<String, Value>) -> Vec<RemotePod> {
     let Some(verification) = data.get("dropoff").and_then(|d| d.get("verification")).and_then(Value::as_object) else {
         return Vec::new();
     };
-    let url = |name: &str| {
-        verification.get(name)?.get("image_url")?.as_str().filter(|u| u.starts_with("https://")).map(str::to_string)
-    };
+    let url = |name: &str| verification.get(name)?.get("image_url")?.as_str().filter(|u| u.starts_with("https://")).map(str::to_string);
     let mut pods = Vec::new();
     if let Some(url) = url("signature") {
         pods.push(RemotePod { kind: "signature", url: Some(url), value: None });
@@ -145,11 +142,8 @@ impl CarrierAdapter for UberAdapter {
             };
             // Uber already sends "first name and last initial"; keep at most that.
             let name = text("name")?.map(|n| n.chars().take(40).collect());
-            let vehicle = [text("vehicle_color")?, text("vehicle_make")?, text("vehicle_model")?]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ");
+            let vehicle =
+                [text("vehicle_color")?, text("vehicle_make")?, text("vehicle_model")?].into_iter().flatten().collect::<Vec<_>>().join(" ");
             let vehicle = match (vehicle.is_empty(), text("vehicle_type")?) {
                 (false, Some(kind)) => Some(format!("{vehicle} ({kind})")),
                 (false, None) => Some(vehicle),
@@ -193,7 +187,8 @@ mod tests {
             ("returned", Returned),
             ("teleported", Unknown),
         ] {
-            let body = format!(r#"{{"created":"2023-07-06T05:09:07Z","kind":"event.delivery_status","data":{{"id":"del_1","status":"{raw}"}}}}"#);
+            let body =
+                format!(r#"{{"created":"2023-07-06T05:09:07Z","kind":"event.delivery_status","data":{{"id":"del_1","status":"{raw}"}}}}"#);
             assert_eq!(parse(&body).unwrap().events[0].status, status, "{raw}");
         }
     }
@@ -202,7 +197,8 @@ mod tests {
     fn cancelation_and_undeliverable_reasons_reach_the_timeline() {
         let body = r##"{"created":"2023-07-06T05:09:07Z","data":{"id":"del_1","status":"canceled","cancelation_reason":{"primary_reason":"#Uber","secondary_reason":"COURIER_CANCEL"}}}"##;
         assert_eq!(parse(body).unwrap().events[0].description.as_deref(), Some("Canceled: COURIER_CANCEL"));
-        let body = r#"{"created":"2023-07-06T05:09:07Z","data":{"id":"del_1","status":"returned","undeliverable_reason":"CUSTOMER_UNAVAILABLE"}}"#;
+        let body =
+            r#"{"created":"2023-07-06T05:09:07Z","data":{"id":"del_1","status":"returned","undeliverable_reason":"CUSTOMER_UNAVAILABLE"}}"#;
         assert!(parse(body).unwrap().events[0].description.as_deref().unwrap().contains("CUSTOMER_UNAVAILABLE"));
     }
 

@@ -7,7 +7,6 @@ mod tracking_number;
 pub use app::model::TrackingStatus;
 pub use carrier::{Carrier, UnknownCarrier};
 pub use normalized::{
-    first_name_and_initial, CourierUpdate, EtaUpdate, LocalizedText, NormalizedDelivery, NormalizedEvent, Position, RemotePod,
-    RoutePoints,
+    first_name_and_initial, CourierUpdate, EtaUpdate, LocalizedText, NormalizedDelivery, NormalizedEvent, Position, RemotePod, RoutePoints,
 };
 pub use tracking_number::{InvalidTrackingNumber, TrackingNumber};

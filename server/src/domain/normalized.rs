@@ -85,7 +85,17 @@ pub struct NormalizedDelivery {
 impl NormalizedDelivery {
     /// A delivery with nothing but an identity; adapters fill in what they have.
     pub fn new(carrier: Carrier, tracking_number: TrackingNumber) -> Self {
-        Self { carrier, tracking_number, references: Vec::new(), events: Vec::new(), eta: None, courier: None, route: None, remote_pods: Vec::new(), recorded_by: None }
+        Self {
+            carrier,
+            tracking_number,
+            references: Vec::new(),
+            events: Vec::new(),
+            eta: None,
+            courier: None,
+            route: None,
+            remote_pods: Vec::new(),
+            recorded_by: None,
+        }
     }
 }
 

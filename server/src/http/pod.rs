@@ -2,8 +2,8 @@
 //! object store with its sniffed type, `nosniff`, and `inline` only for images and PDF.
 use crate::http::ApiError;
 use crate::state::AppState;
-use axum::body::Body;
 use crate::storage::{served_copy, Variant};
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -30,7 +30,12 @@ fn not_found() -> ApiError {
 
 /// Streams one POD file: a cached thumbnail or EXIF-free copy for `Some(variant)`, the
 /// bytes exactly as received for `None` (staff). `download` asks for `attachment`.
-pub async fn serve_pod(state: &AppState, pod: crate::entity::pod_file::Model, variant: Option<Variant>, download: bool) -> Result<Response, ApiError> {
+pub async fn serve_pod(
+    state: &AppState,
+    pod: crate::entity::pod_file::Model,
+    variant: Option<Variant>,
+    download: bool,
+) -> Result<Response, ApiError> {
     let copy = match variant {
         Some(variant) => served_copy(&state.store, &pod.id, &pod.storage_key, &pod.content_type, variant).await,
         None => Ok(None),

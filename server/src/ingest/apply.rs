@@ -13,8 +13,7 @@ use crate::storage::StoredPod;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 
 /// What applying changed.
@@ -103,8 +102,7 @@ async fn find_or_create_parcel(
     // PostgreSQL: serialize concurrent applies to one parcel so the status recompute sees
     // every committed event. SQLite writers are already serialized by the write gate.
     let find = || {
-        let query =
-            parcel::Entity::find().filter(parcel::Column::Carrier.eq(carrier)).filter(parcel::Column::TrackingNumber.eq(number));
+        let query = parcel::Entity::find().filter(parcel::Column::Carrier.eq(carrier)).filter(parcel::Column::TrackingNumber.eq(number));
         if txn.get_database_backend() == DbBackend::Postgres {
             query.lock_exclusive()
         } else {

@@ -83,7 +83,9 @@ pub async fn trim_trail(txn: &DatabaseTransaction, parcel_id: i64) -> Result<(),
         .into_query();
     courier_position::Entity::delete_many()
         .filter(courier_position::Column::ParcelId.eq(parcel_id))
-        .filter(Expr::col(courier_position::Column::RecordedAt).lt(SimpleExpr::SubQuery(None, Box::new(last_kept.into_sub_query_statement()))))
+        .filter(
+            Expr::col(courier_position::Column::RecordedAt).lt(SimpleExpr::SubQuery(None, Box::new(last_kept.into_sub_query_statement()))),
+        )
         .exec(txn)
         .await?;
     Ok(())

@@ -83,7 +83,12 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
         first.push(crate::queries::stored_positions(backend, &at));
     }
     first.extend(inserts_returning::<tracking_event::Entity>(backend, new_parcel_events, rows::keep_earliest(), &[]));
-    first.extend(inserts_returning::<tracking_event::Entity>(backend, events_of(false).collect(), rows::keep_earliest(), &[tracking_event::Column::ParcelId]));
+    first.extend(inserts_returning::<tracking_event::Entity>(
+        backend,
+        events_of(false).collect(),
+        rows::keep_earliest(),
+        &[tracking_event::Column::ParcelId],
+    ));
     let answers = query_together(txn, first).await?;
     let mut answers = answers.iter();
     // For each parcel with a ping: the oldest position shown, and whether the trail is due a trim.
@@ -110,7 +115,10 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
     let pods = items.iter().zip(&ids).flat_map(|(item, &id)| {
         // A proof the parcel has already (Uber repeats its proofs in every ping) is skipped
         // before its row, with a name-based UUID, is built.
-        let remote = item.delivery.remote_pods.iter()
+        let remote = item
+            .delivery
+            .remote_pods
+            .iter()
             .filter(move |p| !known.contains(&(id, rows::remote_pod_sha256(p))))
             .map(move |p| rows::remote_pod_row(id, Some(item.raw_id), item.delivery, p, item.received_at));
         let uploaded = item.pod.map(|p| rows::uploaded_pod_row(id, Some(item.raw_id), item.delivery, p, item.received_at));
@@ -128,7 +136,12 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
         .collect();
     let trails_grew: HashSet<i64> = added.iter().map(|p| p.0).collect();
     let positions: Vec<_> = added.iter().map(|&&(id, as_of, position)| rows::position_row(id, as_of, position)).collect();
-    let mut extras = inserts_returning::<parcel_reference::Entity>(backend, references.collect(), rows::reference_conflict(), &[parcel_reference::Column::ParcelId]);
+    let mut extras = inserts_returning::<parcel_reference::Entity>(
+        backend,
+        references.collect(),
+        rows::reference_conflict(),
+        &[parcel_reference::Column::ParcelId],
+    );
     extras.extend(inserts_returning::<pod_file::Entity>(backend, pods.collect(), rows::pod_conflict(), &[pod_file::Column::ParcelId]));
     extras.extend(inserts_returning::<courier_position::Entity>(backend, positions, rows::position_conflict(), &[]));
     extras.extend(share_links);
@@ -198,12 +211,8 @@ async fn current_statuses(
         .zip(parcels)
         .map(|(item, (p, created))| if *created && events_changed.contains(&p.id) { of_first_events(&item.delivery.events) } else { None })
         .collect();
-    let ask: Vec<i64> = parcels
-        .iter()
-        .zip(&statuses)
-        .filter(|((p, _), s)| events_changed.contains(&p.id) && s.is_none())
-        .map(|((p, _), _)| p.id)
-        .collect();
+    let ask: Vec<i64> =
+        parcels.iter().zip(&statuses).filter(|((p, _), s)| events_changed.contains(&p.id) && s.is_none()).map(|((p, _), _)| p.id).collect();
     if ask.is_empty() {
         return Ok(statuses);
     }
@@ -213,7 +222,8 @@ async fn current_statuses(
         let status: Option<String> = row.try_get_by_index(2)?;
         let substatus: Option<String> = row.try_get_by_index(3)?;
         let at: Option<DateTime<Utc>> = row.try_get_by_index(4)?;
-        let status = status.zip(at).map(|(s, at)| (TrackingStatus::parse(&s).unwrap_or(TrackingStatus::Unknown), substatus.unwrap_or_default(), at));
+        let status =
+            status.zip(at).map(|(s, at)| (TrackingStatus::parse(&s).unwrap_or(TrackingStatus::Unknown), substatus.unwrap_or_default(), at));
         read.insert(row.try_get_by_index(0)?, CurrentStatus { status, latest: row.try_get_by_index(1)? });
     }
     for ((p, _), status) in parcels.iter().zip(statuses.iter_mut()) {

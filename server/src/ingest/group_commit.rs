@@ -198,7 +198,8 @@ mod tests {
     use std::sync::atomic::Ordering;
 
     fn peddler(i: usize) -> RawInput {
-        let body = format!(r#"{{"id":"g{i}","carrierTrackingNumber":"GROUP{i:04}","status":"DELIVERED","ts":"2025-10-08T10:00:00Z","code":410}}"#);
+        let body =
+            format!(r#"{{"id":"g{i}","carrierTrackingNumber":"GROUP{i:04}","status":"DELIVERED","ts":"2025-10-08T10:00:00Z","code":410}}"#);
         RawInput {
             carrier: Carrier::Peddler,
             received_at: chrono::Utc::now(),
@@ -215,10 +216,12 @@ mod tests {
         let db = crate::db::connect(&format!("sqlite://{}/g.db?mode=rwc", dir.path().display())).await.unwrap();
         crate::db::migrate(&db).await.unwrap();
         let pipeline = Pipeline::new(db.clone(), Adapters::new(chrono::FixedOffset::east_opt(0).unwrap()));
-        let tasks: Vec<_> = (0..300).map(|i| {
-            let pipeline = pipeline.clone();
-            tokio::spawn(async move { pipeline.ingest(peddler(i % 250)).await })
-        }).collect();
+        let tasks: Vec<_> = (0..300)
+            .map(|i| {
+                let pipeline = pipeline.clone();
+                tokio::spawn(async move { pipeline.ingest(peddler(i % 250)).await })
+            })
+            .collect();
         let mut duplicates = 0;
         for task in tasks {
             match task.await.unwrap().unwrap() {
@@ -250,10 +253,12 @@ mod tests {
         .await
         .unwrap();
         let pipeline = Pipeline::new(db.clone(), Adapters::new(chrono::FixedOffset::east_opt(0).unwrap()));
-        let tasks: Vec<_> = (0..40).map(|i| {
-            let pipeline = pipeline.clone();
-            tokio::spawn(async move { (i, pipeline.ingest(peddler(i)).await) })
-        }).collect();
+        let tasks: Vec<_> = (0..40)
+            .map(|i| {
+                let pipeline = pipeline.clone();
+                tokio::spawn(async move { (i, pipeline.ingest(peddler(i)).await) })
+            })
+            .collect();
         for task in tasks {
             let (i, outcome) = task.await.unwrap();
             match (i, outcome) {

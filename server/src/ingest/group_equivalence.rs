@@ -31,7 +31,8 @@ fn at(minute: u32) -> String {
 fn input(n: usize, pick: &Pick) -> RawInput {
     let (carrier, body) = match pick.carrier {
         0 => {
-            let mut body: serde_json::Value = serde_json::from_str(include_str!("../../tests/fixtures/uber-courier-update.json")).unwrap_or_default();
+            let mut body: serde_json::Value =
+                serde_json::from_str(include_str!("../../tests/fixtures/uber-courier-update.json")).unwrap_or_default();
             let id = format!("del_eq_{}", pick.parcel);
             body["created"] = json!(at(pick.minute));
             body["id"] = json!(format!("evt_{}", pick.minute));
@@ -53,7 +54,10 @@ fn input(n: usize, pick: &Pick) -> RawInput {
             let items: Vec<_> = (0..=pick.status % 3)
                 .map(|k| json!({"time": at(pick.minute + 7 * k as u32).replace('T', " ").replace('Z', ""), "context": descriptions[(pick.status + k) % 4], "order_status_description": descriptions[(pick.status + k) % 4]}))
                 .collect();
-            (Carrier::Keydelivery, json!({"event": "update", "tracking_number": format!("KD-EQ-{}", pick.parcel), "items": items}).to_string())
+            (
+                Carrier::Keydelivery,
+                json!({"event": "update", "tracking_number": format!("KD-EQ-{}", pick.parcel), "items": items}).to_string(),
+            )
         }
         3 => {
             let code = [83, 87, 90][pick.status % 3];
@@ -71,7 +75,14 @@ fn input(n: usize, pick: &Pick) -> RawInput {
         content_type: "image/png".into(),
         original_name: None,
     });
-    RawInput { carrier, received_at: "2026-01-01T00:00:00Z".parse().unwrap_or_default(), headers: json!({}), content_type: Some("application/json".into()), body: body.into(), pod }
+    RawInput {
+        carrier,
+        received_at: "2026-01-01T00:00:00Z".parse().unwrap_or_default(),
+        headers: json!({}),
+        content_type: Some("application/json".into()),
+        body: body.into(),
+        pod,
+    }
 }
 
 /// The administrative PostgreSQL URL the integration tests use too.
@@ -159,8 +170,13 @@ async fn both_ways(picks: &[Pick], group: usize, postgres: bool) -> (Vec<String>
 }
 
 fn pick() -> impl Strategy<Value = Pick> {
-    (0u8..5, 0u8..4, 0u32..40, 0usize..8, proptest::option::weighted(0.2, 0u8..3))
-        .prop_map(|(carrier, parcel, minute, status, pod)| Pick { carrier: if carrier == 4 && status > 1 { 1 } else { carrier }, parcel, minute, status, pod })
+    (0u8..5, 0u8..4, 0u32..40, 0usize..8, proptest::option::weighted(0.2, 0u8..3)).prop_map(|(carrier, parcel, minute, status, pod)| Pick {
+        carrier: if carrier == 4 && status > 1 { 1 } else { carrier },
+        parcel,
+        minute,
+        status,
+        pod,
+    })
 }
 
 /// Both dumps of one generated case, on a fresh runtime (proptest calls are synchronous).
@@ -194,7 +210,8 @@ proptest! {
 #[test]
 fn a_long_courier_trail_is_trimmed_the_same_way_in_groups() {
     // 130 pings of one parcel, each group with one ping of it among pings of other parcels.
-    let picks: Vec<Pick> = (0..260u32).map(|n| Pick { carrier: 0, parcel: (n % 2) as u8 * 3, minute: n / 2, status: 1, pod: None }).collect();
+    let picks: Vec<Pick> =
+        (0..260u32).map(|n| Pick { carrier: 0, parcel: (n % 2) as u8 * 3, minute: n / 2, status: 1, pod: None }).collect();
     let (one_by_one, together) = dumps_of(&picks, 2, false);
     assert_eq!(one_by_one, together);
     let positions = together.iter().filter(|line| line.contains("Model { id: 0, parcel_id: 0, recorded_at")).count();

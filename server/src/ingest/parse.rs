@@ -30,9 +30,9 @@ mod tests {
 
     #[test]
     fn an_event_hours_after_arrival_is_refused_naming_the_time() {
-        let body = br#"{"id":"x1","carrierTrackingNumber":"P123456789012345678","status":"DELIVERED","ts":"2026-11-23T20:00:00Z","code":410}"#;
-        let adapters = Adapters::new(FixedOffset::east_opt(0).unwrap())
-            .with_max_future_skew(Some(std::time::Duration::from_secs(3600)));
+        let body =
+            br#"{"id":"x1","carrierTrackingNumber":"P123456789012345678","status":"DELIVERED","ts":"2026-11-23T20:00:00Z","code":410}"#;
+        let adapters = Adapters::new(FixedOffset::east_opt(0).unwrap()).with_max_future_skew(Some(std::time::Duration::from_secs(3600)));
         let arrived: DateTime<Utc> = "2026-11-23T10:00:00Z".parse().unwrap();
         let parsed = adapters.get(Carrier::Peddler).parse(body, arrived);
         if parsed.is_ok() {

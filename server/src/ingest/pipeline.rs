@@ -9,7 +9,9 @@ use crate::storage::StoredPod;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
@@ -113,7 +115,11 @@ pub(super) fn parse_input(adapters: &Adapters, input: &RawInput) -> (Result<Norm
 }
 
 /// The archived row of one delivery, as it arrived, with the outcome its parse gives.
-pub(super) fn raw_row(input: &RawInput, parsed: &Result<NormalizedDelivery, ParseError>, tracking_number: Option<String>) -> raw_delivery::ActiveModel {
+pub(super) fn raw_row(
+    input: &RawInput,
+    parsed: &Result<NormalizedDelivery, ParseError>,
+    tracking_number: Option<String>,
+) -> raw_delivery::ActiveModel {
     raw_delivery::ActiveModel {
         carrier: Set(input.carrier.as_str().to_string()),
         received_at: Set(input.received_at),
@@ -166,12 +172,7 @@ pub(super) async fn apply_archived(
 /// Runs the pipeline for one delivery in a transaction of its own and commits before
 /// returning, so a `200` built from the outcome is only ever sent for committed work.
 #[tracing::instrument(skip_all, fields(carrier = %input.carrier))]
-pub async fn ingest(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
-    adapters: &Adapters,
-    input: RawInput,
-) -> Result<IngestOutcome, IngestError> {
+pub async fn ingest(db: &DatabaseConnection, gate: &WriteGate, adapters: &Adapters, input: RawInput) -> Result<IngestOutcome, IngestError> {
     // Parsing is pure, so it runs before the transaction to keep the write short.
     let (parsed, tracking_number) = parse_input(adapters, &input);
     let _turn = gate.enter().await;

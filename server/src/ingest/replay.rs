@@ -8,9 +8,7 @@ use crate::domain::{Carrier, TrackingStatus};
 use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_delivery, tracking_event};
 use crate::storage::StoredPod;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryOrder, Set, TransactionTrait};
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct ReplaySummary {

@@ -10,7 +10,13 @@ use sea_orm::Set;
 use sha2::{Digest, Sha256};
 
 /// One timeline event of `delivery` on parcel `parcel_id`.
-pub fn event_row(parcel_id: i64, raw_delivery_id: Option<i64>, delivery: &NormalizedDelivery, event: &NormalizedEvent, received_at: DateTime<Utc>) -> tracking_event::ActiveModel {
+pub fn event_row(
+    parcel_id: i64,
+    raw_delivery_id: Option<i64>,
+    delivery: &NormalizedDelivery,
+    event: &NormalizedEvent,
+    received_at: DateTime<Utc>,
+) -> tracking_event::ActiveModel {
     tracking_event::ActiveModel {
         parcel_id: Set(parcel_id),
         raw_delivery_id: Set(raw_delivery_id),
@@ -80,7 +86,13 @@ pub fn pod_conflict() -> OnConflict {
 }
 
 /// A POD file that came with the delivery (a depot upload or a staff upload).
-pub fn uploaded_pod_row(parcel_id: i64, raw_delivery_id: Option<i64>, delivery: &NormalizedDelivery, pod: &StoredPod, received_at: DateTime<Utc>) -> pod_file::ActiveModel {
+pub fn uploaded_pod_row(
+    parcel_id: i64,
+    raw_delivery_id: Option<i64>,
+    delivery: &NormalizedDelivery,
+    pod: &StoredPod,
+    received_at: DateTime<Utc>,
+) -> pod_file::ActiveModel {
     pod_file::ActiveModel {
         id: Set(pod.id.clone()),
         parcel_id: Set(parcel_id),
@@ -103,7 +115,13 @@ pub fn uploaded_pod_row(parcel_id: i64, raw_delivery_id: Option<i64>, delivery: 
 }
 
 /// Proof the carrier holds (a photo URL, a signature, a PIN), identified by its content.
-pub fn remote_pod_row(parcel_id: i64, raw_delivery_id: Option<i64>, delivery: &NormalizedDelivery, pod: &RemotePod, received_at: DateTime<Utc>) -> pod_file::ActiveModel {
+pub fn remote_pod_row(
+    parcel_id: i64,
+    raw_delivery_id: Option<i64>,
+    delivery: &NormalizedDelivery,
+    pod: &RemotePod,
+    received_at: DateTime<Utc>,
+) -> pod_file::ActiveModel {
     let identity = remote_pod_identity(pod);
     pod_file::ActiveModel {
         // Derived from the content, so a replay recreates the same id.

@@ -33,10 +33,8 @@ pub struct ManualEvent {
 impl StaffEntry {
     /// The entry as a normalized delivery for `carrier`'s parcel.
     pub fn parse(carrier: Carrier, body: &[u8]) -> Result<NormalizedDelivery, ParseError> {
-        let entry: StaffEntry =
-            serde_json::from_slice(body).map_err(|e| ParseError::new("staff entry", e.to_string()))?;
-        let number =
-            TrackingNumber::parse(&entry.tracking_number).map_err(|e| ParseError::new("tracking_number", e.to_string()))?;
+        let entry: StaffEntry = serde_json::from_slice(body).map_err(|e| ParseError::new("staff entry", e.to_string()))?;
+        let number = TrackingNumber::parse(&entry.tracking_number).map_err(|e| ParseError::new("tracking_number", e.to_string()))?;
         let mut delivery = NormalizedDelivery::new(carrier, number);
         delivery.recorded_by = Some(entry.recorded_by.clone());
         if let Some(event) = entry.event {

@@ -71,7 +71,11 @@ mod tests {
     fn insert(values: &[&str]) -> Statement {
         let marks = vec!["(?)"; values.len()].join(", ");
         let values = values.iter().map(|v| sea_orm::Value::from(v.to_string()));
-        Statement::from_sql_and_values(DbBackend::Sqlite, format!("INSERT INTO t (v) VALUES {marks} ON CONFLICT DO NOTHING RETURNING v"), values)
+        Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            format!("INSERT INTO t (v) VALUES {marks} ON CONFLICT DO NOTHING RETURNING v"),
+            values,
+        )
     }
 
     #[tokio::test]
@@ -81,7 +85,9 @@ mod tests {
         let rows = query_together(&txn, vec![insert(&["a", "b"]), insert(&["b", "c"]), insert(&["d"])]).await.unwrap();
         let returned: Vec<String> = rows.iter().map(|r| r.try_get_by_index(0).unwrap()).collect();
         assert_eq!(returned, ["a", "b", "c", "d"], "the repeated b is skipped by the second statement");
-        execute_together(&txn, vec![insert(&["e"]), Statement::from_string(DbBackend::Sqlite, "DELETE FROM t WHERE v = 'a'")]).await.unwrap();
+        execute_together(&txn, vec![insert(&["e"]), Statement::from_string(DbBackend::Sqlite, "DELETE FROM t WHERE v = 'a'")])
+            .await
+            .unwrap();
         txn.commit().await.unwrap();
         let left = db.query_all(Statement::from_string(DbBackend::Sqlite, "SELECT v FROM t ORDER BY v")).await.unwrap();
         let left: Vec<String> = left.iter().map(|r| r.try_get_by_index(0).unwrap()).collect();

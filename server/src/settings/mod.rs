@@ -5,10 +5,10 @@ mod staff;
 pub use staff::StaffSettings;
 
 use crate::domain::Carrier;
+use chrono::FixedOffset;
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
-use chrono::FixedOffset;
 
 /// A configured secret; its `Debug` never shows the value.
 #[derive(Clone, PartialEq, Eq)]
@@ -129,8 +129,7 @@ impl Settings {
             })
         };
         let secret = |name: &str| get(name).map(Secret::new);
-        let public_url =
-            get("WAYBILL_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}")).trim_end_matches('/').to_string();
+        let public_url = get("WAYBILL_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}")).trim_end_matches('/').to_string();
         let staff = StaffSettings::from_lookup(&get, &number, &public_url)?;
         let hsts = match get("WAYBILL_HSTS").as_deref().map(str::trim) {
             None => public_url.starts_with("https://"),

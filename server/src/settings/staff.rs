@@ -28,9 +28,7 @@ impl StaffSettings {
             None => public_url.starts_with("https://"),
             Some("1" | "true" | "yes") => true,
             Some("0" | "false" | "no") => false,
-            Some(other) => {
-                return Err(SettingsError { name: "WAYBILL_SECURE_COOKIES", reason: format!("{other:?} is not true or false") })
-            }
+            Some(other) => return Err(SettingsError { name: "WAYBILL_SECURE_COOKIES", reason: format!("{other:?} is not true or false") }),
         };
         let positive = |name: &'static str, default: u64| -> Result<u64, SettingsError> {
             match number(name, default)? {

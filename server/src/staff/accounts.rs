@@ -55,10 +55,7 @@ pub struct PasswordHasher {
 impl PasswordHasher {
     pub fn new(concurrency: usize) -> Self {
         let salt = SaltString::generate(&mut OsRng);
-        let dummy = Argon2::default()
-            .hash_password(b"no account has this password", &salt)
-            .map(|h| h.to_string())
-            .unwrap_or_default();
+        let dummy = Argon2::default().hash_password(b"no account has this password", &salt).map(|h| h.to_string()).unwrap_or_default();
         Self { permits: Arc::new(Semaphore::new(concurrency.max(1))), dummy_hash: Arc::new(dummy) }
     }
 
@@ -100,12 +97,8 @@ pub async fn create_or_reset_staff(
     }
     let hash = hasher.hash(password).await?;
     let existed = staff_user::Entity::find().filter(staff_user::Column::Email.eq(&email)).one(db).await?.is_some();
-    let row = staff_user::ActiveModel {
-        email: Set(email),
-        password_hash: Set(hash),
-        created_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    };
+    let row =
+        staff_user::ActiveModel { email: Set(email), password_hash: Set(hash), created_at: Set(chrono::Utc::now()), ..Default::default() };
     staff_user::Entity::insert(row)
         .on_conflict(OnConflict::column(staff_user::Column::Email).update_column(staff_user::Column::PasswordHash).to_owned())
         .exec_without_returning(db)
@@ -135,11 +128,8 @@ fn key_hash(key: &str) -> String {
 /// Makes a new API key for the account and returns it; only its hash is stored.
 pub async fn create_api_key(db: &DatabaseConnection, email: &str) -> Result<String, AccountError> {
     let email = normalize_email(email)?;
-    let account = staff_user::Entity::find()
-        .filter(staff_user::Column::Email.eq(&email))
-        .one(db)
-        .await?
-        .ok_or(AccountError::UnknownStaff(email))?;
+    let account =
+        staff_user::Entity::find().filter(staff_user::Column::Email.eq(&email)).one(db).await?.ok_or(AccountError::UnknownStaff(email))?;
     let mut secret = [0u8; 32];
     rand::rng().fill_bytes(&mut secret);
     let key = format!("wbk_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret));

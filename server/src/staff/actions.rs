@@ -4,7 +4,9 @@
 use super::audit::{record, AuditAction};
 use crate::domain::{Carrier, TrackingStatus};
 use crate::entity::{parcel, pod_file, raw_delivery, share_link};
-use crate::ingest::{apply_delivery, parse_delivery, IngestError, IngestOutcome, ManualEvent, Pipeline, RawInput, StaffEntry, STAFF_CONTENT_TYPE};
+use crate::ingest::{
+    apply_delivery, parse_delivery, IngestError, IngestOutcome, ManualEvent, Pipeline, RawInput, StaffEntry, STAFF_CONTENT_TYPE,
+};
 use crate::storage::StoredPod;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -49,7 +51,13 @@ fn subject(parcel: &parcel::Model) -> String {
 }
 
 /// Archives and applies one piece of staff work through the ingest pipeline.
-async fn ingest_entry(pipeline: &Pipeline, parcel: &parcel::Model, actor: &str, event: Option<ManualEvent>, pod: Option<StoredPod>) -> Result<(), ActionError> {
+async fn ingest_entry(
+    pipeline: &Pipeline,
+    parcel: &parcel::Model,
+    actor: &str,
+    event: Option<ManualEvent>,
+    pod: Option<StoredPod>,
+) -> Result<(), ActionError> {
     let carrier: Carrier = parcel.carrier.parse().map_err(|_| ActionError::NoSuchParcel)?;
     let entry = StaffEntry { recorded_by: actor.to_string(), tracking_number: parcel.tracking_number.clone(), event };
     let body = serde_json::to_vec(&entry).map_err(|e| ActionError::Invalid(e.to_string()))?;
@@ -86,7 +94,12 @@ pub async fn record_manual_event(
 
 /// Attaches a file already in the object store to the parcel as POD uploaded by `actor`.
 /// The same file uploaded twice is one entry: the existing one is returned.
-pub async fn attach_pod(pipeline: &Pipeline, parcel: &parcel::Model, actor: &str, stored: StoredPod) -> Result<pod_file::Model, ActionError> {
+pub async fn attach_pod(
+    pipeline: &Pipeline,
+    parcel: &parcel::Model,
+    actor: &str,
+    stored: StoredPod,
+) -> Result<pod_file::Model, ActionError> {
     let sha256 = stored.sha256.clone();
     let name = stored.original_name.clone();
     ingest_entry(pipeline, parcel, actor, None, Some(stored)).await?;

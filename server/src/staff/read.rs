@@ -43,7 +43,12 @@ impl StaffReadModel {
     fn delivery_rows(&self, condition: Condition) -> sea_orm::Select<raw_delivery::Entity> {
         raw_delivery::Entity::find()
             .select_only()
-            .columns([raw_delivery::Column::Id, raw_delivery::Column::Carrier, raw_delivery::Column::ReceivedAt, raw_delivery::Column::Outcome])
+            .columns([
+                raw_delivery::Column::Id,
+                raw_delivery::Column::Carrier,
+                raw_delivery::Column::ReceivedAt,
+                raw_delivery::Column::Outcome,
+            ])
             .columns([raw_delivery::Column::Error, raw_delivery::Column::TrackingNumber])
             .column_as(self.body_length(), "bytes")
             .filter(condition)
@@ -113,9 +118,7 @@ impl StaffReadModel {
             .map(|link| format!("{}/t/{}", self.settings.public_url, link.token));
         let deliveries = self
             .delivery_rows(
-                Condition::all()
-                    .add(raw_delivery::Column::Carrier.eq(carrier))
-                    .add(raw_delivery::Column::TrackingNumber.eq(number)),
+                Condition::all().add(raw_delivery::Column::Carrier.eq(carrier)).add(raw_delivery::Column::TrackingNumber.eq(number)),
             )
             .limit(200)
             .into_tuple::<DeliveryTuple>()
@@ -232,15 +235,14 @@ impl StaffReadModel {
         let mut health = Vec::new();
         for carrier in Carrier::ALL {
             let from_carrier = || {
-                raw_delivery::Entity::find()
-                    .filter(raw_delivery::Column::Carrier.eq(carrier.as_str()))
-                    .filter(
-                        Condition::any()
-                            .add(raw_delivery::Column::ContentType.is_null())
-                            .add(raw_delivery::Column::ContentType.ne(STAFF_CONTENT_TYPE)),
-                    )
+                raw_delivery::Entity::find().filter(raw_delivery::Column::Carrier.eq(carrier.as_str())).filter(
+                    Condition::any()
+                        .add(raw_delivery::Column::ContentType.is_null())
+                        .add(raw_delivery::Column::ContentType.ne(STAFF_CONTENT_TYPE)),
+                )
             };
-            let last_delivery_at = from_carrier().order_by_desc(raw_delivery::Column::ReceivedAt).one(&self.db).await?.map(|r| r.received_at);
+            let last_delivery_at =
+                from_carrier().order_by_desc(raw_delivery::Column::ReceivedAt).one(&self.db).await?.map(|r| r.received_at);
             let deliveries_24h = from_carrier().filter(raw_delivery::Column::ReceivedAt.gte(since)).count(&self.db).await?;
             let errors_24h = from_carrier()
                 .filter(raw_delivery::Column::ReceivedAt.gte(since))

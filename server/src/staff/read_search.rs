@@ -6,7 +6,9 @@ use crate::entity::{parcel, parcel_reference};
 use app::staff::{ParcelQuery, ParcelRow, ParcelSearchPage};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Func, Query};
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 use std::collections::HashMap;
 
 /// Rows per page of every staff list.
@@ -60,9 +62,8 @@ pub fn condition(query: &ParcelQuery, with_status: bool) -> Condition {
     }
     if let Some(days) = query.stuck_days.filter(|d| *d > 0) {
         let quiet_since = Utc::now() - chrono::Duration::days(i64::from(days));
-        all = all
-            .add(parcel::Column::UpdatedAt.lt(quiet_since))
-            .add(parcel::Column::Status.is_not_in(FINISHED.map(TrackingStatus::as_str)));
+        all =
+            all.add(parcel::Column::UpdatedAt.lt(quiet_since)).add(parcel::Column::Status.is_not_in(FINISHED.map(TrackingStatus::as_str)));
     }
     all
 }
@@ -93,10 +94,7 @@ pub fn row(parcel: parcel::Model, references: &mut HashMap<i64, Vec<String>>) ->
 /// The parcels a search finds, most recently updated first: the page, the CSV export and
 /// the query-plan test (`queries::hot_queries`) all read this one query.
 pub fn matching(query: &ParcelQuery) -> Select<parcel::Entity> {
-    parcel::Entity::find()
-        .filter(condition(query, true))
-        .order_by_desc(parcel::Column::UpdatedAt)
-        .order_by_desc(parcel::Column::Id)
+    parcel::Entity::find().filter(condition(query, true)).order_by_desc(parcel::Column::UpdatedAt).order_by_desc(parcel::Column::Id)
 }
 
 pub async fn search(db: &DatabaseConnection, query: &ParcelQuery) -> Result<ParcelSearchPage, DbErr> {

@@ -82,7 +82,8 @@ pub fn strip_jpeg_metadata(original: Bytes) -> Result<Bytes, DerivedError> {
 /// `None` when the image already fits (it is never scaled up).
 pub fn thumbnail(original: &[u8], output_type: &str) -> Result<Option<Bytes>, DerivedError> {
     let error = |e: image::ImageError| DerivedError::Image(e.to_string());
-    let mut reader = image::ImageReader::new(std::io::Cursor::new(original)).with_guessed_format().map_err(|e| DerivedError::Image(e.to_string()))?;
+    let mut reader =
+        image::ImageReader::new(std::io::Cursor::new(original)).with_guessed_format().map_err(|e| DerivedError::Image(e.to_string()))?;
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(16_000);
     limits.max_image_height = Some(16_000);

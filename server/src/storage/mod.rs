@@ -40,11 +40,8 @@ impl PodStore {
         let inner: Arc<dyn ObjectStore> = if let Some(path) = url.strip_prefix("file://") {
             // `file://data/pod` is relative to the working directory, `file:///srv/pod` absolute.
             let dir = std::path::Path::new(if path.is_empty() { "." } else { path });
-            std::fs::create_dir_all(dir)
-                .map_err(|source| StorageConfigError::Directory { path: dir.display().to_string(), source })?;
-            let dir = dir
-                .canonicalize()
-                .map_err(|source| StorageConfigError::Directory { path: dir.display().to_string(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| StorageConfigError::Directory { path: dir.display().to_string(), source })?;
+            let dir = dir.canonicalize().map_err(|source| StorageConfigError::Directory { path: dir.display().to_string(), source })?;
             Arc::new(LocalFileSystem::new_with_prefix(dir)?)
         } else if url.starts_with("memory://") {
             Arc::new(InMemory::new())

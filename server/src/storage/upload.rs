@@ -38,9 +38,7 @@ pub enum PodUploadError {
 impl From<multer::Error> for PodUploadError {
     fn from(e: multer::Error) -> Self {
         match e {
-            multer::Error::FieldSizeExceeded { limit, .. } | multer::Error::StreamSizeExceeded { limit } => {
-                Self::TooLarge { limit }
-            }
+            multer::Error::FieldSizeExceeded { limit, .. } | multer::Error::StreamSizeExceeded { limit } => Self::TooLarge { limit },
             other => Self::Body(other.to_string()),
         }
     }

@@ -172,7 +172,8 @@ impl TestApp {
     pub async fn post_signed(&self, carrier: &str, body: &str) -> reqwest::Response {
         match carrier {
             "deliverect" => {
-                self.post_json("/webhooks/deliverect", body, &[("x-server-authorization-hmac-sha256", hmac_hex(DELIVERECT_SECRET, body))]).await
+                self.post_json("/webhooks/deliverect", body, &[("x-server-authorization-hmac-sha256", hmac_hex(DELIVERECT_SECRET, body))])
+                    .await
             }
             "uber" => self.post_json("/webhooks/uber", body, &[("x-uber-signature", hmac_hex(UBER_KEY, body))]).await,
             "peddler" => self.post_json("/webhooks/peddler", body, &[("x-webhook-shared-token", PEDDLER_TOKEN.to_string())]).await,
@@ -258,8 +259,8 @@ pub struct PostgresDatabase {
 
 impl PostgresDatabase {
     pub async fn create() -> Self {
-        let admin_url = std::env::var("WAYBILL_TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string());
+        let admin_url =
+            std::env::var("WAYBILL_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string());
         let name = format!("waybill_test_{}", uuid::Uuid::new_v4().simple());
         let admin = Database::connect(&admin_url).await.expect("PostgreSQL on 127.0.0.1:5432 (see README)");
         admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");

@@ -71,7 +71,11 @@ impl StaffBrowser {
             base: base.to_string(),
             cookie: None,
             origin: base.to_string(),
-            client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).pool_max_idle_per_host(0).build().expect("client"),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .pool_max_idle_per_host(0)
+                .build()
+                .expect("client"),
         }
     }
 

@@ -1,9 +1,9 @@
 //! `/staff/audit`: every staff action, newest first: who, what, on what, and when.
 use super::widgets::{utc, Pager};
+use crate::route::query_param;
 use crate::server_fns::staff::audit_log;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use crate::route::query_param;
 
 #[component]
 pub fn StaffAuditPage() -> impl IntoView {

@@ -10,6 +10,13 @@ macro_rules! stand_ins {
 }
 
 stand_ins!(
-    StaffAuditPage, StaffCarriersPage, StaffDeliveriesPage, StaffQuarantinePage, StaffDeliveryPage, StaffLayout,
-    StaffLoginPage, StaffParcelPage, StaffSearchPage
+    StaffAuditPage,
+    StaffCarriersPage,
+    StaffDeliveriesPage,
+    StaffQuarantinePage,
+    StaffDeliveryPage,
+    StaffLayout,
+    StaffLoginPage,
+    StaffParcelPage,
+    StaffSearchPage
 );

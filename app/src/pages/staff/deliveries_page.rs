@@ -1,11 +1,11 @@
 //! `/staff/deliveries`: every raw delivery, filtered by carrier, outcome and time; and
 //! `/staff/quarantine`: the ones that could not be read, each with re-process and discard.
 use super::widgets::{human_bytes, utc, CsrfField, Notice, Pager};
+use crate::route;
 use crate::server_fns::staff::list_deliveries;
 use crate::staff::{DeliveryQuery, DeliveryRow, CARRIERS};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use crate::route;
 
 const OUTCOMES: [&str; 4] = ["applied", "duplicate", "quarantined", "discarded"];
 

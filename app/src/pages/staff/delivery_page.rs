@@ -2,10 +2,10 @@
 //! redacted) and the body, pretty-printed when it is JSON.
 use super::widgets::{human_bytes, utc, CsrfField};
 use crate::components::set_http_status;
+use crate::route::route_param;
 use crate::server_fns::staff::raw_delivery;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use crate::route::route_param;
 
 #[component]
 pub fn StaffDeliveryPage() -> impl IntoView {

@@ -1,8 +1,8 @@
 //! `/staff/login`: email and password, posted as a plain form to the server, which
 //! answers every failure with the same message.
+use crate::route::query_param;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use crate::route::query_param;
 
 #[component]
 pub fn StaffLoginPage() -> impl IntoView {

@@ -16,9 +16,9 @@ mod audit_page;
 #[cfg(feature = "ssr")]
 mod carriers_page;
 #[cfg(feature = "ssr")]
-mod delivery_page;
-#[cfg(feature = "ssr")]
 mod deliveries_page;
+#[cfg(feature = "ssr")]
+mod delivery_page;
 #[cfg(feature = "ssr")]
 mod layout;
 #[cfg(feature = "ssr")]

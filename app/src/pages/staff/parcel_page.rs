@@ -5,11 +5,11 @@ use super::pod_upload::PodUpload;
 use super::widgets::{human_bytes, utc, CopyButton, CsrfField, Notice, StatusChip};
 use crate::components::set_http_status;
 use crate::model::TrackingStatus;
+use crate::route::route_param;
 use crate::server_fns::staff::staff_parcel;
 use crate::staff::{encode, StaffParcelDetail, StaffPod};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use crate::route::route_param;
 
 #[component]
 pub fn StaffParcelPage() -> impl IntoView {
@@ -137,7 +137,8 @@ fn PodEntry(pod: StaffPod) -> impl IntoView {
     let preview = match (&pod.url, pod.is_image(), pod.is_pdf()) {
         (Some(url), true, _) => view! {
             <a href=url.clone() rel="external" target="_blank"><img src=url.clone() alt=format!("POD {}", pod.kind) loading="lazy"/></a>
-        }.into_any(),
+        }
+        .into_any(),
         (Some(url), _, true) => view! { <iframe src=url.clone() title=format!("POD document {}", pod.id)></iframe> }.into_any(),
         _ => match (&pod.remote_url, &pod.value) {
             (Some(remote), _) => view! { <a href=remote.clone() rel="external noopener" target="_blank">"Carrier's image"</a> }.into_any(),

@@ -71,11 +71,7 @@ fn uber_ping(base: String) -> MakeRequest {
             SLOT_CREATED => format!("\"{at}\""),
             _ => lat.clone(),
         });
-        client
-            .post(&url)
-            .header("content-type", "application/json")
-            .header("x-uber-signature", hmac_hex(UBER_KEY, &bytes))
-            .body(bytes)
+        client.post(&url).header("content-type", "application/json").header("x-uber-signature", hmac_hex(UBER_KEY, &bytes)).body(bytes)
     })
 }
 
@@ -196,7 +192,12 @@ async fn bench_against(database_url: &str, data: &std::path::Path, site_root: &s
     let server = BenchServer::start(database_url, data, site_root, &args.server_log).await?;
     let base = server.base.clone();
     let seconds = Duration::from_secs(args.seconds.max(1));
-    println!("waybill bench: {} , {} s per measurement, {} cores", args.db, seconds.as_secs(), std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!(
+        "waybill bench: {} , {} s per measurement, {} cores",
+        args.db,
+        seconds.as_secs(),
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
     println!("{:<34} {:>5} {:>9} {:>11} {:>9} {:>9} {:>7}", "scenario", "conns", "answered", "req/s", "p50 ms", "p99 ms", "errors");
 
     let mut noop = Vec::new();
@@ -246,7 +247,8 @@ async fn bench_against(database_url: &str, data: &std::path::Path, site_root: &s
     first.resize(1 << 20, 0);
     let first = bytes::Bytes::from(first);
     let chunks = (0..args.upload_mib).map(move |i| Ok::<_, std::io::Error>(if i == 0 { first.clone() } else { chunk.clone() }));
-    let file = reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(futures::stream::iter(chunks)), bytes).file_name("big.jpg");
+    let file =
+        reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(futures::stream::iter(chunks)), bytes).file_name("big.jpg");
     let form_data = serde_json::json!({"articleId": "BENCH-BIG", "track_status": "Delivered", "track_datetime": "2025-10-08T10:00:00Z"});
     let form = reqwest::multipart::Form::new().text("form_data", form_data.to_string()).part("pod_file", file);
     let started = Instant::now();
@@ -255,14 +257,27 @@ async fn bench_against(database_url: &str, data: &std::path::Path, site_root: &s
     let elapsed = started.elapsed().as_secs_f64();
     let growth = sampling.stop().saturating_sub(baseline);
     let mb_per_s = bytes as f64 / 1e6 / elapsed;
-    println!("POD upload {} MiB: status {}, {:.1} s, {:.0} MB/s, server RSS growth {:.1} MiB (from {:.1} MiB)", args.upload_mib, status.as_u16(), elapsed, mb_per_s, growth as f64 / 1048576.0, baseline as f64 / 1048576.0);
+    println!(
+        "POD upload {} MiB: status {}, {:.1} s, {:.0} MB/s, server RSS growth {:.1} MiB (from {:.1} MiB)",
+        args.upload_mib,
+        status.as_u16(),
+        elapsed,
+        mb_per_s,
+        growth as f64 / 1048576.0,
+        baseline as f64 / 1048576.0
+    );
 
     let (u64c, n64) = (&uber[2], &noop[2]);
     let ratio = u64c.per_second / n64.per_second * 100.0;
     let page_ratio = if files.per_second > 0.0 { pages.per_second / files.per_second * 100.0 } else { 0.0 };
     println!();
     println!("targets (issue 7), measured above:");
-    println!("  durable ingest >= 10,000/s at 64 connections:  Uber {:.0}/s, depot {:.0}/s  -> {}", u64c.per_second, depot[2].per_second, verdict(u64c.per_second >= 10_000.0));
+    println!(
+        "  durable ingest >= 10,000/s at 64 connections:  Uber {:.0}/s, depot {:.0}/s  -> {}",
+        u64c.per_second,
+        depot[2].per_second,
+        verdict(u64c.per_second >= 10_000.0)
+    );
     println!("  ingest >= 30 % of the no-op ceiling at 64:     {ratio:.1} %  -> {}", verdict(ratio >= 30.0));
     println!("  ingest p99 <= 25 ms at 64 connections:         {:.2} ms  -> {}", u64c.p99_ms, verdict(u64c.p99_ms <= 25.0));
     println!("  tracking page >= 40 % of the static file:      {page_ratio:.1} %  -> {}", verdict(page_ratio >= 40.0));

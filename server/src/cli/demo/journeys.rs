@@ -90,9 +90,7 @@ fn uber(start: DateTime<Utc>) -> Vec<DemoPost> {
 }
 
 fn peddler(start: DateTime<Utc>) -> Vec<DemoPost> {
-    let texts = |en: (&str, &str), nl: (&str, &str)| {
-        json!({"en": {"headline": en.0, "description": en.1}, "nl": {"headline": nl.0, "description": nl.1}})
-    };
+    let texts = |en: (&str, &str), nl: (&str, &str)| json!({"en": {"headline": en.0, "description": en.1}, "nl": {"headline": nl.0, "description": nl.1}});
     let post = |status: &str, minutes: i64, code: u32, extra: Value| {
         let mut body = json!({
             "id": "pdl_demo_4001", "carrierTrackingNumber": "P100000000000004001", "metaData": "WB-ORDER-4001",
@@ -105,11 +103,16 @@ fn peddler(start: DateTime<Utc>) -> Vec<DemoPost> {
     };
     vec![
         post("OUT_FOR_DELIVERY", 540, 410, json!({"location": {"lat": 52.3409992, "lng": 4.8236365}})),
-        post("FAILED_ATTEMPT", 600, 601, json!({
-            "failedStatus": "CUSTOMER_NOT_PRESENT_NO_NEIGHBOURS",
-            "details": {"lang": texts(("Delivery attempt failed", "Delivery attempt failed at destination"), ("Afleverpoging mislukt", "Afleverpoging mislukt op bestemming")),
-                        "courierName": "Peddler", "reason": "Customer not answering; no neighbours available"}
-        })),
+        post(
+            "FAILED_ATTEMPT",
+            600,
+            601,
+            json!({
+                "failedStatus": "CUSTOMER_NOT_PRESENT_NO_NEIGHBOURS",
+                "details": {"lang": texts(("Delivery attempt failed", "Delivery attempt failed at destination"), ("Afleverpoging mislukt", "Afleverpoging mislukt op bestemming")),
+                            "courierName": "Peddler", "reason": "Customer not answering; no neighbours available"}
+            }),
+        ),
         post("OUT_FOR_DELIVERY", 1260, 410, json!({"location": {"lat": 52.35, "lng": 4.83}})),
         post("DELIVERED", 1290, 500, json!({"location": {"lat": 52.3601, "lng": 4.8852}})),
     ]

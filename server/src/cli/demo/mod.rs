@@ -69,8 +69,7 @@ pub async fn run_demo(settings: &Settings, url: Option<String>, links_out: Optio
     let base = url.unwrap_or_else(|| settings.public_url.clone()).trim_end_matches('/').to_string();
     // Anchored to yesterday, 06:00 UTC: running the demo twice on one day sends the very
     // same deliveries, which Waybill answers as duplicates.
-    let start: DateTime<Utc> =
-        (Utc::now() - Duration::days(1)).date_naive().and_hms_opt(6, 0, 0).unwrap_or_default().and_utc();
+    let start: DateTime<Utc> = (Utc::now() - Duration::days(1)).date_naive().and_hms_opt(6, 0, 0).unwrap_or_default().and_utc();
     let posts = journeys::all(start);
     let client = reqwest::Client::new();
     let bar = ProgressBar::new(posts.len() as u64);
@@ -102,7 +101,10 @@ pub async fn run_demo(settings: &Settings, url: Option<String>, links_out: Optio
             .await?
         {
             println!("{:<11} {number}: {base}/track/{number}  (private link: {base}/t/{})", parcel.carrier, link.token);
-            links.insert(number.to_string(), json!({"carrier": parcel.carrier, "public": format!("/track/{number}"), "share": format!("/t/{}", link.token)}));
+            links.insert(
+                number.to_string(),
+                json!({"carrier": parcel.carrier, "public": format!("/track/{number}"), "share": format!("/t/{}", link.token)}),
+            );
         }
     }
     if let Some(path) = links_out {

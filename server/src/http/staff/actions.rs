@@ -55,7 +55,9 @@ pub async fn rotate_share_link(
 ) -> Result<Redirect, ApiError> {
     check_csrf(form.csrf.as_deref(), &csrf)?;
     let parcel = parcel_at(&state, &carrier, &number).await?;
-    let result = actions::rotate_share_link(&state.pipeline, &parcel, &staff.email).await.map(|_| "New share link made; the old one no longer works.".to_string());
+    let result = actions::rotate_share_link(&state.pipeline, &parcel, &staff.email)
+        .await
+        .map(|_| "New share link made; the old one no longer works.".to_string());
     Ok(back(&parcel_page(&parcel), to_page(result)?))
 }
 
@@ -112,7 +114,9 @@ pub async fn reprocess(
     check_csrf(form.csrf.as_deref(), &csrf)?;
     let result = actions::reprocess(&state.pipeline, id, &staff.email).await.map(|outcome| match outcome {
         Reprocessed::Applied { tracking_number, duplicate: false } => format!("Delivery #{id} applied to {tracking_number}."),
-        Reprocessed::Applied { tracking_number, duplicate: true } => format!("Delivery #{id} parsed; {tracking_number} already had everything in it."),
+        Reprocessed::Applied { tracking_number, duplicate: true } => {
+            format!("Delivery #{id} parsed; {tracking_number} already had everything in it.")
+        }
         Reprocessed::StillUnreadable { error } => format!("Delivery #{id} still cannot be read: {error}"),
     });
     Ok(back("/staff/quarantine", to_page(result)?))
@@ -126,7 +130,8 @@ pub async fn discard(
     Form(form): Form<TokenOnly>,
 ) -> Result<Redirect, ApiError> {
     check_csrf(form.csrf.as_deref(), &csrf)?;
-    let result = actions::discard(&state.pipeline, id, &staff.email).await.map(|_| format!("Delivery #{id} discarded (kept in the raw archive)."));
+    let result =
+        actions::discard(&state.pipeline, id, &staff.email).await.map(|_| format!("Delivery #{id} discarded (kept in the raw archive)."));
     Ok(back("/staff/quarantine", to_page(result)?))
 }
 

@@ -96,7 +96,9 @@ pub async fn staff_context(State(state): State<AppState>, mut req: Request, next
             next.run(req).await
         }
         None if PUBLIC.contains(&path.as_str()) => next.run(req).await,
-        None if is_api || is_function => ApiError::Unauthorized("sign in, or send a staff API key as Authorization: Bearer".into()).into_response(),
+        None if is_api || is_function => {
+            ApiError::Unauthorized("sign in, or send a staff API key as Authorization: Bearer".into()).into_response()
+        }
         None => {
             let wanted = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/staff");
             let next_page = if writes { "/staff" } else { wanted };

@@ -15,7 +15,11 @@ pub struct StaffPodQuery {
     download: Option<String>,
 }
 
-pub async fn staff_pod(State(state): State<AppState>, Path(id): Path<String>, Query(query): Query<StaffPodQuery>) -> Result<Response, ApiError> {
+pub async fn staff_pod(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<StaffPodQuery>,
+) -> Result<Response, ApiError> {
     let pod = pod_file::Entity::find_by_id(id)
         .filter(pod_file::Column::StorageKey.ne(""))
         .one(&state.db)

@@ -27,14 +27,21 @@ const ENVELOPE_BYTES: u64 = 64 * 1024;
 
 /// Reads the multipart body: the `csrf` field (checked before any file is stored, when
 /// `csrf` is given) and up to `max_files` `file` fields, each streamed to the store.
-async fn store_files(state: &AppState, headers: &HeaderMap, body: Body, csrf: Option<&CsrfToken>, max_files: usize) -> Result<Vec<StoredPod>, ApiError> {
+async fn store_files(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    csrf: Option<&CsrfToken>,
+    max_files: usize,
+) -> Result<Vec<StoredPod>, ApiError> {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let boundary = multer::parse_boundary(content_type)
-        .map_err(|_| ApiError::UnsupportedMediaType(format!("expected multipart/form-data with a field `file`, got content-type {content_type:?}")))?;
+    let boundary = multer::parse_boundary(content_type).map_err(|_| {
+        ApiError::UnsupportedMediaType(format!("expected multipart/form-data with a field `file`, got content-type {content_type:?}"))
+    })?;
     let max_pod = state.settings.max_pod_bytes;
     let max_stream = (max_pod + ENVELOPE_BYTES).saturating_mul(max_files as u64);
-    let constraints = Constraints::new()
-        .size_limit(SizeLimit::new().whole_stream(max_stream).per_field(MAX_TEXT_FIELD).for_field("file", max_pod + 1));
+    let constraints =
+        Constraints::new().size_limit(SizeLimit::new().whole_stream(max_stream).per_field(MAX_TEXT_FIELD).for_field("file", max_pod + 1));
     let mut multipart = Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
     let mut token_ok = csrf.is_none();
     let mut stored = Vec::new();

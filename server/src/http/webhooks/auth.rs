@@ -21,10 +21,9 @@ pub fn configured_secret(settings: &Settings, carrier: Carrier) -> Result<Option
             tracing::warn!(%carrier, "WAYBILL_DEV=1: accepting an unauthenticated webhook");
             Ok(None)
         }
-        None => Err(ApiError::NotConfigured(format!(
-            "webhooks from {carrier} are not configured: set {}",
-            CarrierSecrets::variable(carrier)
-        ))),
+        None => {
+            Err(ApiError::NotConfigured(format!("webhooks from {carrier} are not configured: set {}", CarrierSecrets::variable(carrier))))
+        }
     }
 }
 

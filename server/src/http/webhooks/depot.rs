@@ -29,9 +29,7 @@ pub async fn depot_webhook(State(state): State<AppState>, headers: HeaderMap, bo
 
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let boundary = multer::parse_boundary(&content_type).map_err(|_| {
-        ApiError::UnsupportedMediaType(format!(
-            "expected multipart/form-data with a boundary, got content-type {content_type:?}"
-        ))
+        ApiError::UnsupportedMediaType(format!("expected multipart/form-data with a boundary, got content-type {content_type:?}"))
     })?;
 
     let max_form = state.settings.max_body_bytes as u64;
@@ -46,9 +44,8 @@ pub async fn depot_webhook(State(state): State<AppState>, headers: HeaderMap, bo
         }
     }
 
-    let constraints = Constraints::new().size_limit(
-        SizeLimit::new().whole_stream(max_stream).per_field(max_form).for_field("pod_file", max_pod + 1),
-    );
+    let constraints =
+        Constraints::new().size_limit(SizeLimit::new().whole_stream(max_stream).per_field(max_form).for_field("pod_file", max_pod + 1));
     let mut multipart = Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
     let mut form: Option<Bytes> = None;
     let mut pod: Option<StoredPod> = None;

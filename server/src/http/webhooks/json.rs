@@ -25,7 +25,13 @@ fn credential_headers(carrier: Carrier) -> &'static [&'static str] {
 }
 
 /// Reads, authenticates and ingests one JSON delivery.
-async fn receive(state: &AppState, carrier: Carrier, headers: &HeaderMap, query: Option<&str>, body: Body) -> Result<IngestOutcome, ApiError> {
+async fn receive(
+    state: &AppState,
+    carrier: Carrier,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: Body,
+) -> Result<IngestOutcome, ApiError> {
     let received_at = chrono::Utc::now();
     let secret = configured_secret(&state.settings, carrier)?;
     let limit = state.settings.max_body_bytes;
@@ -49,7 +55,8 @@ async fn receive(state: &AppState, carrier: Carrier, headers: &HeaderMap, query:
                 verify_token(secret, token, "x-webhook-shared-token header")?;
             }
             Carrier::Keydelivery => {
-                let token = query.and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "token").map(|(_, v)| v.into_owned()));
+                let token =
+                    query.and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "token").map(|(_, v)| v.into_owned()));
                 verify_token(secret, token.as_deref(), "token query parameter")?;
             }
             Carrier::Depot => return Err(ApiError::NotFound("the depot posts multipart to /webhooks/depot".into())),
