@@ -108,23 +108,25 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
         let unique: HashSet<&String> = item.delivery.references.iter().collect();
         unique.into_iter().map(move |r| rows::reference_row(id, r))
     });
-    // One row per (parcel, sha256): a statement must not meet its own row twice. Entries the
-    // parcel already has are left out too: their inserts would change nothing (see
-    // `GroupParcels::known_pods`).
+    // Entries the parcel already has are left out before their rows are built: their
+    // inserts would change nothing (see `GroupParcels::known_pods`), and Uber repeats its
+    // proofs in every ping. Then one row per (parcel, sha256): a statement must not meet its
+    // own row twice.
     let known = &known_pods;
     let pods = items.iter().zip(&ids).flat_map(|(item, &id)| {
-        // A proof the parcel has already (Uber repeats its proofs in every ping) is skipped
-        // before its row, with a name-based UUID, is built.
         let remote = item
             .delivery
             .remote_pods
             .iter()
             .filter(move |p| !known.contains(&(id, rows::remote_pod_sha256(p))))
             .map(move |p| rows::remote_pod_row(id, Some(item.raw_id), item.delivery, p, item.received_at));
-        let uploaded = item.pod.map(|p| rows::uploaded_pod_row(id, Some(item.raw_id), item.delivery, p, item.received_at));
+        let uploaded = item
+            .pod
+            .filter(|p| !known.contains(&(id, p.sha256.clone())))
+            .map(|p| rows::uploaded_pod_row(id, Some(item.raw_id), item.delivery, p, item.received_at));
         let mut seen = HashSet::new();
         remote.chain(uploaded).filter(move |row| match &row.sha256 {
-            sea_orm::ActiveValue::Set(sha256) => !known.contains(&(id, sha256.clone())) && seen.insert(sha256.clone()),
+            sea_orm::ActiveValue::Set(sha256) => seen.insert(sha256.clone()),
             _ => true,
         })
     });
