@@ -27,3 +27,4 @@ pub use pipeline::{ingest, quarantine, IngestError, IngestOutcome, Pipeline, Raw
 pub use replay::{replay_all, ReplaySummary};
 pub use share_token::new_share_token;
 pub use staff_entry::{ManualEvent, StaffEntry, STAFF_CONTENT_TYPE};
+pub use writer_thread::WRITER_THREAD_NAME;

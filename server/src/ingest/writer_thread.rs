@@ -2,6 +2,9 @@
 //! runtime, interleaved runs on one machine gave about 7 % more Uber pings and 10 % more
 //! depot deliveries per second at 64 connections (docs/BENCHMARKS.md, session 13).
 
+/// The writer thread's name, as the benchmark finds it in /proc (at most 15 bytes there).
+pub const WRITER_THREAD_NAME: &str = "waybill-writer";
+
 /// Runs the single (SQLite) writer on a thread of its own with a one-thread runtime. Each
 /// statement is a hand-off to sqlx's SQLite worker thread and back; woken from there, a
 /// task on the shared runtime waits in its global queue behind the HTTP tasks, while this
@@ -11,7 +14,7 @@ pub fn spawn(writer: impl std::future::Future<Output = ()> + Send + 'static) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
     match runtime {
         Ok(runtime) => {
-            let started = std::thread::Builder::new().name("waybill-writer".into()).spawn(move || runtime.block_on(writer));
+            let started = std::thread::Builder::new().name(WRITER_THREAD_NAME.into()).spawn(move || runtime.block_on(writer));
             if let Err(error) = started {
                 tracing::error!(%error, "cannot start the writer thread");
             }

@@ -16,6 +16,8 @@ pub struct LoadResult {
     pub per_second: f64,
     pub p50_ms: f64,
     pub p99_ms: f64,
+    /// CPU per answered request, in microseconds, where it was measured (`cpu`).
+    pub cpu: Option<super::cpu::CpuTimes>,
 }
 
 /// Runs `connections` loops for `duration`; only answers with a 2xx status count as done.
@@ -67,5 +69,6 @@ pub async fn drive(connections: usize, duration: Duration, make: MakeRequest) ->
         per_second: total.len() as f64 / elapsed,
         p50_ms: total.value_at_quantile(0.50) as f64 / 1000.0,
         p99_ms: total.value_at_quantile(0.99) as f64 / 1000.0,
+        cpu: None,
     }
 }

@@ -1,5 +1,6 @@
 //! The server under test: this same binary, started as `waybill serve` on a loopback port
-//! with fresh data, and its memory read from /proc while it runs.
+//! with fresh data, and its memory read from /proc while it runs (`cpu`).
+use super::cpu::rss_bytes;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -51,16 +52,6 @@ impl BenchServer {
     pub fn rss_bytes(&self) -> u64 {
         rss_bytes(self.pid())
     }
-}
-
-/// Resident memory of process `pid` (Linux), in bytes; 0 when it cannot be read.
-pub fn rss_bytes(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
 }
 
 /// Samples a process's resident memory every 10 ms until stopped, keeping the peak.
