@@ -166,41 +166,49 @@ async fn every_bad_input_gets_its_contract_status(app: TestApp) {
 }
 on_both_backends!(every_bad_input_gets_its_contract_status);
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
-
-    /// Arbitrary bytes (mixed with multipart syntax) as a depot body: a 4xx, never a 5xx.
-    #[test]
-    fn arbitrary_multipart_bodies_never_get_a_server_error(
-        chunks in proptest::collection::vec(prop_oneof![
+/// Arbitrary bytes (mixed with multipart syntax) as a depot body: a 4xx, never a 5xx. One
+/// server for all 64 cases, dropped (with its temporary directory) when the test ends.
+#[test]
+fn arbitrary_multipart_bodies_never_get_a_server_error() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let app = runtime.block_on(common::spawn_app(common::Backend::Sqlite));
+    let chunks = proptest::collection::vec(
+        prop_oneof![
             proptest::collection::vec(any::<u8>(), 0..64),
             Just(format!("--{BOUNDARY}\r\n").into_bytes()),
             Just(b"Content-Disposition: form-data; name=\"form_data\"\r\n\r\n".to_vec()),
             Just(b"Content-Disposition: form-data; name=\"pod_file\"; filename=\"p.png\"\r\n\r\n".to_vec()),
             Just(b"\r\n".to_vec()),
             Just(format!("--{BOUNDARY}--\r\n").into_bytes()),
-        ], 0..24)
-    ) {
+        ],
+        0..24,
+    );
+    let config = ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() };
+    let result = proptest::test_runner::TestRunner::new(config).run(&chunks, |chunks| {
         let body: Vec<u8> = chunks.concat();
-        let status = runtime().block_on(async {
-            let app = app().await;
-            app.client.post(format!("{}/webhooks/depot", app.address))
+        let status = runtime.block_on(async {
+            app.client
+                .post(format!("{}/webhooks/depot", app.address))
                 .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
                 .bearer_auth(DEPOT_TOKEN)
                 .body(body)
-                .send().await.map(|r| r.status().as_u16()).unwrap_or(0)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
         });
         prop_assert!((200..500).contains(&status), "status {status}");
+        Ok(())
+    });
+    let server_dir = app.dir.path().to_path_buf();
+    runtime.block_on(async { assert_eq!(app.get("/healthz").await.status(), 200, "the server is still up") });
+    {
+        // Dropped inside the runtime: the app's database pool and client belong to it.
+        let _entered = runtime.enter();
+        drop(app);
     }
-}
-
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
-    RUNTIME.get_or_init(|| tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime"))
-}
-
-/// One server for all cases of the property, started on the shared runtime.
-async fn app() -> &'static TestApp {
-    static APP: tokio::sync::OnceCell<TestApp> = tokio::sync::OnceCell::const_new();
-    APP.get_or_init(|| common::spawn_app(common::Backend::Sqlite)).await
+    if let Err(failure) = result {
+        panic!("{failure}");
+    }
+    assert!(!server_dir.exists(), "the server's temporary directory is removed with it");
 }
