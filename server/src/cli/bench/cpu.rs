@@ -14,7 +14,8 @@ pub struct CpuTimes {
     pub runtime: f64,
     /// The server's group-commit writer thread (SQLite).
     pub writer: f64,
-    /// sqlx's SQLite worker threads, one per connection; under ingest, the writer's.
+    /// sqlx's SQLite worker threads, one per connection; under ingest, the writer's and the
+    /// background checkpointer's (named alike, so counted together).
     pub sqlite: f64,
     /// The server's other threads.
     pub other: f64,
@@ -33,7 +34,8 @@ impl CpuTimes {
         self.client + self.server() + self.postgres
     }
 
-    /// The one-at-a-time path every SQLite write takes: the writer and its SQLite thread.
+    /// The one-at-a-time path every SQLite write takes: the writer and its SQLite thread (with
+    /// the checkpointer's, which runs beside them: a slight overcount).
     pub fn serial(&self) -> f64 {
         self.writer + self.sqlite
     }
@@ -79,7 +81,8 @@ enum Part {
     Other,
 }
 
-/// Reads the CPU times of the load driver and of one server process.
+/// Reads the CPU times of the load driver and of one server process. A thread that ends
+/// during a measurement takes its time with it (tokio's idle blocking threads do).
 pub struct CpuClock {
     server: i32,
     ticks_per_second: f64,
