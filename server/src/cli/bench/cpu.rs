@@ -45,6 +45,11 @@ impl CpuTimes {
         self.writer + self.sqlite + self.postgres
     }
 
+    /// Everything but the database's share: the load driver and the HTTP side.
+    pub fn outside_database(&self) -> f64 {
+        self.total() - self.database()
+    }
+
     /// What was used between `before` and `self`, in microseconds per request.
     pub fn per_request_since(&self, before: &CpuTimes, requests: u64) -> CpuTimes {
         let per = |now: f64, then: f64| if requests == 0 { 0.0 } else { (now - then).max(0.0) * 1e6 / requests as f64 };
@@ -56,6 +61,20 @@ impl CpuTimes {
             other: per(self.other, before.other),
             postgres: per(self.postgres, before.postgres),
         }
+    }
+}
+
+/// What a target rate allows one request to cost, in microseconds of CPU, on `cores` cores
+/// that are all busy: in all, and on a path that runs one request at a time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Budget {
+    pub total: f64,
+    pub serial: f64,
+}
+
+impl Budget {
+    pub fn at(rate_per_second: f64, cores: f64) -> Self {
+        Self { total: cores * 1e6 / rate_per_second, serial: 1e6 / rate_per_second }
     }
 }
 
@@ -148,6 +167,16 @@ mod tests {
         assert!((per.serial() - 400.0).abs() < 1e-6);
         assert!((per.total() - 800.0).abs() < 1e-6);
         assert_eq!(after.per_request_since(&before, 0), CpuTimes::default(), "no requests, no cost");
+    }
+
+    #[test]
+    fn a_rate_on_some_cores_allows_so_much_cpu_per_request() {
+        let budget = Budget::at(8_000.0, 2.0);
+        assert!((budget.total - 250.0).abs() < 1e-9, "2 cores for 8,000/s: 250 µs each: {budget:?}");
+        assert!((budget.serial - 125.0).abs() < 1e-9, "one at a time: 125 µs each");
+        let ping = CpuTimes { client: 90.0, runtime: 100.0, writer: 60.0, sqlite: 115.0, other: 0.0, postgres: 0.0 };
+        assert!((ping.outside_database() - 190.0).abs() < 1e-9);
+        assert!((budget.total - ping.outside_database() - 60.0).abs() < 1e-9, "what is left for the database");
     }
 
     #[test]

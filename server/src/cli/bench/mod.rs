@@ -206,17 +206,21 @@ async fn bench_against(database_url: &str, data: &std::path::Path, site_root: &s
         // per ping in all, and this much on the one-at-a-time path.
         let wanted = 0.3 * n64.per_second;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
-        let budget = cores * 1e6 / wanted;
-        println!("    30 % is {wanted:.0}/s: at most {budget:.0} µs of CPU per ping on {cores} cores (measured {:.0})", cpu.total());
+        let budget = cpu::Budget::at(wanted, cores);
+        println!(
+            "    30 % is {wanted:.0}/s: at most {:.0} µs of CPU per ping on {cores} cores (measured {:.0})",
+            budget.total,
+            cpu.total()
+        );
         if cpu.serial() > 0.0 {
             // SQLite: one writer thread and its SQLite thread, apart from the HTTP side.
-            let outside = cpu.total() - cpu.database();
+            let outside = cpu.outside_database();
             println!(
                 "    of it at most {:.0} µs on the serial path (measured {:.0}); the load driver and the HTTP side take {outside:.0}, \
                  leaving {:.0} for the database (measured {:.0})",
-                1e6 / wanted,
+                budget.serial,
                 cpu.serial(),
-                budget - outside,
+                budget.total - outside,
                 cpu.database()
             );
         } else if cpu.postgres > 0.0 {
