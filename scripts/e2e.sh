@@ -10,9 +10,9 @@ port=${E2E_PORT:-3107}
 export WAYBILL_ADDR="127.0.0.1:${port}"
 export WAYBILL_DATABASE_URL="sqlite://${work}/waybill.db?mode=rwc"
 export WAYBILL_STORAGE_URL="file://${work}/pod"
-export WAYBILL_DEPOT_TOKEN="e2e-depot-token"
+export WAYBILL_DEPOT_TOKEN="e2e-depot-token-0"
 export WAYBILL_DELIVERECT_SECRET="e2e-deliverect-secret"
-export WAYBILL_UBER_SIGNING_KEY="e2e-uber-key"
+export WAYBILL_UBER_SIGNING_KEY="e2e-uber-signing-key"
 export WAYBILL_PEDDLER_TOKEN="e2e-peddler-token"
 export WAYBILL_KEYDELIVERY_TOKEN="e2e-keydelivery-token"
 export WAYBILL_LIVE_POLL_MS=300

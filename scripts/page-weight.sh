@@ -11,7 +11,7 @@ work=$(mktemp -d)
 port=${WEIGHT_PORT:-3108}
 base="http://127.0.0.1:${port}"
 export WAYBILL_ADDR="127.0.0.1:${port}" WAYBILL_DATABASE_URL="sqlite://${work}/w.db?mode=rwc" WAYBILL_STORAGE_URL="file://${work}/pod"
-export WAYBILL_DEPOT_TOKEN=w WAYBILL_DELIVERECT_SECRET=w WAYBILL_UBER_SIGNING_KEY=w WAYBILL_PEDDLER_TOKEN=w WAYBILL_KEYDELIVERY_TOKEN=w
+export WAYBILL_DEPOT_TOKEN=page-weight-secret WAYBILL_DELIVERECT_SECRET=page-weight-secret WAYBILL_UBER_SIGNING_KEY=page-weight-secret WAYBILL_PEDDLER_TOKEN=page-weight-secret WAYBILL_KEYDELIVERY_TOKEN=page-weight-secret
 export LEPTOS_SITE_ROOT="$PWD/target/site" RUST_LOG=warn
 "$bin" serve >"$work/server.log" 2>&1 &
 server=$!

@@ -97,6 +97,7 @@ pub struct ParcelSearchPage {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffEvent {
+    pub id: i64,
     pub occurred_at: DateTime<Utc>,
     pub status: String,
     pub substatus: String,
@@ -104,6 +105,15 @@ pub struct StaffEvent {
     pub description: Option<String>,
     pub location: Option<String>,
     pub recorded_by: Option<String>,
+    /// When, by whom and why staff voided it; a voided event is shown struck through.
+    pub voided: Option<EventVoided>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventVoided {
+    pub at: DateTime<Utc>,
+    pub by: Option<String>,
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -193,12 +203,24 @@ pub struct AuditRow {
     pub detail: Option<String>,
 }
 
+/// The current or the previous value of a carrier's secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SecretMatch {
+    Current,
+    Previous,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CarrierHealth {
     pub carrier: String,
     /// The variable that holds its secret; the secret itself never leaves the server.
     pub variable: String,
     pub secret_configured: bool,
+    /// The variable for the previous value during a rotation, and whether it is set.
+    pub previous_variable: String,
+    pub previous_configured: bool,
+    /// Which value the last webhook authenticated on this instance matched.
+    pub last_matched: Option<SecretMatch>,
     pub last_delivery_at: Option<DateTime<Utc>>,
     pub deliveries_24h: u64,
     /// Quarantined deliveries of the last 24 h.

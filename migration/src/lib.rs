@@ -5,6 +5,7 @@ mod columns;
 mod m20261123_000001_initial;
 mod m20261123_000002_staff;
 mod m20261124_000003_list_indexes;
+mod m20261201_000004_origin_and_void;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_initial::Migration),
             Box::new(m20261123_000002_staff::Migration),
             Box::new(m20261124_000003_list_indexes::Migration),
+            Box::new(m20261201_000004_origin_and_void::Migration),
         ]
     }
 }

@@ -27,12 +27,12 @@ async fn main() -> anyhow::Result<()> {
             app.run_until_stopped().await?;
         }
         Command::Migrate => {
-            let db = server::db::connect(&settings.database_url).await?;
+            let db = server::db::connect(settings.database_url.expose()).await?;
             server::db::migrate(&db).await?;
             println!("migrations applied");
         }
         Command::Replay => {
-            let db = server::db::connect(&settings.database_url).await?;
+            let db = server::db::connect(settings.database_url.expose()).await?;
             server::db::migrate(&db).await?;
             let adapters = server::carriers::Adapters::from_settings(&settings);
             let summary = server::ingest::replay_all(&db, &adapters).await?;
@@ -42,7 +42,7 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::Generate { parcels, events_per_parcel, first } => {
-            let db = server::db::connect(&settings.database_url).await?;
+            let db = server::db::connect(settings.database_url.expose()).await?;
             server::db::migrate(&db).await?;
             let written = server::cli::generate(&db, first, first.saturating_add(parcels), events_per_parcel).await?;
             println!("generated {} parcels and {} events in {:.1} s", written.parcels, written.events, written.seconds);
@@ -52,9 +52,9 @@ async fn main() -> anyhow::Result<()> {
         Command::CreateApiKey { email } => create_api_key(&settings, &email).await?,
         Command::Demo { url, links_out } => run_demo(&settings, url, links_out).await?,
         Command::Sweep { older_than_secs } => {
-            let db = server::db::connect(&settings.database_url).await?;
+            let db = server::db::connect(settings.database_url.expose()).await?;
             server::db::migrate(&db).await?;
-            let store = server::storage::PodStore::open(&settings.storage_url, &settings.aws)?;
+            let store = server::storage::PodStore::open(&settings.storage_url, &settings.aws.expose())?;
             let cutoff = chrono::Utc::now() - chrono::Duration::seconds(i64::try_from(older_than_secs).unwrap_or(i64::MAX / 1000));
             let summary = server::storage::sweep(&db, &store, cutoff).await?;
             println!("swept {} objects: {} kept, {} deleted", summary.scanned, summary.kept, summary.deleted);

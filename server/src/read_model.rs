@@ -117,7 +117,7 @@ impl ReadModel {
     }
 
     async fn parcel_view(&self, parcel: parcel::Model) -> Result<ParcelView, DbErr> {
-        let events = queries::events_newest_first(parcel.id)
+        let events = queries::standing_events_newest_first(parcel.id)
             .all(&self.db)
             .await?
             .into_iter()

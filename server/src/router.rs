@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/api/parcels/{carrier}/{n}/pod", post(staff::upload::upload_pod_api))
         .route("/staff/parcels/{carrier}/{n}/pod", post(staff::upload::upload_pod_form))
         .route("/staff/parcels/{carrier}/{n}/events", post(staff::actions::manual_event))
+        .route("/staff/parcels/{carrier}/{n}/events/{id}/void", post(staff::actions::void_event))
         .route("/staff/parcels/{carrier}/{n}/share-link/rotate", post(staff::actions::rotate_share_link))
         .route("/staff/quarantine/{id}/reprocess", post(staff::actions::reprocess))
         .route("/staff/quarantine/{id}/discard", post(staff::actions::discard))

@@ -26,10 +26,10 @@ pub enum StartupError {
 
 /// Connects to the database (applying migrations) and opens the object store.
 pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
-    let db = crate::db::connect(&settings.database_url).await?;
+    let db = crate::db::connect(settings.database_url.expose()).await?;
     crate::db::migrate(&db).await?;
     crate::db::spawn_wal_checkpointer(db.clone());
-    let store = PodStore::open(&settings.storage_url, &settings.aws)?;
+    let store = PodStore::open(&settings.storage_url, &settings.aws.expose())?;
     let leptos_options = LeptosOptions::builder()
         .output_name("waybill")
         .site_root(settings.site_root.as_str())
@@ -45,10 +45,12 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
         tracing::warn!("WAYBILL_DEV=1: webhooks from carriers without a configured secret are accepted UNAUTHENTICATED");
     }
     let settings = Arc::new(settings);
+    let secret_use = Arc::new(crate::http::webhooks::SecretUse::default());
     Ok(AppState::new(crate::state::Shared {
         pipeline: Pipeline::new(db.clone(), Adapters::from_settings(&settings)),
         read_model: ReadModel::new(db.clone()),
-        staff_read: crate::staff::StaffReadModel::new(db.clone(), settings.clone()),
+        staff_read: crate::staff::StaffReadModel::new(db.clone(), settings.clone(), secret_use.clone()),
+        secret_use,
         password_hasher: crate::staff::accounts::PasswordHasher::new(settings.staff.password_hash_concurrency),
         login_throttle,
         sessions,

@@ -1,4 +1,5 @@
 //! What every request handler shares.
+use crate::http::webhooks::SecretUse;
 use crate::ingest::Pipeline;
 use crate::read_model::ReadModel;
 use crate::settings::Settings;
@@ -41,6 +42,8 @@ pub struct Shared {
     pub sessions: DbSessionStore,
     pub password_hasher: PasswordHasher,
     pub login_throttle: LoginThrottle,
+    /// Which carrier secret (current or previous) each carrier last matched here.
+    pub secret_use: Arc<SecretUse>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -157,7 +157,11 @@ async fn peddler_keeps_both_languages_and_is_found_by_id_and_metadata(app: TestA
     let out = include_str!("fixtures/peddler-out-for-delivery.json");
     assert_eq!(app.post_signed("peddler", out).await.status(), 200);
     let parcel = &app.track_json("P123456789012345678").await["parcels"][0];
-    assert_eq!(parcel["events"][0]["location"], "52.34100, 4.82364");
+    assert_eq!(parcel["events"][0]["location"], serde_json::Value::Null, "the doorstep's GPS is no public location");
+    let page = app.get("/track/P123456789012345678").await.text().await.unwrap();
+    assert!(!page.contains("52.34") && !page.contains("4.823"), "no coordinates on the public page");
+    let position = app.query_text("SELECT CAST(lat AS TEXT) FROM courier_position").await;
+    assert!(position.starts_with("52.34"), "the position goes to the courier (share link): {position}");
 }
 on_both_backends!(peddler_keeps_both_languages_and_is_found_by_id_and_metadata);
 

@@ -25,6 +25,11 @@ fn json(name: &'static str, body: impl Into<Vec<u8>>, expect: u16) -> Case {
     }
 }
 
+/// A Deliverect body signed with the right key.
+fn deliverect_signed(name: &'static str, body: &str, expect: u16) -> Case {
+    Case { expect, ..signed(name, hmac_hex(DELIVERECT_SECRET, body), body) }
+}
+
 fn signed(name: &'static str, signature: String, body: &str) -> Case {
     Case {
         name,
@@ -138,8 +143,42 @@ fn corpus() -> Vec<Case> {
             415,
         ),
         depot("truncated multipart", multipart(&[("form_data", None, form)])[..40].to_vec(), 400),
+        // Strings JSON allows and a database may not: applied with storable text, or
+        // quarantined with the reason, never a 5xx on every retry.
+        depot(
+            "NUL in depot remarks",
+            multipart(&[("form_data", None, br#"{"articleId":"HNUL-1","track_status":"Delivered","track_datetime":"2025-10-08T10:00:00Z","remarks":"Left\u0000at the door"}"#)]),
+            200,
+        ),
+        deliverect_signed("NUL in a courier name", r#"{"orderId":"HNUL-2","courier":{"firstName":"Sa\u0000m","status":87},"received":"2025-10-08T10:00:00Z"}"#, 200),
+        json("NUL in a raw status", r#"{"id":"n3","carrierTrackingNumber":"HNUL-3","status":"DELI\u0000VERED","ts":"2025-10-08T10:00:00Z"}"#, 200),
+        json("NUL in a tracking number", r#"{"id":"n4","carrierTrackingNumber":"HNUL\u00004","status":"DELIVERED","ts":"2025-10-08T10:00:00Z"}"#, 400),
+        json("lone surrogate (\\ud800) in a string", r#"{"id":"n5","carrierTrackingNumber":"HSUR-5","status":"\ud800","ts":"2025-10-08T10:00:00Z"}"#, 400),
+        json(
+            "1 MB string in a reason",
+            format!(r#"{{"id":"n6","carrierTrackingNumber":"HBIG-6","status":"FAILED_ATTEMPT","ts":"2025-10-08T10:00:00Z","details":{{"reason":"{}"}}}}"#, "r".repeat(1_000_000)),
+            200,
+        ),
+        json("number 1e400", r#"{"id":"n7","carrierTrackingNumber":"HNUM-7","status":"DELIVERED","ts":"2025-10-08T10:00:00Z","code":1e400}"#, 400),
+        json(
+            "U+2028 and U+2029 in a reason",
+            "{\"id\":\"n8\",\"carrierTrackingNumber\":\"HLS-8\",\"status\":\"FAILED_ATTEMPT\",\"ts\":\"2025-10-08T10:00:00Z\",\"details\":{\"reason\":\"one\u{2028}two\\u2029three\"}}",
+            200,
+        ),
+        Case {
+            headers: vec![("content-type", "application/vnd.waybill.staff+json".into()), ("x-webhook-shared-token", PEDDLER_TOKEN.into())],
+            ..json("staff content type on a carrier webhook", STAFF_ENTRY, 415)
+        },
+        Case {
+            headers: vec![("content-type", "application/problem+json".into()), ("x-webhook-shared-token", PEDDLER_TOKEN.into())],
+            ..json("another +json content type", "{}", 415)
+        },
+        json("a staff entry as a carrier's JSON", STAFF_ENTRY, 400),
     ]
 }
+
+/// Staff work as the back office archives it: a carrier must not be able to pass it off.
+const STAFF_ENTRY: &str = r#"{"recorded_by":"mallory@example.com","tracking_number":"FORGED-1","event":{"id":"f1","occurred_at":"2025-10-08T10:00:00Z","status":"delivered","note":"forged"}}"#;
 
 async fn every_bad_input_gets_its_contract_status(app: TestApp) {
     let mut failures = Vec::new();
@@ -162,7 +201,32 @@ async fn every_bad_input_gets_its_contract_status(app: TestApp) {
     assert_eq!(app.get("/healthz").await.status(), 200);
     // A file name with ../ keeps only its last segment.
     assert_eq!(app.query_text("SELECT original_name FROM pod_file").await, "passwd.png");
-    assert_eq!(app.count("tracking_event").await, 1, "only the valid depot deliveries applied, once");
+    let events_of = |number: &str| format!("tracking_event e JOIN parcel p ON p.id = e.parcel_id WHERE p.tracking_number = '{number}'");
+    assert_eq!(app.count(&events_of("HOSTILE-1")).await, 1, "the valid depot deliveries applied, once");
+    stored_text_is_storable_and_raw_bodies_are_exact(&app).await;
+}
+
+/// What the new rows of the corpus left behind: normalized text without NUL (and cut to
+/// length), raw bodies byte for byte, and nothing a carrier sent applied as staff work.
+async fn stored_text_is_storable_and_raw_bodies_are_exact(app: &TestApp) {
+    use sea_orm::EntityTrait;
+    use server::entity::{parcel, raw_delivery, tracking_event};
+    let events = tracking_event::Entity::find().all(&app.db).await.unwrap();
+    for e in &events {
+        let texts = [Some(&e.raw_status), Some(&e.substatus), e.description.as_ref(), e.location.as_ref()];
+        assert!(texts.into_iter().flatten().all(|t| !t.contains('\0')), "no NUL stored: {:?}", e.raw_status);
+        assert!(e.recorded_by.is_none(), "nothing a carrier sent is staff work: {e:?}");
+    }
+    let described = |text: &str| events.iter().any(|e| e.description.as_deref() == Some(text));
+    assert!(described("Leftat the door"), "the NUL is dropped, the rest kept");
+    assert!(described("one\u{2028}two\u{2029}three"), "U+2028/2029 are kept (the page escapes them)");
+    let longest = events.iter().filter_map(|e| e.description.as_ref()).map(|d| d.chars().count()).max().unwrap_or(0);
+    assert_eq!(longest, server::domain::MAX_TEXT_CHARS, "a 1 MB reason is cut to the timeline's limit");
+    let raws = raw_delivery::Entity::find().all(&app.db).await.unwrap();
+    assert!(raws.iter().any(|r| r.body.windows(6).any(|w| w == br"\u0000")), "the raw body keeps the escape as sent");
+    assert!(raws.iter().any(|r| r.tracking_number.as_deref() == Some("HNUL4") && r.outcome == "quarantined"), "tied to its number");
+    let parcels = parcel::Entity::find().all(&app.db).await.unwrap();
+    assert!(parcels.iter().all(|p| p.tracking_number != "FORGED-1"), "no forged staff entry was applied");
 }
 on_both_backends!(every_bad_input_gets_its_contract_status);
 

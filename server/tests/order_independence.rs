@@ -66,6 +66,7 @@ async fn apply_in_order(order: &[usize]) -> Vec<Value> {
         let (carrier, body) = &pool[i];
         let input = RawInput {
             carrier: *carrier,
+            origin: server::domain::Origin::Carrier,
             received_at,
             headers: json!({}),
             content_type: Some("application/json".into()),

@@ -24,7 +24,7 @@ async fn replay_reproduces_the_same_parcels(app: TestApp) {
         .arg("replay")
         .current_dir(app.dir.path())
         .env_clear()
-        .env("WAYBILL_DATABASE_URL", &app.settings.database_url)
+        .env("WAYBILL_DATABASE_URL", app.settings.database_url.expose())
         .env("WAYBILL_STORAGE_URL", &app.settings.storage_url)
         .output()
         .expect("waybill replay runs");
@@ -50,7 +50,7 @@ async fn sweep_deletes_only_objects_no_row_refers_to(app: TestApp) {
             .args(["sweep", "--older-than-secs", age])
             .current_dir(app.dir.path())
             .env_clear()
-            .env("WAYBILL_DATABASE_URL", &app.settings.database_url)
+            .env("WAYBILL_DATABASE_URL", app.settings.database_url.expose())
             .env("WAYBILL_STORAGE_URL", &app.settings.storage_url)
             .output()
             .expect("waybill sweep runs")

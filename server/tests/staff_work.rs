@@ -164,7 +164,7 @@ async fn a_manual_event_and_a_rotated_share_link_are_recorded_by_their_author(ap
         .arg("replay")
         .current_dir(app.dir.path())
         .env_clear()
-        .env("WAYBILL_DATABASE_URL", &app.settings.database_url)
+        .env("WAYBILL_DATABASE_URL", app.settings.database_url.expose())
         .output()
         .unwrap();
     assert!(replay.status.success());

@@ -117,7 +117,7 @@ async fn readiness_is_503_when_the_database_is_gone() {
     let app = common::spawn_app(common::Backend::Postgres).await;
     assert_eq!(app.get("/readyz").await.status(), 200);
     // Drop the database from under the running server.
-    let name = app.settings.database_url.rsplit('/').next().unwrap().to_string();
+    let name = app.settings.database_url.expose().rsplit('/').next().unwrap().to_string();
     let admin = sea_orm::Database::connect("postgres://postgres@127.0.0.1:5432/postgres").await.unwrap();
     use sea_orm::ConnectionTrait;
     admin.execute_unprepared(&format!("DROP DATABASE \"{name}\" WITH (FORCE)")).await.unwrap();

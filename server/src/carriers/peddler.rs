@@ -1,7 +1,9 @@
 //! Peddler webhooks (`carriers/peddler.md`): one JSON object per status change with
 //! `carrierTrackingNumber`, `status`, `code`, `ts`, and for failures `failedStatus` and
 //! `details.reason`. `details.lang.{en,nl}` are kept so pages can show the visitor's
-//! language; `location` (GPS) comes with OUT_FOR_DELIVERY and DELIVERED.
+//! language; `location` (GPS) comes with OUT_FOR_DELIVERY and DELIVERED: that is the
+//! doorstep, so it becomes the courier's position (share link only), never the event's
+//! public location.
 //!
 //! | `status`                                   | status                 |
 //! |--------------------------------------------|------------------------|
@@ -100,7 +102,7 @@ impl CarrierAdapter for PeddlerAdapter {
                 None => raw_status.clone(),
             },
             description,
-            location: position.map(|p| format!("{:.5}, {:.5}", p.lat, p.lng)),
+            location: None,
             texts,
             dedupe_key: format!("peddler:{key}:{}:{}", code.unwrap_or(0), occurred_at.timestamp_micros()),
         });
@@ -125,8 +127,11 @@ mod tests {
     }
 
     #[test]
-    fn the_out_for_delivery_fixture_keeps_the_gps_location() {
-        insta::assert_json_snapshot!(parse(include_str!("../../tests/fixtures/peddler-out-for-delivery.json")).unwrap());
+    fn the_out_for_delivery_fixture_gives_its_gps_position_to_the_courier_and_none_to_the_event() {
+        let delivery = parse(include_str!("../../tests/fixtures/peddler-out-for-delivery.json")).unwrap();
+        assert_eq!(delivery.events[0].location, None, "the doorstep is no public location");
+        assert!(delivery.courier.as_ref().and_then(|c| c.position).is_some());
+        insta::assert_json_snapshot!(delivery);
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub async fn create_staff(settings: &Settings, email: &str) -> anyhow::Result<()
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
     let password = line.trim_end_matches(['\r', '\n']).to_string();
-    let db = crate::db::connect(&settings.database_url).await?;
+    let db = crate::db::connect(settings.database_url.expose()).await?;
     crate::db::migrate(&db).await?;
     let hasher = PasswordHasher::new(1);
     let created = accounts::create_or_reset_staff(&db, &hasher, email, password).await?;
@@ -25,7 +25,7 @@ pub async fn create_staff(settings: &Settings, email: &str) -> anyhow::Result<()
 
 /// Prints the key on standard output, alone on its line, for scripts to capture.
 pub async fn create_api_key(settings: &Settings, email: &str) -> anyhow::Result<()> {
-    let db = crate::db::connect(&settings.database_url).await?;
+    let db = crate::db::connect(settings.database_url.expose()).await?;
     crate::db::migrate(&db).await?;
     let key = accounts::create_api_key(&db, email).await?;
     println!("{key}");

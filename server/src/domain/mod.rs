@@ -2,11 +2,16 @@
 //! payload is turned into.
 mod carrier;
 mod normalized;
+mod origin;
+mod storable;
 mod tracking_number;
 
 pub use app::model::TrackingStatus;
 pub use carrier::{Carrier, UnknownCarrier};
 pub use normalized::{
-    first_name_and_initial, CourierUpdate, EtaUpdate, LocalizedText, NormalizedDelivery, NormalizedEvent, Position, RemotePod, RoutePoints,
+    first_name_and_initial, CourierUpdate, EtaUpdate, EventVoid, LocalizedText, NormalizedDelivery, NormalizedEvent, Position, RemotePod,
+    RoutePoints,
 };
-pub use tracking_number::{InvalidTrackingNumber, TrackingNumber};
+pub use origin::Origin;
+pub use storable::{public_place, storable_text, MAX_SHORT_CHARS, MAX_TEXT_CHARS};
+pub use tracking_number::{InvalidTrackingNumber, TrackingNumber, MAX_LEN as MAX_TRACKING_NUMBER_LEN};

@@ -80,6 +80,17 @@ pub struct NormalizedDelivery {
     /// The staff member behind a manual event or an uploaded file; `None` for carriers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recorded_by: Option<String>,
+    /// Events of this parcel that staff voided (by dedupe key); only staff work has them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub voids: Vec<EventVoid>,
+}
+
+/// One event taken off a parcel's timeline by staff: it stays stored (struck through on the
+/// staff pages) but no longer sets the status and is not shown to customers.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct EventVoid {
+    pub dedupe_key: String,
+    pub reason: Option<String>,
 }
 
 impl NormalizedDelivery {
@@ -95,6 +106,7 @@ impl NormalizedDelivery {
             route: None,
             remote_pods: Vec::new(),
             recorded_by: None,
+            voids: Vec::new(),
         }
     }
 }

@@ -15,10 +15,12 @@ pub struct Model {
     pub body: Vec<u8>,
     /// JSON of a `StoredPod` when a file came with the delivery.
     pub pod_file: Option<String>,
-    /// `applied`, `duplicate` or `quarantined`.
+    /// `applied`, `duplicate`, `quarantined` or `discarded`.
     pub outcome: String,
     pub error: Option<String>,
     pub tracking_number: Option<String>,
+    /// Which parser reads `body`: the carrier's adapter or the staff entry format.
+    pub origin: crate::domain::Origin,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

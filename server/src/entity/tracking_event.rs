@@ -21,6 +21,11 @@ pub struct Model {
     /// The staff member who recorded a manual event (a phone call, a depot scan).
     pub recorded_by: Option<String>,
     pub created_at: DateTimeUtc,
+    /// Set when staff voided the event (a wrong clock, a mistaken scan): it no longer sets
+    /// the status, customers do not see it, and staff see it struck through.
+    pub voided_at: Option<DateTimeUtc>,
+    pub voided_by: Option<String>,
+    pub void_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -28,8 +28,11 @@ fn not_found() -> ApiError {
     ApiError::NotFound("no such proof-of-delivery file".into())
 }
 
-/// Streams one POD file: a cached thumbnail or EXIF-free copy for `Some(variant)`, the
-/// bytes exactly as received for `None` (staff). `download` asks for `attachment`.
+/// Streams one POD file: a cached thumbnail or metadata-free copy for `Some(variant)`
+/// (customers), the bytes exactly as received for `None` (staff: the evidence).
+/// `download` asks for `attachment`. Fails closed: an image whose metadata cannot be
+/// removed goes to a customer as an attachment, never inline. A PDF is inline only in a
+/// sandbox (`Content-Security-Policy: sandbox`), so a script in it runs nowhere.
 pub async fn serve_pod(
     state: &AppState,
     pod: crate::entity::pod_file::Model,
@@ -40,6 +43,7 @@ pub async fn serve_pod(
         Some(variant) => served_copy(&state.store, &pod.id, &pod.storage_key, &pod.content_type, variant).await,
         None => Ok(None),
     };
+    let mut download = download;
     match copy {
         Ok(Some((bytes, content_type))) => {
             let headers = [
@@ -51,8 +55,10 @@ pub async fn serve_pod(
             return Ok((headers, bytes).into_response());
         }
         Ok(None) => {}
-        // A file that cannot be processed is still served as it was received.
-        Err(crate::storage::DerivedError::Image(reason)) => tracing::warn!(pod = %pod.id, %reason, "serving the original POD"),
+        Err(crate::storage::DerivedError::Image(reason)) => {
+            tracing::warn!(pod = %pod.id, %reason, "metadata cannot be removed: the original goes out as an attachment");
+            download = true;
+        }
         Err(crate::storage::DerivedError::Store(e)) => return Err(ApiError::unavailable(e)),
     }
     let object = match state.store.get(&pod.storage_key).await {
@@ -63,18 +69,27 @@ pub async fn serve_pod(
         }
         Err(e) => return Err(ApiError::unavailable(e)),
     };
+    let headers = original_headers(&pod, download);
+    let mut response = (headers, Body::from_stream(object.into_stream())).into_response();
+    if pod.content_type == "application/pdf" {
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox"));
+    }
+    Ok(response)
+}
+
+/// The headers of a file served as received: `inline` only for images and PDF (CONTRACT §5).
+fn original_headers(pod: &crate::entity::pod_file::Model, download: bool) -> [(header::HeaderName, HeaderValue); 6] {
     let disposition = if !download && (pod.content_type.starts_with("image/") || pod.content_type == "application/pdf") {
         "inline"
     } else {
         "attachment"
     };
-    let headers = [
+    [
         (header::CONTENT_TYPE, HeaderValue::from_str(&pod.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"))),
         (header::CONTENT_LENGTH, HeaderValue::from(pod.bytes)),
         (header::CONTENT_DISPOSITION, HeaderValue::from_static(disposition)),
         (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
         (header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600")),
         (header::ETAG, HeaderValue::from_str(&format!("\"{}\"", pod.sha256)).unwrap_or(HeaderValue::from_static("\"\""))),
-    ];
-    Ok((headers, Body::from_stream(object.into_stream())).into_response())
+    ]
 }

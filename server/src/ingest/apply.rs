@@ -1,17 +1,18 @@
 //! Applies one normalized delivery to the database inside the caller's transaction:
-//! find or create the parcel, insert events and POD that are new (dedupe by key), then
-//! recompute the current status from the event with the latest carrier time.
+//! find or create the parcel, insert events and POD that are new (dedupe by key), void the
+//! events staff voided, then recompute the current status from the standing event with the
+//! latest carrier time.
 //!
 //! It takes a transaction rather than opening one so that many deliveries can later share
 //! one commit (group commit) without changing this code.
 use super::current_status::{of_first_events, CurrentStatus};
 use super::new_share_token;
 use super::rows;
-use crate::domain::{NormalizedDelivery, TrackingStatus};
+use crate::domain::{EventVoid, NormalizedDelivery, TrackingStatus};
 use crate::entity::{parcel, share_link, tracking_event};
 use crate::storage::StoredPod;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect, Set,
 };
@@ -56,6 +57,10 @@ pub async fn apply_delivery(
         events_changed |= insert_if_new(txn, row, rows::keep_earliest()).await?;
     }
 
+    for void in &delivery.voids {
+        events_changed |= void_event(txn, parcel.id, void, delivery.recorded_by.as_deref(), received_at).await?;
+    }
+
     let mut changed = events_changed;
     changed |= super::apply_extras::apply_references(txn, parcel.id, &delivery.references).await?;
     changed |= super::apply_extras::apply_remote_pods(txn, parcel.id, raw_delivery_id, delivery, received_at).await?;
@@ -82,6 +87,26 @@ pub async fn apply_delivery(
         update.update(txn).await?;
     }
     Ok(Applied { parcel_id: parcel.id, duplicate: !(changed || parcel_changed) })
+}
+
+/// Marks the parcel's event with this dedupe key voided; `true` when it stood until now.
+async fn void_event(
+    txn: &DatabaseTransaction,
+    parcel_id: i64,
+    void: &EventVoid,
+    by: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let voided = tracking_event::Entity::update_many()
+        .col_expr(tracking_event::Column::VoidedAt, Expr::value(Some(at)))
+        .col_expr(tracking_event::Column::VoidedBy, Expr::value(by.map(str::to_string)))
+        .col_expr(tracking_event::Column::VoidReason, Expr::value(void.reason.clone()))
+        .filter(tracking_event::Column::ParcelId.eq(parcel_id))
+        .filter(tracking_event::Column::DedupeKey.eq(&void.dedupe_key))
+        .filter(tracking_event::Column::VoidedAt.is_null())
+        .exec(txn)
+        .await?;
+    Ok(voided.rows_affected > 0)
 }
 
 async fn find_or_create_parcel(
@@ -144,6 +169,7 @@ async fn stored_status(txn: &DatabaseTransaction, parcel_id: i64) -> Result<Curr
         .select_only()
         .column_as(tracking_event::Column::OccurredAt.max(), "latest")
         .filter(tracking_event::Column::ParcelId.eq(parcel_id))
+        .filter(tracking_event::Column::VoidedAt.is_null())
         .into_tuple::<Option<DateTime<Utc>>>()
         .one(txn)
         .await?

@@ -5,13 +5,16 @@
 //! meaning "committed".
 //!
 //! If any delivery's writes fail, the group is written again with a savepoint per
-//! delivery: the failing delivery rolls back to its savepoint and gets the error alone. If
-//! the commit itself fails, every delivery in the group gets the error, and nothing of
-//! the group was written.
-use super::pipeline::{parse_input, write_delivery, IngestError, IngestOutcome, RawInput, WriteGate};
+//! delivery: the failing delivery rolls back to its savepoint and fails alone. When the
+//! database refused its data (see `db::is_permanent`), a retry would fail the same way
+//! forever, so it is archived as `quarantined` with the reason instead, for staff to
+//! re-process; otherwise it gets the error (`503`, the carrier retries). If the commit
+//! itself fails, every delivery in the group gets the error, and nothing of the group was
+//! written.
+use super::pipeline::{parse_input, quarantined_row, write_delivery, IngestError, IngestOutcome, RawInput, WriteGate};
 use super::write_together::{write_together, Parsed};
-use crate::carriers::Adapters;
-use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
+use crate::carriers::{Adapters, ParseError};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
@@ -182,12 +185,41 @@ async fn write_group(
             }
             Err(error) => {
                 savepoint.rollback().await?;
-                outcomes[i] = Some(Err(IngestError::Database(error)));
+                outcomes[i] = Some(if crate::db::is_permanent(&error) {
+                    keep_refused(&txn, input, number.clone(), &error).await
+                } else {
+                    Err(IngestError::Database(error))
+                });
             }
         }
     }
     txn.commit().await?;
     Ok(outcomes)
+}
+
+/// What the carrier is told about a delivery the database refused; the database's own
+/// words go to the quarantine, for staff, not to the carrier.
+pub const REFUSED_BY_DATABASE: &str = "could not be applied and is kept in the quarantine for staff to re-process";
+
+/// Archives a delivery the database refused as `quarantined`, in a savepoint of its own.
+async fn keep_refused(
+    txn: &DatabaseTransaction,
+    input: &RawInput,
+    tracking_number: Option<String>,
+    error: &DbErr,
+) -> Result<IngestOutcome, IngestError> {
+    tracing::warn!(carrier = %input.carrier, %error, "the database refused a delivery; it is kept in the quarantine");
+    let savepoint = txn.begin().await?;
+    match quarantined_row(input, tracking_number, &format!("the database refused it: {error}")).insert(&savepoint).await {
+        Ok(_) => {
+            savepoint.commit().await?;
+            Ok(IngestOutcome::Quarantined { error: ParseError::new("delivery", REFUSED_BY_DATABASE) })
+        }
+        Err(error) => {
+            savepoint.rollback().await?;
+            Err(IngestError::Database(error))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -202,6 +234,7 @@ mod tests {
             format!(r#"{{"id":"g{i}","carrierTrackingNumber":"GROUP{i:04}","status":"DELIVERED","ts":"2025-10-08T10:00:00Z","code":410}}"#);
         RawInput {
             carrier: Carrier::Peddler,
+            origin: crate::domain::Origin::Carrier,
             received_at: chrono::Utc::now(),
             headers: serde_json::json!({}),
             content_type: Some("application/json".into()),
@@ -239,7 +272,7 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_delivery_the_database_refuses_fails_alone_and_the_rest_of_its_group_commits() {
+    async fn a_delivery_the_database_refuses_is_quarantined_alone_and_the_rest_of_its_group_commits() {
         use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
         let dir = tempfile::tempdir().unwrap();
         let db = crate::db::connect(&format!("sqlite://{}/g.db?mode=rwc", dir.path().display())).await.unwrap();
@@ -262,13 +295,18 @@ mod tests {
         for task in tasks {
             let (i, outcome) = task.await.unwrap();
             match (i, outcome) {
-                (7, Err(super::IngestError::Database(_))) => {}
+                (7, Ok(IngestOutcome::Quarantined { error })) => assert_eq!(error.reason, super::REFUSED_BY_DATABASE),
                 (7, other) => panic!("the refused delivery: {other:?}"),
                 (_, Ok(IngestOutcome::Stored { duplicate: false, .. })) => {}
                 (i, other) => panic!("delivery {i}: {other:?}"),
             }
         }
         assert_eq!(crate::entity::tracking_event::Entity::find().count(&db).await.unwrap(), 39);
-        assert_eq!(crate::entity::raw_delivery::Entity::find().count(&db).await.unwrap(), 39, "nothing of the refused one");
+        let raws = crate::entity::raw_delivery::Entity::find().all(&db).await.unwrap();
+        assert_eq!(raws.len(), 40, "the refused one is archived too");
+        let refused: Vec<_> = raws.iter().filter(|r| r.outcome == "quarantined").collect();
+        assert_eq!(refused.len(), 1);
+        assert_eq!(refused[0].tracking_number.as_deref(), Some("GROUP0007"));
+        assert!(refused[0].error.as_deref().unwrap_or("").contains("refused for the test"), "{:?}", refused[0].error);
     }
 }

@@ -77,6 +77,7 @@ fn input(n: usize, pick: &Pick) -> RawInput {
     });
     RawInput {
         carrier,
+        origin: crate::domain::Origin::Carrier,
         received_at: "2026-01-01T00:00:00Z".parse().unwrap_or_default(),
         headers: json!({}),
         content_type: Some("application/json".into()),

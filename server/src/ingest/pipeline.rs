@@ -3,7 +3,7 @@
 //! kept as `quarantined`, with the error, for staff to see and re-process.
 use super::apply_delivery;
 use crate::carriers::{Adapters, ParseError};
-use crate::domain::{Carrier, NormalizedDelivery};
+use crate::domain::{storable_text, Carrier, NormalizedDelivery, Origin};
 use crate::entity::raw_delivery;
 use crate::storage::StoredPod;
 use bytes::Bytes;
@@ -19,6 +19,8 @@ use tokio::sync::Mutex;
 #[derive(Clone, Debug)]
 pub struct RawInput {
     pub carrier: Carrier,
+    /// A carrier's webhook or a staff action: set by the route, it chooses the parser.
+    pub origin: Origin,
     pub received_at: DateTime<Utc>,
     /// The headers worth keeping, secrets already removed, as a JSON object.
     pub headers: serde_json::Value,
@@ -99,17 +101,22 @@ impl Pipeline {
 
     /// Keeps an unreadable delivery; see [`quarantine`].
     pub async fn quarantine(&self, input: RawInput, reason: &str) -> Result<(), IngestError> {
-        quarantine(&self.db, &self.gate, input, reason).await
+        quarantine(&self.db, &self.gate, &self.adapters, input, reason).await
     }
 }
 
 /// Parses one delivery (pure) and finds its tracking number, even for a body that does not
 /// parse, so a quarantined delivery is still tied to its parcel.
 pub(super) fn parse_input(adapters: &Adapters, input: &RawInput) -> (Result<NormalizedDelivery, ParseError>, Option<String>) {
-    let parsed = super::parse_delivery(adapters, input.carrier, input.content_type.as_deref(), &input.body, input.received_at);
+    let parsed = super::parse_delivery(adapters, input.carrier, input.origin, &input.body, input.received_at);
     let tracking_number = match &parsed {
         Ok(delivery) => Some(delivery.tracking_number.to_string()),
-        Err(_) => adapters.get(input.carrier).identify(&input.body),
+        // Whatever the body holds there: made storable, as long as a tracking number can be.
+        Err(_) => adapters
+            .get(input.carrier)
+            .identify(&input.body)
+            .map(|n| storable_text(&n, crate::domain::MAX_TRACKING_NUMBER_LEN, false))
+            .filter(|n| !n.trim().is_empty()),
     };
     (parsed, tracking_number)
 }
@@ -122,13 +129,14 @@ pub(super) fn raw_row(
 ) -> raw_delivery::ActiveModel {
     raw_delivery::ActiveModel {
         carrier: Set(input.carrier.as_str().to_string()),
+        origin: Set(input.origin),
         received_at: Set(input.received_at),
         headers: Set(input.headers.to_string()),
-        content_type: Set(input.content_type.clone()),
+        content_type: Set(input.content_type.as_deref().map(storable_header)),
         body: Set(input.body.to_vec()),
         pod_file: Set(input.pod.as_ref().map(|p| serde_json::to_string(p).unwrap_or_default())),
         outcome: Set(outcome_name(parsed, false).to_string()),
-        error: Set(parsed.as_ref().err().map(ToString::to_string)),
+        error: Set(parsed.as_ref().err().map(|e| storable_error(&e.to_string()))),
         tracking_number: Set(tracking_number),
         ..Default::default()
     }
@@ -182,24 +190,38 @@ pub async fn ingest(db: &DatabaseConnection, gate: &WriteGate, adapters: &Adapte
     Ok(outcome)
 }
 
-/// Keeps a delivery whose envelope could not even be read (e.g. broken multipart) in the
-/// quarantine, with the reason, so that nothing a carrier sent is lost from view.
-pub async fn quarantine(db: &DatabaseConnection, gate: &WriteGate, input: RawInput, reason: &str) -> Result<(), IngestError> {
+/// Keeps a delivery whose envelope could not even be read (e.g. broken multipart), or whose
+/// file was refused, in the quarantine, with the reason, so that nothing a carrier sent is
+/// lost from view; staff re-process it (the status without the file) or discard it.
+pub async fn quarantine(
+    db: &DatabaseConnection,
+    gate: &WriteGate,
+    adapters: &Adapters,
+    input: RawInput,
+    reason: &str,
+) -> Result<(), IngestError> {
+    let tracking_number = parse_input(adapters, &input).1;
     let _turn = gate.enter().await;
-    raw_delivery::ActiveModel {
-        carrier: Set(input.carrier.as_str().to_string()),
-        received_at: Set(input.received_at),
-        headers: Set(input.headers.to_string()),
-        content_type: Set(input.content_type),
-        body: Set(input.body.to_vec()),
-        pod_file: Set(input.pod.as_ref().map(|p| serde_json::to_string(p).unwrap_or_default())),
-        outcome: Set("quarantined".to_string()),
-        error: Set(Some(reason.to_string())),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
+    quarantined_row(&input, tracking_number, reason).insert(db).await?;
     Ok(())
+}
+
+/// The archived row of a delivery kept in the quarantine for `reason`.
+pub(super) fn quarantined_row(input: &RawInput, tracking_number: Option<String>, reason: &str) -> raw_delivery::ActiveModel {
+    let mut row = raw_row(input, &Err(ParseError::new("", "")), tracking_number);
+    row.error = Set(Some(storable_error(reason)));
+    row
+}
+
+/// A content type as the archive keeps it (a header value is visible ASCII already; this
+/// bounds it).
+fn storable_header(value: &str) -> String {
+    storable_text(value, 512, false)
+}
+
+/// An error text as the archive keeps it: a parse error may quote the body's own text.
+fn storable_error(text: &str) -> String {
+    storable_text(text, crate::domain::MAX_TEXT_CHARS, true)
 }
 
 /// The `outcome` column's value.

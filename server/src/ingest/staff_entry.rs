@@ -1,13 +1,15 @@
-//! What staff record by hand, a manual event (a phone call, a depot scan) or an uploaded
-//! POD file, goes through the same archive → apply steps as a carrier's delivery. It is
-//! archived as a raw delivery with its own content type, so `waybill replay` rebuilds it
-//! like everything else and the raw deliveries stay the one source of truth.
+//! What staff record by hand, a manual event (a phone call, a depot scan), an uploaded
+//! POD file or the void of a wrong event, goes through the same archive → apply steps as a
+//! carrier's delivery. It is archived as a raw delivery of origin `staff` (set by the staff
+//! action, never by a header), so `waybill replay` rebuilds it like everything else and the
+//! raw deliveries stay the one source of truth.
 use crate::carriers::ParseError;
-use crate::domain::{Carrier, NormalizedDelivery, NormalizedEvent, TrackingNumber, TrackingStatus};
+use crate::domain::{Carrier, EventVoid, NormalizedDelivery, NormalizedEvent, TrackingNumber, TrackingStatus};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The content type that marks a raw delivery as staff work rather than a carrier's body.
+/// The content type staff work is archived with (for people reading the archive; the
+/// parser is chosen by the row's origin).
 pub const STAFF_CONTENT_TYPE: &str = "application/vnd.waybill.staff+json";
 
 /// One piece of staff work on one parcel.
@@ -19,6 +21,16 @@ pub struct StaffEntry {
     /// A manual event; absent for a POD upload (the file travels with the raw delivery).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<ManualEvent>,
+    /// An event of the parcel taken off its timeline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub void: Option<VoidedEvent>,
+}
+
+/// Which event staff voided, by its dedupe key (stable across replays, unlike row ids).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VoidedEvent {
+    pub dedupe_key: String,
+    pub reason: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -42,12 +54,16 @@ impl StaffEntry {
                 occurred_at: event.occurred_at,
                 status: event.status,
                 substatus: "manual".into(),
-                raw_status: format!("recorded by {}", entry.recorded_by),
+                // Who recorded it is on the event row for staff; public surfaces get no name.
+                raw_status: "manual entry".into(),
                 description: event.note.filter(|n| !n.trim().is_empty()),
                 location: None,
                 texts: Default::default(),
                 dedupe_key: format!("manual:{}", event.id),
             });
+        }
+        if let Some(void) = entry.void {
+            delivery.voids.push(EventVoid { dedupe_key: void.dedupe_key, reason: void.reason });
         }
         Ok(delivery)
     }
@@ -68,6 +84,7 @@ mod tests {
                 status: TrackingStatus::FailedAttempt,
                 note: Some("customer called: not home".into()),
             }),
+            void: None,
         };
         let body = serde_json::to_vec(&entry).unwrap();
         let delivery = StaffEntry::parse(Carrier::Depot, &body).unwrap();
@@ -75,6 +92,7 @@ mod tests {
         assert_eq!(delivery.events.len(), 1);
         assert_eq!(delivery.events[0].status, TrackingStatus::FailedAttempt);
         assert_eq!(delivery.events[0].dedupe_key, "manual:e1");
+        assert!(!delivery.events[0].raw_status.contains("ops@example.com"), "no staff name in what customers see");
         assert!(StaffEntry::parse(Carrier::Depot, b"{}").is_err());
     }
 }

@@ -39,7 +39,10 @@ pub async fn write_together<'a>(
     for delivery in parsed.iter().filter_map(|p| p.0.as_ref().ok()) {
         *per_parcel.entry((delivery.carrier.as_str(), delivery.tracking_number.as_str())).or_default() += 1;
     }
-    let alone = |d: &NormalizedDelivery| per_parcel.get(&(d.carrier.as_str(), d.tracking_number.as_str())) == Some(&1);
+    // Voids (staff work, rare) change events already stored: they take the path that reads
+    // the parcel's events back.
+    let alone =
+        |d: &NormalizedDelivery| d.voids.is_empty() && per_parcel.get(&(d.carrier.as_str(), d.tracking_number.as_str())) == Some(&1);
     let (distinct, shared): (Vec<usize>, Vec<usize>) =
         order.iter().copied().filter(|&i| parsed[i].0.is_ok()).partition(|&i| parsed[i].0.as_ref().is_ok_and(alone));
 

@@ -1,71 +1,20 @@
 //! Typed settings, read once at start-up from the environment and a `.env` file
 //! (CONTRACT §1). Nothing else in the server reads environment variables.
+mod secrets;
 mod staff;
 
+pub use secrets::{AwsVars, CarrierSecret, CarrierSecrets, Secret, SecretSlot, MIN_SECRET_BYTES};
 pub use staff::StaffSettings;
 
-use crate::domain::Carrier;
 use chrono::FixedOffset;
-use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
-
-/// A configured secret; its `Debug` never shows the value.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct CarrierSecrets {
-    pub deliverect: Option<Secret>,
-    pub uber: Option<Secret>,
-    pub depot: Option<Secret>,
-    pub peddler: Option<Secret>,
-    pub keydelivery: Option<Secret>,
-}
-
-impl CarrierSecrets {
-    pub fn get(&self, carrier: Carrier) -> Option<&Secret> {
-        match carrier {
-            Carrier::Deliverect => self.deliverect.as_ref(),
-            Carrier::Uber => self.uber.as_ref(),
-            Carrier::Depot => self.depot.as_ref(),
-            Carrier::Peddler => self.peddler.as_ref(),
-            Carrier::Keydelivery => self.keydelivery.as_ref(),
-        }
-    }
-
-    /// The variable an operator sets to configure this carrier's secret.
-    pub fn variable(carrier: Carrier) -> &'static str {
-        match carrier {
-            Carrier::Deliverect => "WAYBILL_DELIVERECT_SECRET",
-            Carrier::Uber => "WAYBILL_UBER_SIGNING_KEY",
-            Carrier::Depot => "WAYBILL_DEPOT_TOKEN",
-            Carrier::Peddler => "WAYBILL_PEDDLER_TOKEN",
-            Carrier::Keydelivery => "WAYBILL_KEYDELIVERY_TOKEN",
-        }
-    }
-}
 
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub addr: SocketAddr,
-    pub database_url: String,
+    /// May carry a password: `expose()` it only to connect.
+    pub database_url: Secret,
     pub storage_url: String,
     pub public_url: String,
     /// Largest accepted POD file.
@@ -84,17 +33,21 @@ pub struct Settings {
     /// Where cargo-leptos put the site (`pkg/`, assets).
     pub site_root: String,
     /// Every `AWS_*` variable, handed to the S3 store builder.
-    pub aws: Vec<(String, String)>,
+    pub aws: AwsVars,
     pub staff: StaffSettings,
     /// Connections, header deadline and shutdown grace (`WAYBILL_MAX_CONNECTIONS`,
     /// `WAYBILL_HEADER_READ_TIMEOUT_SECS`, `WAYBILL_SHUTDOWN_GRACE_SECS`).
     pub limits: crate::serve::ServeLimits,
     /// Carrier event times further than this after their delivery arrived are quarantined
-    /// as a wrong clock or time zone (`WAYBILL_MAX_FUTURE_SKEW_SECS`; unset: no such check).
+    /// as a wrong clock or time zone (`WAYBILL_MAX_FUTURE_SKEW_SECS`, a day unless set;
+    /// `0` turns the check off).
     pub max_future_skew: Option<Duration>,
     /// Send `Strict-Transport-Security` (`WAYBILL_HSTS`; on when the public URL is https).
     pub hsts: bool,
 }
+
+/// A carrier's event a day after its webhook arrived is a wrong clock, not a fact.
+pub const DEFAULT_MAX_FUTURE_SKEW_SECS: u64 = 86_400;
 
 #[derive(Debug, thiserror::Error)]
 #[error("configuration variable {name}: {reason}")]
@@ -128,7 +81,6 @@ impl Settings {
                 v.trim().parse().map_err(|e| SettingsError { name, reason: format!("{v:?} is not a whole number ({e})") })
             })
         };
-        let secret = |name: &str| get(name).map(Secret::new);
         let public_url = get("WAYBILL_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}")).trim_end_matches('/').to_string();
         let staff = StaffSettings::from_lookup(&get, &number, &public_url)?;
         let hsts = match get("WAYBILL_HSTS").as_deref().map(str::trim) {
@@ -139,7 +91,7 @@ impl Settings {
         };
         Ok(Self {
             addr,
-            database_url: get("WAYBILL_DATABASE_URL").unwrap_or_else(|| "sqlite://data/waybill.db?mode=rwc".into()),
+            database_url: Secret::new(get("WAYBILL_DATABASE_URL").unwrap_or_else(|| "sqlite://data/waybill.db?mode=rwc".into())),
             storage_url: get("WAYBILL_STORAGE_URL").unwrap_or_else(|| "file://data/pod".into()),
             public_url,
             max_pod_bytes: number("WAYBILL_MAX_POD_BYTES", 26_214_400)?,
@@ -147,13 +99,7 @@ impl Settings {
             request_timeout: Duration::from_secs(number("WAYBILL_REQUEST_TIMEOUT_SECS", 60)?),
             live_poll_interval: Duration::from_millis(number("WAYBILL_LIVE_POLL_MS", 2000)?.max(100)),
             dev: matches!(get("WAYBILL_DEV").as_deref(), Some("1" | "true" | "yes")),
-            secrets: CarrierSecrets {
-                deliverect: secret("WAYBILL_DELIVERECT_SECRET"),
-                uber: secret("WAYBILL_UBER_SIGNING_KEY"),
-                depot: secret("WAYBILL_DEPOT_TOKEN"),
-                peddler: secret("WAYBILL_PEDDLER_TOKEN"),
-                keydelivery: secret("WAYBILL_KEYDELIVERY_TOKEN"),
-            },
+            secrets: CarrierSecrets::from_lookup(&get)?,
             keydelivery_offset: match get("WAYBILL_KEYDELIVERY_TIME_OFFSET") {
                 None => FixedOffset::east_opt(0).expect("zero offset is valid"),
                 Some(text) => parse_offset(&text).ok_or_else(|| SettingsError {
@@ -162,7 +108,7 @@ impl Settings {
                 })?,
             },
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
-            aws: all.iter().filter(|(k, _)| k.starts_with("AWS_")).cloned().collect(),
+            aws: AwsVars::from_all(all),
             staff,
             limits: crate::serve::ServeLimits {
                 max_connections: number("WAYBILL_MAX_CONNECTIONS", 1024)?.max(1) as usize,
@@ -170,9 +116,9 @@ impl Settings {
                 shutdown_grace: Duration::from_secs(number("WAYBILL_SHUTDOWN_GRACE_SECS", 20)?),
             },
             hsts,
-            max_future_skew: match get("WAYBILL_MAX_FUTURE_SKEW_SECS") {
-                None => None,
-                Some(_) => Some(Duration::from_secs(number("WAYBILL_MAX_FUTURE_SKEW_SECS", 0)?)),
+            max_future_skew: match number("WAYBILL_MAX_FUTURE_SKEW_SECS", DEFAULT_MAX_FUTURE_SKEW_SECS)? {
+                0 => None,
+                secs => Some(Duration::from_secs(secs)),
             },
         })
     }
@@ -201,6 +147,7 @@ fn parse_offset(text: &str) -> Option<FixedOffset> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Carrier;
     use std::collections::HashMap;
 
     fn settings(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
@@ -213,7 +160,8 @@ mod tests {
     fn defaults_give_a_single_machine_install() {
         let s = settings(&[]).unwrap();
         assert_eq!(s.addr.to_string(), "127.0.0.1:3000");
-        assert_eq!(s.database_url, "sqlite://data/waybill.db?mode=rwc");
+        assert_eq!(s.database_url.expose(), "sqlite://data/waybill.db?mode=rwc");
+        assert_eq!(s.max_future_skew, Some(Duration::from_secs(86_400)), "the clock check is on, a day");
         assert_eq!(s.storage_url, "file://data/pod");
         assert_eq!(s.public_url, "http://127.0.0.1:3000");
         assert_eq!(s.max_pod_bytes, 26_214_400);
@@ -251,9 +199,42 @@ mod tests {
     }
 
     #[test]
-    fn secrets_never_show_in_debug_output() {
-        let s = settings(&[("WAYBILL_DEPOT_TOKEN", "hunter2")]).unwrap();
-        assert!(!format!("{s:?}").contains("hunter2"));
-        assert_eq!(s.secrets.get(Carrier::Depot).map(Secret::expose), Some("hunter2"));
+    fn secrets_the_database_password_and_aws_keys_never_show_in_debug_output() {
+        let s = settings(&[
+            ("WAYBILL_DEPOT_TOKEN", "hunter2-hunter2-hunter2"),
+            ("WAYBILL_DEPOT_TOKEN_PREVIOUS", "old-depot-token-0001"),
+            ("WAYBILL_DATABASE_URL", "postgres://waybill:pg-pass-w0rd@db.internal:5432/waybill"),
+            ("AWS_SECRET_ACCESS_KEY", "aws-secret-k3y"),
+            ("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEID"),
+            ("AWS_SESSION_TOKEN", "aws-session-t0ken"),
+        ])
+        .unwrap();
+        let shown = format!("{s:?} {s:#?}");
+        for secret in ["hunter2", "old-depot-token", "pg-pass-w0rd", "aws-secret-k3y", "AKIAEXAMPLEID", "aws-session-t0ken"] {
+            assert!(!shown.contains(secret), "{secret} shows in {shown}");
+        }
+        assert!(shown.contains("AWS_SECRET_ACCESS_KEY"), "the names are shown, for debugging");
+        let depot = s.secrets.get(Carrier::Depot).unwrap();
+        assert_eq!(depot.current.expose(), "hunter2-hunter2-hunter2");
+        assert_eq!(depot.previous.as_ref().map(Secret::expose), Some("old-depot-token-0001"));
+        assert!(s.database_url.expose().contains("pg-pass-w0rd"));
+    }
+
+    #[test]
+    fn a_carrier_secret_shorter_than_16_bytes_is_refused_naming_the_variable() {
+        let err = settings(&[("WAYBILL_UBER_SIGNING_KEY", "short-key")]).unwrap_err();
+        assert_eq!(err.name, "WAYBILL_UBER_SIGNING_KEY");
+        assert!(err.to_string().contains("is 9 bytes long; at least 16"), "{err}");
+        let err = settings(&[("WAYBILL_PEDDLER_TOKEN", "a-long-enough-token"), ("WAYBILL_PEDDLER_TOKEN_PREVIOUS", "old")]).unwrap_err();
+        assert_eq!(err.name, "WAYBILL_PEDDLER_TOKEN_PREVIOUS");
+        let err = settings(&[("WAYBILL_PEDDLER_TOKEN_PREVIOUS", "an-old-long-enough-token")]).unwrap_err();
+        assert_eq!(err.name, "WAYBILL_PEDDLER_TOKEN_PREVIOUS", "a previous value without a current one");
+        assert!(settings(&[("WAYBILL_PEDDLER_TOKEN", "exactly-16-bytes")]).is_ok());
+    }
+
+    #[test]
+    fn the_future_skew_check_is_a_day_unless_set_and_zero_turns_it_off() {
+        assert_eq!(settings(&[("WAYBILL_MAX_FUTURE_SKEW_SECS", "600")]).unwrap().max_future_skew, Some(Duration::from_secs(600)));
+        assert_eq!(settings(&[("WAYBILL_MAX_FUTURE_SKEW_SECS", "0")]).unwrap().max_future_skew, None);
     }
 }

@@ -2,10 +2,11 @@
 //! HTTP here): manual events, POD uploads, share link rotation, and re-processing or
 //! discarding a quarantined delivery. Every action is written to the audit log.
 use super::audit::{record, AuditAction};
-use crate::domain::{Carrier, TrackingStatus};
-use crate::entity::{parcel, pod_file, raw_delivery, share_link};
+use crate::domain::{Carrier, Origin, TrackingStatus};
+use crate::entity::{parcel, pod_file, raw_delivery, share_link, tracking_event};
 use crate::ingest::{
-    apply_delivery, parse_delivery, IngestError, IngestOutcome, ManualEvent, Pipeline, RawInput, StaffEntry, STAFF_CONTENT_TYPE,
+    apply_refusable, parse_delivery, IngestError, IngestOutcome, ManualEvent, Pipeline, RawInput, StaffEntry, VoidedEvent,
+    STAFF_CONTENT_TYPE,
 };
 use crate::storage::StoredPod;
 use chrono::{DateTime, Utc};
@@ -56,13 +57,15 @@ async fn ingest_entry(
     parcel: &parcel::Model,
     actor: &str,
     event: Option<ManualEvent>,
+    void: Option<VoidedEvent>,
     pod: Option<StoredPod>,
 ) -> Result<(), ActionError> {
     let carrier: Carrier = parcel.carrier.parse().map_err(|_| ActionError::NoSuchParcel)?;
-    let entry = StaffEntry { recorded_by: actor.to_string(), tracking_number: parcel.tracking_number.clone(), event };
+    let entry = StaffEntry { recorded_by: actor.to_string(), tracking_number: parcel.tracking_number.clone(), event, void };
     let body = serde_json::to_vec(&entry).map_err(|e| ActionError::Invalid(e.to_string()))?;
     let input = RawInput {
         carrier,
+        origin: Origin::Staff,
         received_at: Utc::now(),
         headers: serde_json::json!({ "x-waybill-staff": actor }),
         content_type: Some(STAFF_CONTENT_TYPE.to_string()),
@@ -86,9 +89,41 @@ pub async fn record_manual_event(
 ) -> Result<(), ActionError> {
     let note = note.map(|n| n.trim().chars().take(500).collect::<String>()).filter(|n| !n.is_empty());
     let event = ManualEvent { id: uuid::Uuid::new_v4().to_string(), occurred_at, status, note: note.clone() };
-    ingest_entry(pipeline, parcel, actor, Some(event), None).await?;
+    ingest_entry(pipeline, parcel, actor, Some(event), None, None).await?;
     let detail = format!("{} at {}{}", status.as_str(), occurred_at.to_rfc3339(), note.map(|n| format!(": {n}")).unwrap_or_default());
     record(&pipeline.db, actor, AuditAction::ManualEvent, &subject(parcel), Some(detail)).await?;
+    Ok(())
+}
+
+/// Voids one event of the parcel (a carrier's wrong clock, a mistaken scan) as `actor`:
+/// it stays stored, struck through for staff, no longer sets the status and is not shown to
+/// customers. Archived as staff work, so replay voids it again.
+pub async fn void_event(
+    pipeline: &Pipeline,
+    parcel: &parcel::Model,
+    actor: &str,
+    event_id: i64,
+    reason: Option<String>,
+) -> Result<(), ActionError> {
+    let event = tracking_event::Entity::find_by_id(event_id)
+        .filter(tracking_event::Column::ParcelId.eq(parcel.id))
+        .one(&pipeline.db)
+        .await?
+        .ok_or_else(|| ActionError::Invalid(format!("event {event_id} is not on this parcel")))?;
+    if event.voided_at.is_some() {
+        return Err(ActionError::Invalid(format!("event {event_id} is already voided")));
+    }
+    let reason = reason.map(|r| r.trim().chars().take(500).collect::<String>()).filter(|r| !r.is_empty());
+    let void = VoidedEvent { dedupe_key: event.dedupe_key.clone(), reason: reason.clone() };
+    ingest_entry(pipeline, parcel, actor, None, Some(void), None).await?;
+    let detail = format!(
+        "{} at {} ({}){}",
+        event.status,
+        event.occurred_at.to_rfc3339(),
+        event.raw_status,
+        reason.map(|r| format!(": {r}")).unwrap_or_default()
+    );
+    record(&pipeline.db, actor, AuditAction::VoidEvent, &subject(parcel), Some(detail)).await?;
     Ok(())
 }
 
@@ -102,7 +137,7 @@ pub async fn attach_pod(
 ) -> Result<pod_file::Model, ActionError> {
     let sha256 = stored.sha256.clone();
     let name = stored.original_name.clone();
-    ingest_entry(pipeline, parcel, actor, None, Some(stored)).await?;
+    ingest_entry(pipeline, parcel, actor, None, None, Some(stored)).await?;
     let row = pod_file::Entity::find()
         .filter(pod_file::Column::ParcelId.eq(parcel.id))
         .filter(pod_file::Column::Sha256.eq(&sha256))
@@ -153,17 +188,25 @@ pub async fn reprocess(pipeline: &Pipeline, id: i64, actor: &str) -> Result<Repr
         return Err(ActionError::NotQuarantined(id));
     }
     let carrier: Carrier = raw.carrier.parse().map_err(|_| ActionError::Invalid(format!("unknown carrier {:?}", raw.carrier)))?;
-    let parsed = parse_delivery(&pipeline.adapters, carrier, raw.content_type.as_deref(), &raw.body, raw.received_at);
+    let parsed = parse_delivery(&pipeline.adapters, carrier, raw.origin, &raw.body, raw.received_at);
+    // A file that was refused when the delivery arrived is not in the store: re-processing
+    // applies the status without it.
     let pod: Option<StoredPod> = raw.pod_file.as_deref().and_then(|json| serde_json::from_str(json).ok());
     let subject = format!("delivery #{id}");
     let mut row: raw_delivery::ActiveModel = raw.clone().into();
+    let parsed = match parsed {
+        Ok(delivery) => match apply_refusable(&txn, id, &delivery, pod.as_ref(), raw.received_at).await? {
+            Ok(duplicate) => Ok((delivery, duplicate)),
+            Err(refused) => Err(refused),
+        },
+        Err(error) => Err(error),
+    };
     let result = match parsed {
-        Ok(delivery) => {
-            let applied = apply_delivery(&txn, Some(id), &delivery, pod.as_ref(), raw.received_at).await?;
-            row.outcome = Set(if applied.duplicate { "duplicate" } else { "applied" }.to_string());
+        Ok((delivery, duplicate)) => {
+            row.outcome = Set(if duplicate { "duplicate" } else { "applied" }.to_string());
             row.error = Set(None);
             row.tracking_number = Set(Some(delivery.tracking_number.to_string()));
-            Reprocessed::Applied { tracking_number: delivery.tracking_number.to_string(), duplicate: applied.duplicate }
+            Reprocessed::Applied { tracking_number: delivery.tracking_number.to_string(), duplicate }
         }
         Err(error) => {
             row.error = Set(Some(error.to_string()));

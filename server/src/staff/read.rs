@@ -1,11 +1,10 @@
 //! What the staff pages read, as the app's `StaffSource`: parcel search and detail, raw
 //! deliveries, the audit log and carrier health.
 use super::read_search::{search, PER_PAGE};
-use crate::domain::Carrier;
+use crate::domain::{Carrier, Origin};
 use crate::entity::{audit_log, parcel, parcel_reference, pod_file, raw_delivery, share_link, tracking_event};
-use crate::http::webhooks::{CREDENTIAL_HEADERS, REDACTED};
-use crate::ingest::STAFF_CONTENT_TYPE;
-use crate::settings::{CarrierSecrets, Settings};
+use crate::http::webhooks::{SecretUse, CREDENTIAL_HEADERS, REDACTED};
+use crate::settings::{CarrierSecrets, SecretSlot, Settings};
 use app::source::{SourceUnavailable, StaffSource};
 use app::staff::*;
 use sea_orm::sea_query::{Expr, SimpleExpr};
@@ -22,14 +21,15 @@ const MAX_SHOWN_BODY: usize = 256 * 1024;
 pub struct StaffReadModel {
     pub(super) db: DatabaseConnection,
     settings: Arc<Settings>,
+    secret_use: Arc<SecretUse>,
 }
 
 /// The delivery list's columns: everything but the body, whose size is computed in SQL.
 type DeliveryTuple = (i64, String, chrono::DateTime<chrono::Utc>, String, Option<String>, Option<String>, i64);
 
 impl StaffReadModel {
-    pub fn new(db: DatabaseConnection, settings: Arc<Settings>) -> Self {
-        Self { db, settings }
+    pub fn new(db: DatabaseConnection, settings: Arc<Settings>, secret_use: Arc<SecretUse>) -> Self {
+        Self { db, settings, secret_use }
     }
 
     fn body_length(&self) -> SimpleExpr {
@@ -79,6 +79,8 @@ impl StaffReadModel {
             .await?
             .into_iter()
             .map(|e| StaffEvent {
+                id: e.id,
+                voided: e.voided_at.map(|at| EventVoided { at, by: e.voided_by.clone(), reason: e.void_reason.clone() }),
                 occurred_at: e.occurred_at,
                 status: e.status,
                 substatus: e.substatus,
@@ -235,11 +237,9 @@ impl StaffReadModel {
         let mut health = Vec::new();
         for carrier in Carrier::ALL {
             let from_carrier = || {
-                raw_delivery::Entity::find().filter(raw_delivery::Column::Carrier.eq(carrier.as_str())).filter(
-                    Condition::any()
-                        .add(raw_delivery::Column::ContentType.is_null())
-                        .add(raw_delivery::Column::ContentType.ne(STAFF_CONTENT_TYPE)),
-                )
+                raw_delivery::Entity::find()
+                    .filter(raw_delivery::Column::Carrier.eq(carrier.as_str()))
+                    .filter(raw_delivery::Column::Origin.eq(Origin::Carrier))
             };
             let last_delivery_at =
                 from_carrier().order_by_desc(raw_delivery::Column::ReceivedAt).one(&self.db).await?.map(|r| r.received_at);
@@ -253,6 +253,12 @@ impl StaffReadModel {
                 carrier: carrier.as_str().to_string(),
                 variable: CarrierSecrets::variable(carrier).to_string(),
                 secret_configured: self.settings.secrets.get(carrier).is_some(),
+                previous_variable: CarrierSecrets::previous_variable(carrier).to_string(),
+                previous_configured: self.settings.secrets.get(carrier).is_some_and(|s| s.previous.is_some()),
+                last_matched: self.secret_use.last(carrier).map(|slot| match slot {
+                    SecretSlot::Current => SecretMatch::Current,
+                    SecretSlot::Previous => SecretMatch::Previous,
+                }),
                 last_delivery_at,
                 deliveries_24h,
                 errors_24h,

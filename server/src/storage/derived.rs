@@ -1,6 +1,7 @@
 //! Copies of POD images made for viewing, never replacing the original (whose SHA-256 is
-//! the evidence): JPEGs without their EXIF/GPS metadata, and small thumbnails. Each is made
-//! on first request and kept in the object store under `derived/`.
+//! the evidence): images without their metadata (`clean_copy`), and small thumbnails. Each
+//! is made on first request and kept in the object store under `derived/`.
+use super::clean_copy::{decode, encode, without_metadata};
 use super::PodStore;
 use bytes::Bytes;
 use object_store::path::Path;
@@ -9,7 +10,7 @@ use object_store::ObjectStoreExt;
 /// Which copy a page asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Variant {
-    /// Full size; JPEGs lose their metadata segments.
+    /// Full size, without metadata.
     Full,
     /// At most `THUMB_SIZE` pixels on the longer side.
     Thumb,
@@ -25,8 +26,9 @@ pub enum DerivedError {
     Image(String),
 }
 
-/// The bytes and type to serve for `variant`, or `None` when the original is served as it
-/// is (non-JPEG full size, or a type that cannot be thumbnailed, such as PDF or HEIC).
+/// The bytes and type to serve for `variant` of an image, or `None` for a type that is no
+/// image (PDF), served as it is. An image whose metadata cannot be removed (HEIC, a file
+/// no decoder reads) is an `Image` error: the caller must not show the original inline.
 pub async fn served_copy(
     store: &PodStore,
     pod_id: &str,
@@ -34,73 +36,51 @@ pub async fn served_copy(
     content_type: &str,
     variant: Variant,
 ) -> Result<Option<(Bytes, &'static str)>, DerivedError> {
-    let (name, output_type, source_type) = match (variant, content_type) {
-        (Variant::Full, "image/jpeg") => ("clean.jpg", "image/jpeg", "image/jpeg"),
-        (Variant::Thumb, "image/jpeg") => ("thumb.jpg", "image/jpeg", "image/jpeg"),
-        (Variant::Thumb, "image/webp") => ("thumb.jpg", "image/jpeg", "image/webp"),
-        (Variant::Thumb, "image/png") => ("thumb.png", "image/png", "image/png"),
-        (Variant::Thumb, "image/gif") => ("thumb.png", "image/png", "image/gif"),
-        _ => return Ok(None),
-    };
-    let derived = Path::from(format!("derived/{pod_id}/{name}"));
+    if !content_type.starts_with("image/") {
+        return Ok(None);
+    }
+    let derived = Path::from(format!("derived/{pod_id}/{}", if variant == Variant::Full { "clean" } else { "thumb" }));
     match store.inner().get(&derived).await {
-        Ok(found) => return Ok(Some((found.bytes().await?, output_type))),
+        // The copy's type is read from its bytes: a clean copy may be a re-encoded PNG.
+        Ok(found) => {
+            let bytes = found.bytes().await?;
+            if let Some(kind) = super::sniff(&bytes[..bytes.len().min(super::sniff::SNIFF_LEN)]) {
+                return Ok(Some((bytes, kind.mime())));
+            }
+        }
         Err(object_store::Error::NotFound { .. }) => {}
         Err(e) => return Err(e.into()),
     }
     let original = store.get(storage_key).await?.bytes().await?;
+    let content_type = content_type.to_string();
     // Decoding and encoding are CPU work: keep them off the async worker threads.
     let (made, made_type) = tokio::task::spawn_blocking(move || match variant {
-        Variant::Full => strip_jpeg_metadata(original).map(|b| (b, output_type)),
-        Variant::Thumb => match thumbnail(&original, output_type)? {
-            Some(small) => Ok((small, output_type)),
-            // Already small: the thumbnail is the file itself (a JPEG without metadata).
-            None if source_type == "image/jpeg" => strip_jpeg_metadata(original).map(|b| (b, source_type)),
-            None => Ok((original, source_type)),
+        Variant::Full => without_metadata(&content_type, original),
+        Variant::Thumb => match thumbnail(&original)? {
+            Some(small) => Ok(small),
+            // Already small: the thumbnail is the clean full-size copy.
+            None => without_metadata(&content_type, original),
         },
     })
     .await
     .map_err(|e| DerivedError::Image(e.to_string()))??;
-    if made_type != output_type {
-        // Not cached under the thumbnail's name, whose type would then be wrong.
-        return Ok(Some((made, made_type)));
-    }
     store.inner().put(&derived, made.clone().into()).await?;
     Ok(Some((made, made_type)))
 }
 
-/// Drops the APP1 (EXIF, XMP: camera, GPS position) and APP13 (IPTC) segments.
-pub fn strip_jpeg_metadata(original: Bytes) -> Result<Bytes, DerivedError> {
-    use img_parts::jpeg::{markers, Jpeg};
-    let mut jpeg = Jpeg::from_bytes(original).map_err(|e| DerivedError::Image(e.to_string()))?;
-    jpeg.remove_segments_by_marker(markers::APP1);
-    jpeg.remove_segments_by_marker(markers::APP13);
-    Ok(jpeg.encoder().bytes())
-}
-
-/// A small copy, decoded under explicit limits so a crafted file cannot exhaust memory;
-/// `None` when the image already fits (it is never scaled up).
-pub fn thumbnail(original: &[u8], output_type: &str) -> Result<Option<Bytes>, DerivedError> {
-    let error = |e: image::ImageError| DerivedError::Image(e.to_string());
-    let mut reader =
-        image::ImageReader::new(std::io::Cursor::new(original)).with_guessed_format().map_err(|e| DerivedError::Image(e.to_string()))?;
-    let mut limits = image::Limits::default();
-    limits.max_image_width = Some(16_000);
-    limits.max_image_height = Some(16_000);
-    limits.max_alloc = Some(256 * 1024 * 1024);
-    reader.limits(limits);
-    let image = reader.decode().map_err(error)?;
+/// A small copy (PNG for images with transparency, else JPEG), without metadata; `None`
+/// when the image already fits (it is never scaled up).
+pub fn thumbnail(original: &[u8]) -> Result<Option<(Bytes, &'static str)>, DerivedError> {
+    let image = decode(original)?;
     if image.width() <= THUMB_SIZE && image.height() <= THUMB_SIZE {
         return Ok(None);
     }
-    let image = image.thumbnail(THUMB_SIZE, THUMB_SIZE);
-    let mut out = std::io::Cursor::new(Vec::new());
-    if output_type == "image/png" {
-        image.write_to(&mut out, image::ImageFormat::Png).map_err(error)?;
+    let small = image.thumbnail(THUMB_SIZE, THUMB_SIZE);
+    if small.color().has_alpha() {
+        encode(&small, image::ImageFormat::Png).map(|b| Some((b, "image/png")))
     } else {
-        image.to_rgb8().write_to(&mut out, image::ImageFormat::Jpeg).map_err(error)?;
+        encode(&small, image::ImageFormat::Jpeg).map(|b| Some((b, "image/jpeg")))
     }
-    Ok(Some(Bytes::from(out.into_inner())))
 }
 
 #[cfg(test)]
@@ -125,14 +105,15 @@ mod tests {
     fn served_jpegs_lose_their_gps_metadata_but_stay_valid() {
         let original = jpeg_with_exif();
         assert!(original.windows(11).any(|w| w == b"GPSLatitude"));
-        let clean = strip_jpeg_metadata(Bytes::from(original)).unwrap();
+        let clean = super::super::clean_copy::strip_jpeg(Bytes::from(original)).unwrap();
         assert!(!clean.windows(11).any(|w| w == b"GPSLatitude"));
         assert_eq!(image::load_from_memory(&clean).unwrap().width(), 640);
     }
 
     #[test]
     fn thumbnails_fit_the_box_and_keep_the_aspect() {
-        let thumb = thumbnail(&jpeg_with_exif(), "image/jpeg").unwrap().expect("a smaller copy");
+        let (thumb, kind) = thumbnail(&jpeg_with_exif()).unwrap().expect("a smaller copy");
+        assert_eq!(kind, "image/jpeg");
         let decoded = image::load_from_memory(&thumb).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (320, 240));
         assert!(!thumb.windows(11).any(|w| w == b"GPSLatitude"));
@@ -141,12 +122,12 @@ mod tests {
     #[test]
     fn a_small_image_is_never_scaled_up() {
         let signature = include_bytes!("../../tests/fixtures/pod-signature.png");
-        assert!(thumbnail(signature, "image/png").unwrap().is_none());
+        assert!(thumbnail(signature).unwrap().is_none());
     }
 
     #[test]
     fn a_broken_image_is_an_error_not_a_panic() {
-        assert!(thumbnail(b"\xFF\xD8\xFF\xE0 not really a jpeg", "image/jpeg").is_err());
-        assert!(strip_jpeg_metadata(Bytes::from_static(b"nope")).is_err());
+        assert!(thumbnail(b"\xFF\xD8\xFF\xE0 not really a jpeg").is_err());
+        assert!(super::super::clean_copy::strip_jpeg(Bytes::from_static(b"nope")).is_err());
     }
 }

@@ -1,7 +1,8 @@
 //! The object store that holds POD files, chosen by `WAYBILL_STORAGE_URL`: local files
 //! (default), `memory://`, or S3 with the standard `AWS_*` variables.
+mod clean_copy;
 mod derived;
-mod sniff;
+pub(crate) mod sniff;
 mod sweep;
 mod upload;
 

@@ -16,7 +16,7 @@ use tempfile::TempDir;
 
 pub const DEPOT_TOKEN: &str = "test-depot-token";
 pub const DELIVERECT_SECRET: &str = "test-deliverect-secret";
-pub const UBER_KEY: &str = "test-uber-key";
+pub const UBER_KEY: &str = "test-uber-signing-key";
 pub const PEDDLER_TOKEN: &str = "test-peddler-token";
 pub const KEYDELIVERY_TOKEN: &str = "test-keydelivery-token";
 pub const SIGNATURE_PNG: &[u8] = include_bytes!("../fixtures/pod-signature.png");
@@ -110,7 +110,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
     let app = Application::build(settings.clone()).await.expect("server starts");
     let address = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until_stopped());
-    let db = Database::connect(&settings.database_url).await.expect("test db connection");
+    let db = Database::connect(settings.database_url.expose()).await.expect("test db connection");
     TestApp {
         address,
         // No pooled connections: a connection whose body the server refused unread (413)

@@ -14,7 +14,7 @@ impl TestApp {
             .args(args)
             .current_dir(self.dir.path())
             .env_clear()
-            .env("WAYBILL_DATABASE_URL", &self.settings.database_url)
+            .env("WAYBILL_DATABASE_URL", self.settings.database_url.expose())
             .env("WAYBILL_STORAGE_URL", &self.settings.storage_url);
         command
     }
@@ -30,6 +30,13 @@ impl TestApp {
             .expect("waybill create-staff starts");
         child.stdin.take().expect("stdin").write_all(format!("{password}\n").as_bytes()).expect("password written");
         child.wait_with_output().expect("waybill create-staff ends")
+    }
+
+    /// `waybill replay` on this app's database, as the real binary; asserts it succeeded.
+    pub fn replay(&self) -> String {
+        let out = self.waybill(&["replay"]).output().expect("waybill replay runs");
+        assert!(out.status.success(), "replay: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     /// The default staff account, made once per test.

@@ -7,7 +7,7 @@ use crate::components::set_http_status;
 use crate::model::TrackingStatus;
 use crate::route::route_param;
 use crate::server_fns::staff::staff_parcel;
-use crate::staff::{encode, StaffParcelDetail, StaffPod};
+use crate::staff::{encode, StaffEvent, StaffParcelDetail, StaffPod};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -100,18 +100,9 @@ fn ParcelDetail(detail: StaffParcelDetail) -> impl IntoView {
             <section class="panel">
                 <h2>"Timeline"</h2>
                 <table class="data">
-                    <thead><tr><th>"Time"</th><th>"Status"</th><th>"Carrier status"</th><th>"Description"</th><th>"Location"</th><th>"Recorded by"</th></tr></thead>
+                    <thead><tr><th>"Time"</th><th>"Status"</th><th>"Carrier status"</th><th>"Description"</th><th>"Location"</th><th>"Recorded by"</th><th>"Void"</th></tr></thead>
                     <tbody>
-                        {detail.events.into_iter().map(|e| view! {
-                            <tr>
-                                <td>{utc(e.occurred_at)}</td>
-                                <td><StatusChip status=e.status/></td>
-                                <td>{e.raw_status}</td>
-                                <td>{e.description.unwrap_or_default()}</td>
-                                <td>{e.location.unwrap_or_default()}</td>
-                                <td>{e.recorded_by.unwrap_or_else(|| "carrier".into())}</td>
-                            </tr>
-                        }).collect_view()}
+                        {detail.events.into_iter().map(|e| view! { <TimelineRow event=e base=base.clone()/> }).collect_view()}
                     </tbody>
                 </table>
             </section>
@@ -128,6 +119,43 @@ fn ParcelDetail(detail: StaffParcelDetail) -> impl IntoView {
                 </ul>
             </section>
         </section>
+    }
+}
+
+/// One timeline row: a voided event struck through with who voided it and why; a standing
+/// one with the form that voids it.
+#[component]
+fn TimelineRow(event: StaffEvent, base: String) -> impl IntoView {
+    let e = event;
+    let class = if e.voided.is_some() { "voided" } else { "" };
+    let last = match e.voided {
+        Some(voided) => view! {
+            <td class="void-note">
+                "Voided "{utc(voided.at)}{voided.by.map(|by| format!(" by {by}"))}{voided.reason.map(|r| format!(": {r}"))}
+            </td>
+        }
+        .into_any(),
+        None => view! {
+            <td>
+                <form method="post" action=format!("{base}/events/{}/void", e.id) class="inline void-event">
+                    <CsrfField/>
+                    <input type="text" name="reason" maxlength="500" placeholder="why" aria-label="Reason for voiding"/>
+                    <button type="submit" class="secondary">"Void"</button>
+                </form>
+            </td>
+        }
+        .into_any(),
+    };
+    view! {
+        <tr class=class data-event-id=e.id>
+            <td>{utc(e.occurred_at)}</td>
+            <td><StatusChip status=e.status/></td>
+            <td>{e.raw_status}</td>
+            <td>{e.description.unwrap_or_default()}</td>
+            <td>{e.location.unwrap_or_default()}</td>
+            <td>{e.recorded_by.unwrap_or_else(|| "carrier".into())}</td>
+            {last}
+        </tr>
     }
 }
 

@@ -5,7 +5,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 pub const DEPOT_TOKEN: &str = "bench-depot-token";
-pub const UBER_KEY: &str = "bench-uber-key";
+pub const UBER_KEY: &str = "bench-uber-signing-key";
 pub const KEYDELIVERY_TOKEN: &str = "bench-keydelivery-token";
 
 pub struct BenchServer {

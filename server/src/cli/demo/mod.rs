@@ -3,7 +3,7 @@
 mod journeys;
 
 use crate::entity::{parcel, share_link};
-use crate::settings::{Secret, Settings};
+use crate::settings::{CarrierSecret, Settings};
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -14,8 +14,8 @@ use serde_json::json;
 
 const SIGNATURE_PNG: &[u8] = include_bytes!("../../../tests/fixtures/pod-signature.png");
 
-fn hmac_hex(secret: &Secret, body: &[u8]) -> anyhow::Result<String> {
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.expose().as_bytes())?;
+fn hmac_hex(secret: &CarrierSecret, body: &[u8]) -> anyhow::Result<String> {
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.current.expose().as_bytes())?;
     mac.update(body);
     Ok(hex::encode(mac.finalize().into_bytes()))
 }
@@ -31,7 +31,7 @@ fn request(client: &reqwest::Client, base: &str, settings: &Settings, post: Demo
             }
             let mut request = client.post(format!("{base}/webhooks/depot")).multipart(form);
             if let Some(token) = &secrets.depot {
-                request = request.bearer_auth(token.expose());
+                request = request.bearer_auth(token.current.expose());
             }
             request
         }
@@ -39,7 +39,7 @@ fn request(client: &reqwest::Client, base: &str, settings: &Settings, post: Demo
             let body = body.to_string();
             let mut request = match (carrier, &secrets.keydelivery) {
                 ("keydelivery", Some(token)) => {
-                    let token: String = url::form_urlencoded::byte_serialize(token.expose().as_bytes()).collect();
+                    let token: String = url::form_urlencoded::byte_serialize(token.current.expose().as_bytes()).collect();
                     client.post(format!("{base}/webhooks/keydelivery?token={token}"))
                 }
                 _ => client.post(format!("{base}/webhooks/{carrier}")),
@@ -54,7 +54,7 @@ fn request(client: &reqwest::Client, base: &str, settings: &Settings, post: Demo
                     None => request,
                 },
                 "peddler" => match &secrets.peddler {
-                    Some(token) => request.header("x-webhook-shared-token", token.expose()),
+                    Some(token) => request.header("x-webhook-shared-token", token.current.expose()),
                     None => request,
                 },
                 _ => request,
@@ -88,7 +88,7 @@ pub async fn run_demo(settings: &Settings, url: Option<String>, links_out: Optio
     }
     bar.finish_with_message("done");
 
-    let db = crate::db::connect(&settings.database_url).await?;
+    let db = crate::db::connect(settings.database_url.expose()).await?;
     let mut links = serde_json::Map::new();
     for number in journeys::NUMBERS {
         let Some(parcel) = parcel::Entity::find().filter(parcel::Column::TrackingNumber.eq(number)).one(&db).await? else {

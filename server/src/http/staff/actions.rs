@@ -104,6 +104,28 @@ pub async fn manual_event(
     Ok(back(&parcel_page(&parcel), to_page(result)?))
 }
 
+#[derive(serde::Deserialize)]
+pub struct VoidForm {
+    csrf: Option<String>,
+    reason: Option<String>,
+}
+
+/// `POST /staff/parcels/{carrier}/{n}/events/{id}/void`: takes a wrong event off the timeline.
+pub async fn void_event(
+    State(state): State<AppState>,
+    Path((carrier, number, event_id)): Path<(String, String, i64)>,
+    Extension(csrf): Extension<CsrfToken>,
+    Extension(staff): Extension<StaffUser>,
+    Form(form): Form<VoidForm>,
+) -> Result<Redirect, ApiError> {
+    check_csrf(form.csrf.as_deref(), &csrf)?;
+    let parcel = parcel_at(&state, &carrier, &number).await?;
+    let result = actions::void_event(&state.pipeline, &parcel, &staff.email, event_id, form.reason)
+        .await
+        .map(|_| "Event voided: customers no longer see it, and the status follows the events that stand.".to_string());
+    Ok(back(&parcel_page(&parcel), to_page(result)?))
+}
+
 pub async fn reprocess(
     State(state): State<AppState>,
     Path(id): Path<i64>,

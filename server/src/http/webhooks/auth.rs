@@ -1,8 +1,10 @@
 //! Webhook authentication, done before anything is stored. Comparisons run in constant
-//! time so that response timing tells an attacker nothing about the secret.
+//! time so that response timing tells an attacker nothing about the secret. Each carrier's
+//! current secret is tried first, then its previous one (a rotation in progress); the
+//! caller learns which one matched.
 use crate::domain::Carrier;
 use crate::http::ApiError;
-use crate::settings::{CarrierSecrets, Secret, Settings};
+use crate::settings::{CarrierSecret, CarrierSecrets, SecretSlot, Settings};
 use axum::http::{header, HeaderMap};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -14,7 +16,7 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// The carrier's secret; `None` only in dev mode with the secret unset, where requests are
 /// accepted unauthenticated. Otherwise an unset secret is `503`, naming the variable.
-pub fn configured_secret(settings: &Settings, carrier: Carrier) -> Result<Option<&Secret>, ApiError> {
+pub fn configured_secret(settings: &Settings, carrier: Carrier) -> Result<Option<&CarrierSecret>, ApiError> {
     match settings.secrets.get(carrier) {
         Some(secret) => Ok(Some(secret)),
         None if settings.dev => {
@@ -27,21 +29,28 @@ pub fn configured_secret(settings: &Settings, carrier: Carrier) -> Result<Option
     }
 }
 
-/// Checks `Authorization: Bearer <token>` against the carrier's token.
-pub fn verify_bearer(settings: &Settings, carrier: Carrier, headers: &HeaderMap) -> Result<(), ApiError> {
+/// Checks `Authorization: Bearer <token>` against the carrier's token; `None` in dev mode
+/// with the token unset.
+pub fn verify_bearer(settings: &Settings, carrier: Carrier, headers: &HeaderMap) -> Result<Option<SecretSlot>, ApiError> {
     let Some(secret) = configured_secret(settings, carrier)? else {
-        return Ok(());
+        return Ok(None);
     };
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .ok_or_else(|| ApiError::Unauthorized("missing Authorization: Bearer token".into()))?;
-    if constant_time_eq(presented.trim().as_bytes(), secret.expose().as_bytes()) {
-        Ok(())
-    } else {
-        Err(ApiError::Unauthorized("invalid bearer token".into()))
-    }
+    let presented = presented.trim().as_bytes();
+    matching(secret, |value| constant_time_eq(presented, value.as_bytes()))
+        .map(Some)
+        .ok_or_else(|| ApiError::Unauthorized("invalid bearer token".into()))
+}
+
+/// The first of the carrier's values (current, then previous) that `matches`. Both are
+/// always compared, so timing does not tell which one exists or matched.
+fn matching(secret: &CarrierSecret, matches: impl Fn(&str) -> bool) -> Option<SecretSlot> {
+    let results: Vec<(SecretSlot, bool)> = secret.candidates().map(|(slot, value)| (slot, matches(value.expose()))).collect();
+    results.into_iter().find(|(_, ok)| *ok).map(|(slot, _)| slot)
 }
 
 /// Longest signature or token header looked at; longer ones are simply wrong.
@@ -49,7 +58,7 @@ const MAX_CREDENTIAL_LEN: usize = 512;
 
 /// Checks a hex HMAC-SHA256 of the raw body (an optional `sha256=` prefix is allowed),
 /// taken from the first of `header_names` present.
-pub fn verify_hmac(secret: &Secret, headers: &HeaderMap, header_names: &[&str], body: &[u8]) -> Result<(), ApiError> {
+pub fn verify_hmac(secret: &CarrierSecret, headers: &HeaderMap, header_names: &[&str], body: &[u8]) -> Result<SecretSlot, ApiError> {
     let (name, presented) = header_names
         .iter()
         .find_map(|name| Some((*name, headers.get(*name)?.to_str().ok()?)))
@@ -61,19 +70,23 @@ pub fn verify_hmac(secret: &Secret, headers: &HeaderMap, header_names: &[&str], 
     }
     let presented = presented.strip_prefix("sha256=").unwrap_or(presented);
     let signature = hex::decode(presented).map_err(|_| invalid())?;
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes()).map_err(|_| invalid())?;
-    mac.update(body);
-    mac.verify_slice(&signature).map_err(|_| invalid())
+    matching(secret, |key| {
+        Hmac::<Sha256>::new_from_slice(key.as_bytes()).is_ok_and(|mut mac| {
+            mac.update(body);
+            mac.verify_slice(&signature).is_ok()
+        })
+    })
+    .ok_or_else(invalid)
 }
 
 /// Checks a shared token presented as-is (a header value or a query parameter).
-pub fn verify_token(secret: &Secret, presented: Option<&str>, what: &str) -> Result<(), ApiError> {
+pub fn verify_token(secret: &CarrierSecret, presented: Option<&str>, what: &str) -> Result<SecretSlot, ApiError> {
     let presented = presented.ok_or_else(|| ApiError::Unauthorized(format!("missing {what}")))?;
-    if presented.len() <= MAX_CREDENTIAL_LEN && constant_time_eq(presented.as_bytes(), secret.expose().as_bytes()) {
-        Ok(())
-    } else {
-        Err(ApiError::Unauthorized(format!("invalid {what}")))
+    let invalid = || ApiError::Unauthorized(format!("invalid {what}"));
+    if presented.len() > MAX_CREDENTIAL_LEN {
+        return Err(invalid());
     }
+    matching(secret, |value| constant_time_eq(presented.as_bytes(), value.as_bytes())).ok_or_else(invalid)
 }
 
 #[cfg(test)]
@@ -82,7 +95,7 @@ mod tests {
 
     fn settings(token: Option<&str>, dev: bool) -> Settings {
         let mut s = Settings::from_lookup(|_| None, &[]).unwrap();
-        s.secrets.depot = token.map(Secret::new);
+        s.secrets.depot = token.map(CarrierSecret::new);
         s.dev = dev;
         s
     }
@@ -109,7 +122,7 @@ mod tests {
 
     #[test]
     fn a_correct_hmac_passes_and_any_other_signature_is_401() {
-        let secret = Secret::new("key");
+        let secret = CarrierSecret::new("key");
         let body = br#"{"a":1}"#;
         let mut mac = Hmac::<Sha256>::new_from_slice(b"key").unwrap();
         mac.update(body);
@@ -126,10 +139,29 @@ mod tests {
     }
 
     #[test]
+    fn the_previous_value_is_accepted_beside_the_current_one_and_says_so() {
+        let mut s = settings(Some("new-depot-token-0001"), false);
+        if let Some(depot) = s.secrets.depot.as_mut() {
+            depot.previous = Some(crate::settings::Secret::new("old-depot-token-0001"));
+        }
+        assert_eq!(verify_bearer(&s, Carrier::Depot, &bearer("Bearer new-depot-token-0001")).unwrap(), Some(SecretSlot::Current));
+        assert_eq!(verify_bearer(&s, Carrier::Depot, &bearer("Bearer old-depot-token-0001")).unwrap(), Some(SecretSlot::Previous));
+        assert_eq!(verify_bearer(&s, Carrier::Depot, &bearer("Bearer other-depot-token-01")).unwrap_err().status(), 401);
+        let rotating = CarrierSecret { current: crate::settings::Secret::new("new"), previous: Some(crate::settings::Secret::new("key")) };
+        let body = b"{}";
+        let mut mac = Hmac::<Sha256>::new_from_slice(b"key").unwrap();
+        mac.update(body);
+        let old_signature = hex::encode(mac.finalize().into_bytes());
+        assert_eq!(verify_hmac(&rotating, &signed("x-sig", &old_signature), &["x-sig"], body).unwrap(), SecretSlot::Previous);
+        assert_eq!(verify_token(&rotating, Some("key"), "token").unwrap(), SecretSlot::Previous);
+        assert_eq!(verify_token(&rotating, Some("new"), "token").unwrap(), SecretSlot::Current);
+    }
+
+    #[test]
     fn an_unset_token_is_503_naming_the_variable_unless_in_dev_mode() {
         let err = verify_bearer(&settings(None, false), Carrier::Depot, &HeaderMap::new()).unwrap_err();
         assert_eq!(err.status(), 503);
         assert!(err.to_string().contains("WAYBILL_DEPOT_TOKEN"));
-        assert!(verify_bearer(&settings(None, true), Carrier::Depot, &HeaderMap::new()).is_ok());
+        assert_eq!(verify_bearer(&settings(None, true), Carrier::Depot, &HeaderMap::new()).unwrap(), None);
     }
 }

@@ -3,7 +3,7 @@
 //! the database row that points at it is written.
 use super::auth::verify_bearer;
 use super::{archived_headers, reply};
-use crate::domain::Carrier;
+use crate::domain::{Carrier, Origin};
 use crate::http::multipart::{multipart_error, pod_error};
 use crate::http::ApiError;
 use crate::ingest::RawInput;
@@ -25,7 +25,9 @@ const ENVELOPE_BYTES: u64 = 64 * 1024;
 
 pub async fn depot_webhook(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Json<Value>, ApiError> {
     let received_at = chrono::Utc::now();
-    verify_bearer(&state.settings, Carrier::Depot, &headers)?;
+    if let Some(matched) = verify_bearer(&state.settings, Carrier::Depot, &headers)? {
+        state.secret_use.record(Carrier::Depot, matched);
+    }
 
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let boundary = multer::parse_boundary(&content_type).map_err(|_| {
@@ -49,10 +51,12 @@ pub async fn depot_webhook(State(state): State<AppState>, headers: HeaderMap, bo
     let mut multipart = Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
     let mut form: Option<Bytes> = None;
     let mut pod: Option<StoredPod> = None;
-    let read = read_fields(&state, &mut multipart, &mut form, &mut pod).await;
+    let mut refused_pod: Option<ApiError> = None;
+    let read = read_fields(&state, &mut multipart, &mut form, &mut pod, &mut refused_pod).await;
 
     let input = RawInput {
         carrier: Carrier::Depot,
+        origin: Origin::Carrier,
         received_at,
         headers: archived_headers(&headers, &[]),
         content_type: Some(content_type),
@@ -68,16 +72,27 @@ pub async fn depot_webhook(State(state): State<AppState>, headers: HeaderMap, bo
         }
         return Err(error);
     }
+    if let Some(error) = refused_pod {
+        // The file is refused (its answer stays 415 or 413), the status it came with is not:
+        // kept in the quarantine, for staff to apply without the file, or discard.
+        let reason = format!("{error}; re-process applies the status without the file");
+        state.pipeline.quarantine(input, &reason).await.map_err(ApiError::unavailable)?;
+        return Err(error);
+    }
     let outcome = state.pipeline.ingest(input).await.map_err(ApiError::unavailable)?;
     reply(outcome)
 }
 
 /// Reads every part: `form_data` into memory (bounded), `pod_file` into the object store.
+/// A `pod_file` of a refused type is noted in `refused_pod` and reading goes on, so that a
+/// `form_data` after it is still read; an oversized one ends the reading there (its `413`
+/// is sent without reading the rest).
 async fn read_fields(
     state: &AppState,
     multipart: &mut Multipart<'_>,
     form: &mut Option<Bytes>,
     pod: &mut Option<StoredPod>,
+    refused_pod: &mut Option<ApiError>,
 ) -> Result<(), ApiError> {
     let max_pod = state.settings.max_pod_bytes;
     let mut fields = 0;
@@ -91,7 +106,7 @@ async fn read_fields(
                 return Err(ApiError::BadRequest("form_data: given more than once".into()));
             }
             Some("form_data") => *form = Some(field.bytes().await.map_err(multipart_error)?),
-            Some("pod_file") if pod.is_some() => {
+            Some("pod_file") if pod.is_some() || refused_pod.is_some() => {
                 return Err(ApiError::BadRequest("pod_file: given more than once".into()));
             }
             Some("pod_file") => {
@@ -100,7 +115,14 @@ async fn read_fields(
                     Ok(stored) => *pod = Some(stored),
                     // An empty file part is what many clients send for "no file".
                     Err(PodUploadError::Empty) => {}
-                    Err(e) => return Err(pod_error("pod_file", e)),
+                    Err(e) => match pod_error("pod_file", e) {
+                        refused @ ApiError::UnsupportedMediaType(_) => *refused_pod = Some(refused),
+                        refused @ ApiError::PayloadTooLarge(_) => {
+                            *refused_pod = Some(refused);
+                            return Ok(());
+                        }
+                        other => return Err(other),
+                    },
                 }
             }
             // Unknown fields are skipped (bounded by the per-field limit), not stored.

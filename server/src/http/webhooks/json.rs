@@ -3,7 +3,7 @@
 //! → authentic on the raw bytes (401) → content type (415) → the ingest pipeline.
 use super::auth::{configured_secret, verify_hmac, verify_token};
 use super::{archived_headers, reply};
-use crate::domain::Carrier;
+use crate::domain::{Carrier, Origin};
 use crate::http::ApiError;
 use crate::ingest::{IngestOutcome, RawInput};
 use crate::state::AppState;
@@ -48,30 +48,34 @@ async fn receive(
     })?;
 
     if let Some(secret) = secret {
-        match carrier {
+        let matched = match carrier {
             Carrier::Deliverect | Carrier::Uber => verify_hmac(secret, headers, credential_headers(carrier), &bytes)?,
             Carrier::Peddler => {
                 let token = headers.get("x-webhook-shared-token").and_then(|v| v.to_str().ok()).map(str::trim);
-                verify_token(secret, token, "x-webhook-shared-token header")?;
+                verify_token(secret, token, "x-webhook-shared-token header")?
             }
             Carrier::Keydelivery => {
                 let token =
                     query.and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "token").map(|(_, v)| v.into_owned()));
-                verify_token(secret, token.as_deref(), "token query parameter")?;
+                verify_token(secret, token.as_deref(), "token query parameter")?
             }
             Carrier::Depot => return Err(ApiError::NotFound("the depot posts multipart to /webhooks/depot".into())),
-        }
+        };
+        state.secret_use.record(carrier, matched);
     }
 
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
     if let Some(ct) = &content_type {
+        // What carriers send: `application/json`, with parameters. Nothing else, so that no
+        // sender can name a format of its choosing (the parser follows the route anyway).
         let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        if !(essence == "application/json" || essence.ends_with("+json")) {
+        if essence != "application/json" {
             return Err(ApiError::UnsupportedMediaType(format!("expected content-type application/json, got {ct:?}")));
         }
     }
     let input = RawInput {
         carrier,
+        origin: Origin::Carrier,
         received_at,
         headers: archived_headers(headers, credential_headers(carrier)),
         content_type,

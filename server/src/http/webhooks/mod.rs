@@ -3,5 +3,7 @@ pub mod auth;
 pub mod depot;
 pub mod json;
 mod reply;
+mod secret_use;
 
 pub use reply::{archived_headers, reply, CREDENTIAL_HEADERS, REDACTED};
+pub use secret_use::SecretUse;

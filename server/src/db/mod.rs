@@ -1,5 +1,8 @@
 //! Database connection: SQLite (embedded default) or PostgreSQL, chosen by URL.
+mod refusal;
+
 use migration::{Migrator, MigratorTrait};
+pub use refusal::is_permanent;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlxSqliteConnector, Statement};
 use std::time::Duration;
