@@ -14,4 +14,4 @@ pub use normalized::{
 };
 pub use origin::Origin;
 pub use storable::{public_place, storable_text, MAX_SHORT_CHARS, MAX_TEXT_CHARS};
-pub use tracking_number::{InvalidTrackingNumber, TrackingNumber, MAX_LEN as MAX_TRACKING_NUMBER_LEN};
+pub use tracking_number::{InvalidTrackingNumber, TrackingNumber};

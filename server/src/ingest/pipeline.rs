@@ -111,12 +111,8 @@ pub(super) fn parse_input(adapters: &Adapters, input: &RawInput) -> (Result<Norm
     let parsed = super::parse_delivery(adapters, input.carrier, input.origin, &input.body, input.received_at);
     let tracking_number = match &parsed {
         Ok(delivery) => Some(delivery.tracking_number.to_string()),
-        // Whatever the body holds there: made storable, as long as a tracking number can be.
-        Err(_) => adapters
-            .get(input.carrier)
-            .identify(&input.body)
-            .map(|n| storable_text(&n, crate::domain::MAX_TRACKING_NUMBER_LEN, false))
-            .filter(|n| !n.trim().is_empty()),
+        // Only a valid tracking number (so never a character a database refuses).
+        Err(_) => adapters.get(input.carrier).identify(&input.body),
     };
     (parsed, tracking_number)
 }

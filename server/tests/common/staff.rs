@@ -10,12 +10,12 @@ pub const STAFF_PASSWORD: &str = "correct horse battery staple";
 impl TestApp {
     fn waybill(&self, args: &[&str]) -> std::process::Command {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_waybill"));
-        command
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_clear()
-            .env("WAYBILL_DATABASE_URL", self.settings.database_url.expose())
-            .env("WAYBILL_STORAGE_URL", &self.settings.storage_url);
+        // The server's own configuration (a replay parses with the same settings), but
+        // not its address.
+        command.args(args).current_dir(self.dir.path()).env_clear();
+        for (name, value) in self.vars.iter().filter(|(name, _)| name.as_str() != "WAYBILL_ADDR") {
+            command.env(name, value);
+        }
         command
     }
 

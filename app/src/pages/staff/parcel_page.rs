@@ -127,7 +127,7 @@ fn ParcelDetail(detail: StaffParcelDetail) -> impl IntoView {
 #[component]
 fn TimelineRow(event: StaffEvent, base: String) -> impl IntoView {
     let e = event;
-    let class = if e.voided.is_some() { "voided" } else { "" };
+    let class = e.voided.is_some().then_some("voided");
     let last = match e.voided {
         Some(voided) => view! {
             <td class="void-note">
