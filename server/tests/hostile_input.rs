@@ -3,7 +3,7 @@
 //! or take the server down. Prints the corpus as a table.
 mod common;
 
-use common::{hmac_hex, TestApp, DELIVERECT_SECRET, DEPOT_TOKEN, PEDDLER_TOKEN};
+use common::{hmac_hex, ConnectionTrait, TestApp, DELIVERECT_SECRET, DEPOT_TOKEN, PEDDLER_TOKEN};
 use proptest::prelude::*;
 
 /// One bad request: a name, where it goes, its headers and body, and the answer it must get.
@@ -185,7 +185,11 @@ async fn every_bad_input_gets_its_contract_status(app: TestApp) {
     // A connection per case: the server closes a connection whose body it refused without
     // reading, and a pooled client could otherwise send the next case into that closing socket.
     let client = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
-    println!("{:<50} {:>8} {:>5}", "bad input", "expected", "got");
+    let backend = match app.db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => "PostgreSQL",
+        _ => "SQLite",
+    };
+    println!("{:<50} {:>8} {:>5}   on {backend}", "bad input", "expected", "got");
     for case in corpus() {
         let mut request = client.post(format!("{}{}", app.address, case.path)).body(case.body);
         for (name, value) in &case.headers {
