@@ -191,11 +191,17 @@ async fn every_bad_input_gets_its_contract_status(app: TestApp) {
     };
     println!("{:<50} {:>8} {:>5}   on {backend}", "bad input", "expected", "got");
     for case in corpus() {
-        let mut request = client.post(format!("{}{}", app.address, case.path)).body(case.body);
-        for (name, value) in &case.headers {
-            request = request.header(*name, value);
-        }
-        let got = request.send().await.map(|r| r.status().as_u16()).unwrap_or(0);
+        let early = if case.expect == 413 { answered_from_headers(&app, &case).await } else { None };
+        let got = match early {
+            Some(status) => status,
+            None => {
+                let mut request = client.post(format!("{}{}", app.address, case.path)).body(case.body.clone());
+                for (name, value) in &case.headers {
+                    request = request.header(*name, value);
+                }
+                request.send().await.map(|r| r.status().as_u16()).unwrap_or(0)
+            }
+        };
         println!("{:<50} {:>8} {:>5}", case.name, case.expect, got);
         if got != case.expect {
             failures.push(format!("{}: expected {}, got {got}", case.name, case.expect));
@@ -208,6 +214,27 @@ async fn every_bad_input_gets_its_contract_status(app: TestApp) {
     let events_of = |number: &str| format!("tracking_event e JOIN parcel p ON p.id = e.parcel_id WHERE p.tracking_number = '{number}'");
     assert_eq!(app.count(&events_of("HOSTILE-1")).await, 1, "the valid depot deliveries applied, once");
     stored_text_is_storable_and_raw_bodies_are_exact(&app).await;
+}
+
+/// The status of a request the server may refuse from its headers alone (`413` for a
+/// declared length over the limit). The server then closes the connection with the body
+/// unread, which resets it, and a client still writing the body can lose the answer to that
+/// reset. So the headers go first and the answer is awaited before any body is sent; only
+/// when none comes (the limit is found while reading, as for a multipart field) is the
+/// request sent whole, as before. `None` asks the caller to send it.
+async fn answered_from_headers(app: &TestApp, case: &Case) -> Option<u16> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = app.address.trim_start_matches("http://").to_string();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.ok()?;
+    let mut head = format!("POST {} HTTP/1.1\r\nhost: {address}\r\ncontent-length: {}\r\n", case.path, case.body.len());
+    for (name, value) in &case.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await.ok()?;
+    let mut answer = [0u8; 256];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(1), stream.read(&mut answer)).await.ok()?.ok()?;
+    String::from_utf8_lossy(&answer[..n]).split_whitespace().nth(1).and_then(|code| code.parse().ok())
 }
 
 /// What the new rows of the corpus left behind: normalized text without NUL (and cut to

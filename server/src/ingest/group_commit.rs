@@ -11,10 +11,11 @@
 //! re-process; otherwise it gets the error (`503`, the carrier retries). If the commit
 //! itself fails, every delivery in the group gets the error, and nothing of the group was
 //! written.
-use super::pipeline::{parse_input, quarantined_row, write_delivery, IngestError, IngestOutcome, RawInput, WriteGate};
+use super::pipeline::{parse_input, write_delivery, IngestError, IngestOutcome, RawInput, WriteGate};
+use super::refused::keep_refused;
 use super::write_together::{write_together, Parsed};
-use crate::carriers::{Adapters, ParseError};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
+use crate::carriers::Adapters;
+use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
@@ -197,31 +198,6 @@ async fn write_group(
     Ok(outcomes)
 }
 
-/// What the carrier is told about a delivery the database refused; the database's own
-/// words go to the quarantine, for staff, not to the carrier.
-pub const REFUSED_BY_DATABASE: &str = "could not be applied and is kept in the quarantine for staff to re-process";
-
-/// Archives a delivery the database refused as `quarantined`, in a savepoint of its own.
-async fn keep_refused(
-    txn: &DatabaseTransaction,
-    input: &RawInput,
-    tracking_number: Option<String>,
-    error: &DbErr,
-) -> Result<IngestOutcome, IngestError> {
-    tracing::warn!(carrier = %input.carrier, %error, "the database refused a delivery; it is kept in the quarantine");
-    let savepoint = txn.begin().await?;
-    match quarantined_row(input, tracking_number, &format!("the database refused it: {error}")).insert(&savepoint).await {
-        Ok(_) => {
-            savepoint.commit().await?;
-            Ok(IngestOutcome::Quarantined { error: ParseError::new("delivery", REFUSED_BY_DATABASE) })
-        }
-        Err(error) => {
-            savepoint.rollback().await?;
-            Err(IngestError::Database(error))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::{IngestOutcome, Pipeline, RawInput};
@@ -295,7 +271,7 @@ mod tests {
         for task in tasks {
             let (i, outcome) = task.await.unwrap();
             match (i, outcome) {
-                (7, Ok(IngestOutcome::Quarantined { error })) => assert_eq!(error.reason, super::REFUSED_BY_DATABASE),
+                (7, Ok(IngestOutcome::Quarantined { error })) => assert_eq!(error.reason, super::super::refused::REFUSED_BY_DATABASE),
                 (7, other) => panic!("the refused delivery: {other:?}"),
                 (_, Ok(IngestOutcome::Stored { duplicate: false, .. })) => {}
                 (i, other) => panic!("delivery {i}: {other:?}"),

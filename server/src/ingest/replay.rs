@@ -1,7 +1,6 @@
 //! `waybill replay`: rebuilds every event, POD entry and parcel status from the stored raw
 //! deliveries, through the same adapters and apply step as live traffic. Parcels and their
 //! share links are kept, so links sent to customers keep working.
-use super::apply_delivery;
 use super::pipeline::outcome_name;
 use crate::carriers::Adapters;
 use crate::domain::{Carrier, TrackingStatus};
@@ -63,7 +62,7 @@ pub async fn replay_all(db: &DatabaseConnection, adapters: &Adapters) -> Result<
             let parsed = super::parse_delivery(adapters, carrier, raw.origin, &raw.body, raw.received_at);
             let pod: Option<StoredPod> = raw.pod_file.as_deref().and_then(|json| serde_json::from_str(json).ok());
             let (parsed, duplicate) = match parsed {
-                Ok(delivery) => match apply_refusable(&txn, raw.id, &delivery, pod.as_ref(), raw.received_at).await? {
+                Ok(delivery) => match super::apply_refusable(&txn, raw.id, &delivery, pod.as_ref(), raw.received_at).await? {
                     Ok(duplicate) => (Ok(delivery), duplicate),
                     Err(refused) => (Err(refused), false),
                 },
@@ -85,27 +84,4 @@ pub async fn replay_all(db: &DatabaseConnection, adapters: &Adapters) -> Result<
     }
     txn.commit().await?;
     Ok(summary)
-}
-
-/// Applies one archived delivery in a savepoint: `Ok(Err(reason))` when the database
-/// refused its data (it then goes to the quarantine instead of failing the whole replay).
-pub async fn apply_refusable(
-    txn: &sea_orm::DatabaseTransaction,
-    raw_id: i64,
-    delivery: &crate::domain::NormalizedDelivery,
-    pod: Option<&StoredPod>,
-    received_at: chrono::DateTime<chrono::Utc>,
-) -> Result<Result<bool, crate::carriers::ParseError>, DbErr> {
-    let savepoint = txn.begin().await?;
-    match apply_delivery(&savepoint, Some(raw_id), delivery, pod, received_at).await {
-        Ok(applied) => {
-            savepoint.commit().await?;
-            Ok(Ok(applied.duplicate))
-        }
-        Err(error) if crate::db::is_permanent(&error) => {
-            savepoint.rollback().await?;
-            Ok(Err(crate::carriers::ParseError::new("database", format!("refused it: {error}"))))
-        }
-        Err(error) => Err(error),
-    }
 }

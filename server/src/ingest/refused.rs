@@ -1,0 +1,61 @@
+//! Deliveries the database refuses: a value it cannot store, a constraint it will not
+//! break (see `db::is_permanent`). A retry would fail the same way forever, so such a
+//! delivery is archived as `quarantined` with the database's reason, for staff to re-process
+//! once the cause is gone, and the carrier is told so (`400`), not asked to retry (`503`).
+//! Live ingest (`keep_refused`, in the group commit's per-delivery retry), replay and staff
+//! re-processing (`apply_refusable`) all end here.
+use super::apply_delivery;
+use super::pipeline::{quarantined_row, IngestError, IngestOutcome, RawInput};
+use crate::carriers::ParseError;
+use crate::domain::NormalizedDelivery;
+use crate::storage::StoredPod;
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, TransactionTrait};
+
+/// What the carrier is told about a delivery the database refused; the database's own
+/// words go to the quarantine, for staff, not to the carrier.
+pub const REFUSED_BY_DATABASE: &str = "could not be applied and is kept in the quarantine for staff to re-process";
+
+/// Archives a delivery the database refused as `quarantined`, in a savepoint of its own.
+pub(super) async fn keep_refused(
+    txn: &DatabaseTransaction,
+    input: &RawInput,
+    tracking_number: Option<String>,
+    error: &DbErr,
+) -> Result<IngestOutcome, IngestError> {
+    tracing::warn!(carrier = %input.carrier, %error, "the database refused a delivery; it is kept in the quarantine");
+    let savepoint = txn.begin().await?;
+    match quarantined_row(input, tracking_number, &format!("the database refused it: {error}")).insert(&savepoint).await {
+        Ok(_) => {
+            savepoint.commit().await?;
+            Ok(IngestOutcome::Quarantined { error: ParseError::new("delivery", REFUSED_BY_DATABASE) })
+        }
+        Err(error) => {
+            savepoint.rollback().await?;
+            Err(IngestError::Database(error))
+        }
+    }
+}
+
+/// Applies one archived delivery in a savepoint: `Ok(Err(reason))` when the database
+/// refused its data (it then goes to the quarantine instead of failing the whole replay).
+pub async fn apply_refusable(
+    txn: &DatabaseTransaction,
+    raw_id: i64,
+    delivery: &NormalizedDelivery,
+    pod: Option<&StoredPod>,
+    received_at: DateTime<Utc>,
+) -> Result<Result<bool, ParseError>, DbErr> {
+    let savepoint = txn.begin().await?;
+    match apply_delivery(&savepoint, Some(raw_id), delivery, pod, received_at).await {
+        Ok(applied) => {
+            savepoint.commit().await?;
+            Ok(Ok(applied.duplicate))
+        }
+        Err(error) if crate::db::is_permanent(&error) => {
+            savepoint.rollback().await?;
+            Ok(Err(ParseError::new("database", format!("refused it: {error}"))))
+        }
+        Err(error) => Err(error),
+    }
+}
