@@ -1,7 +1,9 @@
 //! Waybill's user interface: Leptos components rendered on the server and hydrated in the
 //! browser, plus the types both sides share.
 pub mod components;
+pub mod eta;
 pub mod i18n;
+pub mod lookup;
 pub mod model;
 pub mod pages;
 pub mod route;

@@ -131,9 +131,12 @@ pub struct ParcelView {
     #[serde(default)]
     pub eta_window: Option<(DateTime<Utc>, DateTime<Utc>)>,
     pub updated_at: DateTime<Utc>,
-    /// The ETA has passed and the parcel is not delivered yet.
+    /// The ETA has passed and the parcel is not delivered yet (see `crate::eta`).
     #[serde(default)]
     pub late: bool,
+    /// The carrier time of the event that delivered it, once delivered.
+    #[serde(default)]
+    pub delivered_at: Option<DateTime<Utc>>,
     /// Newest first.
     pub events: Vec<EventView>,
     /// Older events left out of a long timeline (the page links to the full one).

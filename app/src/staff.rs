@@ -105,6 +105,8 @@ pub struct StaffEvent {
     pub description: Option<String>,
     pub location: Option<String>,
     pub recorded_by: Option<String>,
+    /// The internal note of a manual event.
+    pub staff_note: Option<String>,
     /// When, by whom and why staff voided it; a voided event is shown struck through.
     pub voided: Option<EventVoided>,
 }

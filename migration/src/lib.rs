@@ -6,6 +6,8 @@ mod m20261123_000001_initial;
 mod m20261123_000002_staff;
 mod m20261124_000003_list_indexes;
 mod m20261201_000004_origin_and_void;
+mod m20261201_000005_lookup_keys;
+mod m20261201_000006_staff_note;
 
 pub struct Migrator;
 
@@ -17,6 +19,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_staff::Migration),
             Box::new(m20261124_000003_list_indexes::Migration),
             Box::new(m20261201_000004_origin_and_void::Migration),
+            Box::new(m20261201_000005_lookup_keys::Migration),
+            Box::new(m20261201_000006_staff_note::Migration),
         ]
     }
 }

@@ -6,23 +6,35 @@ use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_de
 use crate::ingest::packed::{packed, select_packed};
 use app::model::TrackingStatus;
 use app::staff::ParcelQuery;
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Alias, Expr, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement};
 
-/// Ids of the parcels that have `reference` as another number.
+/// A number as a customer's lookup compares it (`app::lookup::lookup_key` computes the same
+/// in Rust), over `{column}`; the migration `m20261201_000005_lookup_keys` indexes exactly
+/// this expression.
+const LOOKUP_KEY_SQL: &str = "UPPER(REPLACE(REPLACE({column}, '-', ''), ' ', ''))";
+
+/// `column`'s lookup key equals `key`.
+fn lookup_key_is(column: &str, key: &str) -> SimpleExpr {
+    // The expression as literal SQL (a bound '-' would not match the index's expression on
+    // SQLite), the key as a bound value.
+    Expr::expr(Expr::cust(LOOKUP_KEY_SQL.replace("{column}", column))).eq(key.to_string())
+}
+
+/// Ids of the parcels that have `reference` as another number (case, spaces and dashes aside).
 pub fn referencing(reference: &str) -> Select<parcel_reference::Entity> {
     parcel_reference::Entity::find()
         .select_only()
         .column(parcel_reference::Column::ParcelId)
-        .filter(parcel_reference::Column::Reference.eq(reference))
+        .filter(lookup_key_is("reference", &app::lookup::lookup_key(reference)))
 }
 
-/// Parcels with this tracking number, or any of `ids`.
+/// Parcels with this tracking number (case, spaces and dashes aside), or any of `ids`.
 ///
 /// Without ids the filter is the number alone: an always-false `OR id IN ()` made SQLite
 /// walk the whole (carrier, number) index for its order instead of looking the number up.
 pub fn parcels_by_number(number: &str, ids: Vec<i64>) -> Select<parcel::Entity> {
-    let by_number = parcel::Column::TrackingNumber.eq(number);
+    let by_number = lookup_key_is("tracking_number", &app::lookup::lookup_key(number));
     let filter = if ids.is_empty() { by_number } else { by_number.or(parcel::Column::Id.is_in(ids)) };
     parcel::Entity::find().filter(filter).order_by_asc(parcel::Column::Carrier).order_by_asc(parcel::Column::Id)
 }
@@ -139,7 +151,7 @@ pub fn current_statuses(backend: DbBackend, parcel_ids: impl IntoIterator<Item =
 /// Quarantined deliveries that name this tracking number ("updates pending").
 pub fn quarantined_for(number: &str) -> Select<raw_delivery::Entity> {
     raw_delivery::Entity::find()
-        .filter(raw_delivery::Column::TrackingNumber.eq(number))
+        .filter(lookup_key_is("tracking_number", &app::lookup::lookup_key(number)))
         .filter(raw_delivery::Column::Outcome.eq("quarantined"))
 }
 

@@ -92,11 +92,17 @@ impl ReadModel {
             return Ok(String::new());
         };
         let events = tracking_event::Entity::find().filter(tracking_event::Column::ParcelId.eq(parcel_id)).count(&self.db).await?;
+        // A void changes what the page shows without adding an event.
+        let voided = tracking_event::Entity::find()
+            .filter(tracking_event::Column::ParcelId.eq(parcel_id))
+            .filter(tracking_event::Column::VoidedAt.is_not_null())
+            .count(&self.db)
+            .await?;
         let positions = courier_position::Entity::find().filter(courier_position::Column::ParcelId.eq(parcel_id)).count(&self.db).await?;
         let pods = pod_file::Entity::find().filter(pod_file::Column::ParcelId.eq(parcel_id)).count(&self.db).await?;
         let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.timestamp_micros()).unwrap_or(0);
         Ok(format!(
-            "{}-{}-{}-{}-{events}-{positions}-{pods}",
+            "{}-{}-{}-{}-{events}-{voided}-{positions}-{pods}",
             parcel.status,
             time(parcel.eta),
             time(parcel.courier_as_of),
@@ -132,10 +138,9 @@ impl ReadModel {
             })
             .collect();
         let status = TrackingStatus::parse(&parcel.status).unwrap_or(TrackingStatus::Unknown);
-        let finished =
-            matches!(status, TrackingStatus::Delivered | TrackingStatus::Returned | TrackingStatus::Canceled | TrackingStatus::Expired);
-        Ok(ParcelView {
-            late: !finished && parcel.eta.is_some_and(|eta| eta < chrono::Utc::now()),
+        let mut view = ParcelView {
+            late: false,
+            delivered_at: (status == TrackingStatus::Delivered).then_some(parcel.status_at).flatten(),
             hidden_events: 0,
             eta_window: parcel.eta_from.zip(parcel.eta_until),
             carrier: parcel.carrier,
@@ -145,7 +150,9 @@ impl ReadModel {
             eta: parcel.eta,
             updated_at: parcel.updated_at,
             events,
-        })
+        };
+        view.late = matches!(view.arrival(chrono::Utc::now()), app::eta::Arrival::Expected { late: true, .. });
+        Ok(view)
     }
 }
 

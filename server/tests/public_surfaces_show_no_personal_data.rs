@@ -2,7 +2,11 @@
 //! all five carriers: each fixture, with its personal fields filled with generated values
 //! (names, phone numbers, street addresses, coordinates, signer names, barcodes, PIN codes)
 //! and posted as the carrier posts, and none of those values may appear in `/track/{n}` (the
-//! HTML with its serialized data) or in `/api/v1/track/{n}`. Staff work credits no person.
+//! HTML with its serialized data) or in `/api/v1/track/{n}`. The carriers' free texts (depot
+//! remarks, KeyDelivery contexts, Peddler reasons, Uber's undeliverable reason) carry the
+//! phone number, an email address and the coordinates too: those are found in any text (a
+//! name in free text cannot be told from other words, so names go in the named fields only).
+//! Staff work credits no person.
 mod common;
 
 use common::staff::STAFF_EMAIL;
@@ -24,6 +28,7 @@ struct Personal {
     lng_shown: String,
     pin: String,
     barcode: String,
+    email: String,
     number: String,
 }
 
@@ -40,7 +45,13 @@ impl Personal {
             self.lng_shown.clone(),
             self.pin.clone(),
             self.barcode.clone(),
+            self.email.clone(),
         ]
+    }
+
+    /// A carrier's free text with the personal values a text can carry.
+    fn remark(&self) -> String {
+        format!("Call {} or mail {} at {}, {}", self.phone, self.email, self.lat, self.lng)
     }
 }
 
@@ -57,6 +68,7 @@ fn personal() -> impl Strategy<Value = Personal> {
         "[0-9]{12}",
     )
         .prop_map(|(first, last, phone, (house, street), (la, lf, l5), (ga, gf, g5), pin, barcode, number)| {
+            let email = format!("{}.{}@example.nl", first.to_lowercase(), last.to_lowercase());
             let lat_shown = format!("{la}.{lf:04}");
             let lng_shown = format!("{ga}.{gf:04}");
             Personal {
@@ -70,6 +82,7 @@ fn personal() -> impl Strategy<Value = Personal> {
                 lng_shown,
                 pin,
                 barcode,
+                email,
                 number,
             }
         })
@@ -107,6 +120,7 @@ fn deliveries(p: &Personal) -> Vec<(&'static str, String, String)> {
     verification["barcodes"][0]["value"] = json!(p.barcode);
     data["dropoff"]["verification_requirements"]["pincode"]["value"] = json!(p.pin);
     data["dropoff"]["verification_requirements"]["barcodes"][0]["value"] = json!(p.barcode);
+    data["undeliverable_reason"] = json!(p.remark());
 
     let mut deliverect = fixture("deliverect-courier-update.json");
     deliverect["orderId"] = json!(format!("DLV{}", p.number));
@@ -119,17 +133,21 @@ fn deliveries(p: &Personal) -> Vec<(&'static str, String, String)> {
     peddler["carrierTrackingNumber"] = json!(format!("P{}", p.number));
     peddler["id"] = json!(format!("pid{}", p.number));
     peddler["location"] = point.clone();
-    peddler["details"] = json!({"courierName": p.first, "recipient": {"name": p.last, "phone": p.phone, "address": p.street}});
+    peddler["details"] = json!({
+        "courierName": p.first, "recipient": {"name": p.last, "phone": p.phone, "address": p.street},
+        "reason": p.remark(), "lang": {"en": {"headline": "Out for delivery", "description": p.remark()}, "nl": {"description": p.remark()}},
+    });
 
     let mut keydelivery = fixture("keydelivery-completed.json");
     keydelivery["tracking_number"] = json!(format!("K{}", p.number));
     for item in keydelivery["items"].as_array_mut().unwrap() {
         item["location"] = json!(format!("{}, {}", p.lat, p.lng));
+        item["context"] = json!(p.remark());
     }
 
     let depot = json!({
         "articleId": format!("ARP{}", p.number), "track_status": "Delivered", "track_datetime": "2025-10-08T10:15:00Z",
-        "location": format!("{} {}", p.lat, p.lng),
+        "location": format!("{} {}", p.lat, p.lng), "remarks": p.remark(),
         "recipient": format!("{} {}", p.first, p.last), "phone": p.phone, "address": p.street,
     });
     let number_of = |v: &Value, path: &[&str]| path.iter().fold(v, |v, k| &v[*k]).as_str().unwrap().to_string();
@@ -183,16 +201,27 @@ async fn a_manual_event_credits_no_staff_member_on_the_public_page_or_json() {
     let mut staff = app.staff_browser().await;
     let page = "/staff/parcels/depot/STAFF-PUB-1";
     let csrf = staff.csrf(page).await;
-    let response = staff
-        .post_form(&format!("{page}/events"), &[("csrf", &csrf), ("status", "failed_attempt"), ("occurred_at", "2025-10-08T10:00")])
-        .await;
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("status", "failed_attempt"),
+        ("occurred_at", "2025-10-08T10:00"),
+        ("note", "Caller was rude; escalate to Priya"),
+        ("message", "We will try again tomorrow morning"),
+    ];
+    let response = staff.post_form(&format!("{page}/events"), &fields).await;
     assert_eq!(response.status(), 303);
     let (_, staff_page) = staff.page(page).await;
     assert!(staff_page.contains(STAFF_EMAIL), "staff see who recorded it");
+    assert!(staff_page.contains("Caller was rude; escalate to Priya"), "staff see the internal note");
     let html = app.get("/track/STAFF-PUB-1").await.text().await.unwrap();
     let json = app.track_json("STAFF-PUB-1").await;
+    let event = &json["parcels"][0]["events"][0];
     assert_eq!(json["parcels"][0]["status"], "failed_attempt", "the event is applied");
+    assert_eq!(event["description"], "We will try again tomorrow morning", "the customer's message is public");
+    assert!(html.contains("Customer service"), "credited to customer service, not a person");
+    // The page's serialized data is part of the HTML; both surfaces, every byte.
     for surface in [html, json.to_string()] {
         assert!(!surface.contains(STAFF_EMAIL) && !surface.contains("ops@"), "no staff email on a public surface");
+        assert!(!surface.contains("escalate to Priya"), "no internal note on a public surface");
     }
 }

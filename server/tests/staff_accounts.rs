@@ -163,3 +163,20 @@ async fn sessions_end_after_the_configured_idle_time_and_cookies_are_secure_over
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     assert_eq!(browser.get("/staff").await.status(), 303, "idle too long: signed out");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_staff_page_or_file_is_kept_by_a_browser_or_proxy() {
+    let app = common::spawn_app(Backend::Sqlite).await;
+    app.post_depot(&common::depot_form("NOSTORE-1", "Delivered", "2025-10-08T10:00:00Z"), Some((common::SIGNATURE_PNG, "s.png"))).await;
+    let mut browser = app.staff_browser().await;
+    let pod = app.query_text("SELECT id FROM pod_file").await;
+    for path in ["/staff", "/staff/parcels/depot/NOSTORE-1", "/staff/quarantine", "/staff/login", &format!("/staff/pod/{pod}")] {
+        let response = browser.get(path).await;
+        assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
+    }
+    // The public page may be cached; it carries no staff data.
+    assert_ne!(
+        app.get("/track/NOSTORE-1").await.headers().get("cache-control").map(|v| v.to_str().unwrap().to_string()),
+        Some("no-store".into())
+    );
+}

@@ -7,6 +7,7 @@ mod pod_gallery;
 mod progress;
 mod status_page;
 mod timeline;
+mod track_form;
 
 pub use courier_card::CourierCard;
 pub use courier_map::CourierMap;
@@ -16,6 +17,7 @@ pub use pod_gallery::PodGallery;
 pub use progress::Progress;
 pub use status_page::StatusPage;
 pub use timeline::Timeline;
+pub use track_form::TrackForm;
 mod language_switch;
 mod live_updates;
 mod local_time;

@@ -1,5 +1,6 @@
 //! One parcel: its status, progress, ETA and timeline.
 use super::{LocalTime, Progress, Timeline};
+use crate::eta::Arrival;
 use crate::i18n::{status_label, t, use_lang, Msg};
 use crate::model::ParcelView;
 use leptos::prelude::*;
@@ -9,6 +10,9 @@ pub fn ParcelCard(parcel: ParcelView) -> impl IntoView {
     let lang = use_lang();
     let status = parcel.status;
     let carrier = parcel.carrier.clone();
+    // "Late" is the server's judgement (`parcel.late`, from its clock), so that the page
+    // hydrates to what it rendered; what else `arrival` says does not depend on the clock.
+    let arrival = parcel.arrival(parcel.updated_at);
     let late = parcel.late;
     view! {
         <article class="parcel" data-carrier=carrier>
@@ -19,18 +23,25 @@ pub fn ParcelCard(parcel: ParcelView) -> impl IntoView {
                     <span class="tracking-number">{parcel.tracking_number}</span>
                 </p>
                 <h1 class=format!("parcel-status status-{}", status.as_str())>{status_label(lang, status)}</h1>
-                {parcel.eta.map(|eta| view! {
-                    <p class="eta" class:late=late>
-                        {t(lang, Msg::Expected)} ": "
-                        {match parcel.eta_window {
-                            Some((from, until)) => view! {
-                                {t(lang, Msg::Between)} " " <LocalTime time=from lang=lang/> " " {t(lang, Msg::And)} " " <LocalTime time=until lang=lang/>
-                            }.into_any(),
-                            None => view! { <LocalTime time=eta lang=lang/> }.into_any(),
-                        }}
-                        {late.then(|| view! { <strong class="late-badge">{t(lang, Msg::Late)}</strong> })}
-                    </p>
-                })}
+                {match arrival {
+                    Arrival::Delivered { at } => view! {
+                        <p class="eta delivered">{t(lang, Msg::DeliveredAt)} " " <LocalTime time=at lang=lang/></p>
+                    }.into_any(),
+                    Arrival::Expected { eta, window, .. } => view! {
+                        <p class="eta" class:late=late>
+                            {t(lang, Msg::Expected)} ": "
+                            {match window {
+                                Some((from, until)) => view! {
+                                    {t(lang, Msg::Between)} " " <LocalTime time=from lang=lang/> " " {t(lang, Msg::And)} " " <LocalTime time=until lang=lang/>
+                                }.into_any(),
+                                None => view! { <LocalTime time=eta lang=lang/> }.into_any(),
+                            }}
+                            {late.then(|| view! { <strong class="late-badge">{t(lang, Msg::Late)}</strong> })}
+                        </p>
+                    }.into_any(),
+                    Arrival::NoEstimate => view! { <p class="eta none">{t(lang, Msg::NoEstimate)}</p> }.into_any(),
+                    Arrival::Ended => ().into_any(),
+                }}
                 <p class="updated">{t(lang, Msg::LastUpdate)} ": " <LocalTime time=parcel.updated_at lang=lang/></p>
             </header>
             <Progress status=status/>

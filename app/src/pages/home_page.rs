@@ -1,5 +1,5 @@
 //! The front page: a tracking-number form that works without JavaScript.
-use crate::components::LanguageSwitch;
+use crate::components::{LanguageSwitch, TrackForm};
 use crate::i18n::{t, Lang, Msg};
 use crate::route::query_param;
 use leptos::prelude::*;
@@ -15,12 +15,7 @@ pub fn HomePage() -> impl IntoView {
             <LanguageSwitch/>
             <section class="home">
                 <h1>{t(lang, Msg::TrackYourParcel)}</h1>
-                <form method="get" action="/find" class="track-form">
-                    <label for="tracking-number">{t(lang, Msg::TrackingNumber)}</label>
-                    <input id="tracking-number" name="n" required maxlength="64" autocomplete="off"/>
-                    <input type="hidden" name="lang" value=lang.code()/>
-                    <button type="submit">{t(lang, Msg::Track)}</button>
-                </form>
+                <TrackForm lang=lang/>
             </section>
         </div>
     }

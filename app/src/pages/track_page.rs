@@ -15,6 +15,7 @@ pub fn TrackPage() -> impl IntoView {
         let number = number.clone();
         move || format!("{} · Waybill", number().unwrap_or_default())
     };
+    let typed_number = number.clone();
     let data = Resource::new(
         move || (number().unwrap_or_default(), chosen(), all().is_some_and(|v| v == "1")),
         |(n, lang, all)| get_tracking(n, lang, all),
@@ -22,8 +23,11 @@ pub fn TrackPage() -> impl IntoView {
     view! {
         <Title text=title/>
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let typed_number = typed_number.clone();
+                Suspend::new(async move {
                 let result = data.await;
+                let typed = untrack(&typed_number).unwrap_or_default();
                 let lang = result.as_ref().map(|d| d.lang).unwrap_or(Lang::En);
                 provide_context(lang);
                 let content = match result {
@@ -31,7 +35,7 @@ pub fn TrackPage() -> impl IntoView {
                         <StatusPage code=404 title=Msg::UpdatesPending message=Msg::UpdatesPendingText/>
                     }.into_any(),
                     Ok(data) if data.parcels.is_empty() => view! {
-                        <StatusPage code=404 title=Msg::ParcelNotFound message=Msg::ParcelNotFoundText/>
+                        <StatusPage code=404 title=Msg::ParcelNotFound message=Msg::ParcelNotFoundText typed=typed.clone()/>
                     }.into_any(),
                     Ok(data) => data.parcels
                         .into_iter()
@@ -48,7 +52,7 @@ pub fn TrackPage() -> impl IntoView {
                         {content}
                     </div>
                 }
-            })}
+            })}}
         </Suspense>
     }
 }

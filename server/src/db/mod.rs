@@ -42,7 +42,31 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 // SQLite's own checkpoint stays only as a bound (about 40 MiB of log).
                 .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES.to_string())
         });
-    Database::connect(options).await
+    // sea-orm quotes the whole URL in some errors (one it cannot parse, a scheme it has no
+    // driver for), password included: the error names the URL without it.
+    Database::connect(options).await.map_err(|e| without_url(e, url))
+}
+
+/// `error` with every occurrence of `url` replaced by the URL without its password.
+fn without_url(error: DbErr, url: &str) -> DbErr {
+    let text = error.to_string();
+    if !text.contains(url) {
+        return error;
+    }
+    DbErr::Custom(text.replace(url, &redacted_url(url)))
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:REDACTED@host/db`; a URL that
+/// cannot be parsed is replaced as a whole, since where its password ends is unknown.
+pub fn redacted_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("REDACTED"));
+            parsed.to_string()
+        }
+        Ok(parsed) => parsed.to_string(),
+        Err(_) => "[a database URL that cannot be parsed]".to_string(),
+    }
 }
 
 /// SQLite: a pool of its own for the group-commit writer, on the same file with the same
@@ -135,6 +159,20 @@ fn sqlite_file(url: &str) -> Option<String> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or("");
     (!path.is_empty() && path != ":memory:").then(|| path.to_string())
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_connection_error_never_shows_the_password() {
+        for url in ["postgres://u:pa55word@exa mple/db", "nosuchdb://u:pa55word@host/db"] {
+            let error = connect(url).await.err().expect("refused").to_string();
+            assert!(!error.contains("pa55word"), "{error}");
+        }
+        assert_eq!(redacted_url("postgres://u:pa55word@h:5432/db"), "postgres://u:REDACTED@h:5432/db");
+    }
 }
 
 #[cfg(test)]

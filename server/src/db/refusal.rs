@@ -29,9 +29,10 @@ fn permanent_sqlstate(code: &str) -> bool {
     matches!(
         code.get(..2),
         // data exception (22021: a character the encoding refuses, NUL among them),
-        // integrity constraint, invalid text representation, syntax or access, program
-        // limit, an exception a trigger raised
-        Some("22" | "23" | "2B" | "42" | "54" | "P0")
+        // integrity constraint, dependent objects, program limit, an exception a trigger
+        // raised. Not 42 (syntax or access: a missing table is a deploy not yet migrated,
+        // which must be retried, not sent to the quarantine).
+        Some("22" | "23" | "2B" | "54" | "P0")
     )
 }
 
@@ -40,8 +41,9 @@ fn permanent_sqlite_code(code: &str) -> bool {
     code.parse::<i64>().is_ok_and(|code| {
         matches!(
             code & 0xff,
-            // SQLITE_ERROR (a statement the schema cannot run), TOOBIG, CONSTRAINT, MISMATCH, RANGE
-            1 | 18 | 19 | 20 | 25
+            // TOOBIG, CONSTRAINT, MISMATCH, RANGE. Not SQLITE_ERROR (1): "no such table" is a
+            // deploy not yet migrated, to be retried.
+            18 | 19 | 20 | 25
         )
     })
 }
@@ -52,18 +54,19 @@ mod tests {
 
     #[test]
     fn refusals_are_permanent_and_outages_are_not() {
-        for permanent in ["22021", "22P05", "23505", "23514", "42P01", "54000", "P0001"] {
+        for permanent in ["22021", "22P05", "23505", "23514", "54000", "P0001"] {
             assert!(permanent_sqlstate(permanent), "{permanent}");
         }
-        // Connection (08), serialization and deadlock (40), resources (53), shutdown (57).
-        for transient in ["08006", "40001", "40P01", "53100", "57P01"] {
+        // Connection (08), serialization and deadlock (40), an undefined table (42P01: not
+        // yet migrated), resources (53), shutdown (57).
+        for transient in ["08006", "40001", "40P01", "42P01", "53100", "57P01"] {
             assert!(!permanent_sqlstate(transient), "{transient}");
         }
-        for permanent in ["19", "2067", "1811", "18", "1"] {
+        for permanent in ["19", "2067", "1811", "18"] {
             assert!(permanent_sqlite_code(permanent), "{permanent}");
         }
         // BUSY (5), LOCKED (6), IOERR (10 and its extended codes), FULL (13), CORRUPT (11).
-        for transient in ["5", "517", "6", "10", "3850", "13", "11"] {
+        for transient in ["1", "5", "517", "6", "10", "3850", "13", "11"] {
             assert!(!permanent_sqlite_code(transient), "{transient}");
         }
     }

@@ -80,6 +80,9 @@ pub struct NormalizedDelivery {
     /// The staff member behind a manual event or an uploaded file; `None` for carriers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recorded_by: Option<String>,
+    /// What staff wrote about their manual event for each other (staff pages only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff_note: Option<String>,
     /// Events of this parcel that staff voided (by dedupe key); only staff work has them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub voids: Vec<EventVoid>,
@@ -106,6 +109,7 @@ impl NormalizedDelivery {
             route: None,
             remote_pods: Vec::new(),
             recorded_by: None,
+            staff_note: None,
             voids: Vec::new(),
         }
     }

@@ -3,7 +3,13 @@
 //! on every retry), other control characters, or a megabyte in one field. The raw body
 //! keeps every byte as it came; what the timeline, the pages and the indexes get is cut
 //! to this shape once, here, for every carrier and for staff work alike.
+//!
+//! Texts the public page shows (descriptions, the carriers' own wordings, places) also lose
+//! what is personal data whatever field it came in: coordinates, phone numbers in
+//! international or Dutch form, and email addresses become "…".
 use super::{NormalizedDelivery, NormalizedEvent};
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// Longest a timeline text (description, headline) is kept, in characters.
 pub const MAX_TEXT_CHARS: usize = 2000;
@@ -39,16 +45,40 @@ pub fn public_place(location: &str) -> Option<String> {
     if place.is_empty() || place.eq_ignore_ascii_case("null") || looks_like_coordinates(&place) {
         return None;
     }
-    Some(place)
+    Some(public_text(&place)).filter(|p| p.trim() != HIDDEN)
 }
 
-/// "52.34100, 4.82364", "52.341 4.823", "lat 52.3 lng 4.8": two or more decimal numbers and
-/// nothing but separators and axis names around them.
+/// What replaces personal data inside a public text.
+const HIDDEN: &str = "…";
+
+/// Coordinates (decimal point or comma), phone numbers (`+31 6 12345678`, `0612345678`) and
+/// email addresses inside a text.
+static PERSONAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"-?\d{1,3}[.,]\d{3,}\s*[,;/ ]\s*-?\d{1,3}[.,]\d{3,}",
+        r"|\+\d[\d\s().-]{6,}\d",
+        r"|\b0[1-9](?:[\s-]?\d){8}\b",
+        r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}",
+    ))
+    .expect("a valid pattern")
+});
+
+/// `text` with coordinates, phone numbers and email addresses replaced by "…".
+pub fn public_text(text: &str) -> String {
+    PERSONAL.replace_all(text, HIDDEN).into_owned()
+}
+
+/// "52.34100, 4.82364", "52.341 4.823", "52,341 4,823", "lat 52.3 lng 4.8": two or more
+/// decimal numbers and nothing but separators and axis names around them.
 fn looks_like_coordinates(text: &str) -> bool {
     let rest: String = text.to_ascii_lowercase().replace("lat", " ").replace("lng", " ").replace("lon", " ");
-    let parts: Vec<&str> =
-        rest.split(|c: char| c == ',' || c == ';' || c == '/' || c == ':' || c.is_whitespace()).filter(|p| !p.is_empty()).collect();
-    parts.len() >= 2 && parts.iter().all(|p| p.parse::<f64>().is_ok()) && parts.iter().any(|p| p.contains('.'))
+    let numbers = |parts: Vec<&str>| {
+        parts.len() >= 2 && parts.iter().all(|p| p.replace(',', ".").parse::<f64>().is_ok()) && parts.iter().any(|p| p.contains(['.', ',']))
+    };
+    let words = |separators: &[char]| -> Vec<&str> {
+        rest.split(|c: char| separators.contains(&c) || c.is_whitespace()).filter(|p| !p.is_empty()).collect()
+    };
+    numbers(words(&[',', ';', '/', ':'])) || numbers(words(&[';', '/', ':']))
 }
 
 impl NormalizedEvent {
@@ -56,13 +86,14 @@ impl NormalizedEvent {
         self.substatus = storable_text(&self.substatus, MAX_SHORT_CHARS, false);
         self.raw_status = storable_text(&self.raw_status, MAX_SHORT_CHARS, false);
         self.dedupe_key = storable_text(&self.dedupe_key, MAX_TEXT_CHARS, false);
-        self.description = self.description.as_deref().map(|d| storable_text(d, MAX_TEXT_CHARS, true)).filter(|d| !d.trim().is_empty());
+        self.description =
+            self.description.as_deref().map(|d| public_text(&storable_text(d, MAX_TEXT_CHARS, true))).filter(|d| !d.trim().is_empty());
         self.location = self.location.as_deref().and_then(public_place);
         self.texts = std::mem::take(&mut self.texts)
             .into_iter()
             .map(|(language, mut text)| {
-                text.headline = text.headline.map(|h| storable_text(&h, MAX_SHORT_CHARS, false));
-                text.description = text.description.map(|d| storable_text(&d, MAX_TEXT_CHARS, true));
+                text.headline = text.headline.map(|h| public_text(&storable_text(&h, MAX_SHORT_CHARS, false)));
+                text.description = text.description.map(|d| public_text(&storable_text(&d, MAX_TEXT_CHARS, true)));
                 (storable_text(&language, 16, false), text)
             })
             .collect();
@@ -88,6 +119,7 @@ impl NormalizedDelivery {
             pod.value = pod.value.as_deref().map(|v| storable_text(v, MAX_SHORT_CHARS, false));
         }
         self.recorded_by = self.recorded_by.as_deref().map(|r| storable_text(r, MAX_SHORT_CHARS, false));
+        self.staff_note = self.staff_note.as_deref().map(|n| storable_text(n, MAX_TEXT_CHARS, true)).filter(|n| !n.trim().is_empty());
         for void in &mut self.voids {
             void.reason = void.reason.as_deref().map(|r| storable_text(r, MAX_TEXT_CHARS, true)).filter(|r| !r.trim().is_empty());
         }
@@ -115,6 +147,17 @@ mod tests {
         }
         for kept in ["Amsterdam depot", "Utrecht", "Hub 12", "Schiphol, NL"] {
             assert_eq!(public_place(kept).as_deref(), Some(kept));
+        }
+        assert_eq!(public_place("52,3410 4,8236"), None, "decimal commas too");
+    }
+
+    #[test]
+    fn phone_numbers_emails_and_coordinates_inside_a_text_are_hidden() {
+        let text = "Left with neighbour, call +31 6 1234 5678 or 0612345678, mail jo@example.nl, at 52.34012, 4.82311";
+        assert_eq!(public_text(text), "Left with neighbour, call … or …, mail …, at …");
+        // Dates, times, counts and tracking numbers are no personal data.
+        for kept in ["Delivered 2025-10-08 10:15", "2 of 3 parcels", "Scan at hub 12", "Article ARP1000052447", "Partial delivery"] {
+            assert_eq!(public_text(kept), kept);
         }
     }
 }

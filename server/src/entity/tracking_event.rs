@@ -26,6 +26,8 @@ pub struct Model {
     pub voided_at: Option<DateTimeUtc>,
     pub voided_by: Option<String>,
     pub void_reason: Option<String>,
+    /// What staff wrote about a manual event for each other; never shown to customers.
+    pub staff_note: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

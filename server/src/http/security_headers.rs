@@ -1,5 +1,7 @@
 //! Headers every response carries; the share link additionally never leaks its URL in a
-//! `Referer`, and every HTML response has a Content-Security-Policy.
+//! `Referer`, every HTML response has a Content-Security-Policy, and nothing under
+//! `/staff` is kept by a browser or a proxy (`no-store`: after "Log out", Back must not
+//! show the parcel list).
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
@@ -11,6 +13,7 @@ pub async fn security_headers(State(hsts): State<bool>, request: Request, next: 
     let share_link = request.uri().path().starts_with("/t/");
     // Staff see PDF proof inside the parcel page, so those files may be framed by this site.
     let framable = request.uri().path().starts_with("/staff/pod/");
+    let staff = request.uri().path() == "/staff" || request.uri().path().starts_with("/staff/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.entry(header::X_CONTENT_TYPE_OPTIONS).or_insert(HeaderValue::from_static("nosniff"));
@@ -29,6 +32,9 @@ pub async fn security_headers(State(hsts): State<bool>, request: Request, next: 
         }
         // No path: a share link's path is its secret.
         tracing::warn!("an HTML response had no Content-Security-Policy; the strict one without inline scripts was sent");
+    }
+    if staff {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if hsts {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));

@@ -178,13 +178,28 @@ async fn stored_status(txn: &DatabaseTransaction, parcel_id: i64) -> Result<Curr
     Ok(CurrentStatus { status, latest })
 }
 
+/// Writes the recomputed status; a parcel left without a standing known event (its only
+/// one voided) is `unknown` again, and one without any standing event is as updated as when
+/// it was created.
 pub(super) fn set_status(update: &mut parcel::ActiveModel, current: CurrentStatus) {
-    if let Some((status, substatus, at)) = current.status {
-        update.status = Set(status.as_str().to_string());
-        update.substatus = Set(Some(substatus));
-        update.status_at = Set(Some(at));
+    match current.status {
+        Some((status, substatus, at)) => {
+            update.status = Set(status.as_str().to_string());
+            update.substatus = Set(Some(substatus));
+            update.status_at = Set(Some(at));
+        }
+        None => {
+            update.status = Set(TrackingStatus::Unknown.as_str().to_string());
+            update.substatus = Set(None);
+            update.status_at = Set(None);
+        }
     }
-    if let Some(latest) = current.latest {
-        update.updated_at = Set(latest);
+    match current.latest {
+        Some(latest) => update.updated_at = Set(latest),
+        None => {
+            if let Some(created) = update.created_at.try_as_ref() {
+                update.updated_at = Set(*created);
+            }
+        }
     }
 }

@@ -24,7 +24,7 @@ mod writer_thread;
 
 pub use apply::{apply_delivery, Applied};
 pub use parse::parse_delivery;
-pub use pipeline::{ingest, quarantine, IngestError, IngestOutcome, Pipeline, RawInput, WriteGate};
+pub use pipeline::{quarantine, storable_error, IngestError, IngestOutcome, Pipeline, RawInput, WriteGate, HELD_FOR_STAFF};
 pub use refused::apply_refusable;
 pub use replay::{replay_all, ReplaySummary};
 pub use share_token::new_share_token;

@@ -173,19 +173,6 @@ pub(super) async fn apply_archived(
     })
 }
 
-/// Runs the pipeline for one delivery in a transaction of its own and commits before
-/// returning, so a `200` built from the outcome is only ever sent for committed work.
-#[tracing::instrument(skip_all, fields(carrier = %input.carrier))]
-pub async fn ingest(db: &DatabaseConnection, gate: &WriteGate, adapters: &Adapters, input: RawInput) -> Result<IngestOutcome, IngestError> {
-    // Parsing is pure, so it runs before the transaction to keep the write short.
-    let (parsed, tracking_number) = parse_input(adapters, &input);
-    let _turn = gate.enter().await;
-    let txn = db.begin().await?;
-    let outcome = write_delivery(&txn, &input, parsed, tracking_number).await?;
-    txn.commit().await?;
-    Ok(outcome)
-}
-
 /// Keeps a delivery whose envelope could not even be read (e.g. broken multipart), or whose
 /// file was refused, in the quarantine, with the reason, so that nothing a carrier sent is
 /// lost from view; staff re-process it (the status without the file) or discard it.
@@ -202,10 +189,17 @@ pub async fn quarantine(
     Ok(())
 }
 
-/// The archived row of a delivery kept in the quarantine for `reason`.
+/// How the reason of a delivery held in the quarantine for staff begins: one that parses
+/// but was kept for another reason (its file was refused, its envelope was broken, the
+/// database refused it). `waybill replay` leaves these as they are; only staff apply or
+/// discard them. (A body that did not parse is re-parsed by replay, so that fixing a
+/// setting such as the KeyDelivery offset brings it in.)
+pub const HELD_FOR_STAFF: &str = "held for staff: ";
+
+/// The archived row of a delivery held in the quarantine for `reason`.
 pub(super) fn quarantined_row(input: &RawInput, tracking_number: Option<String>, reason: &str) -> raw_delivery::ActiveModel {
     let mut row = raw_row(input, &Err(ParseError::new("", "")), tracking_number);
-    row.error = Set(Some(storable_error(reason)));
+    row.error = Set(Some(storable_error(&format!("{HELD_FOR_STAFF}{reason}"))));
     row
 }
 
@@ -216,7 +210,7 @@ fn storable_header(value: &str) -> String {
 }
 
 /// An error text as the archive keeps it: a parse error may quote the body's own text.
-fn storable_error(text: &str) -> String {
+pub fn storable_error(text: &str) -> String {
     storable_text(text, crate::domain::MAX_TEXT_CHARS, true)
 }
 

@@ -55,6 +55,11 @@ pub async fn replay_all(db: &DatabaseConnection, adapters: &Adapters) -> Result<
                 summary.skipped += 1;
                 continue;
             }
+            // Held for a staff decision (a refused file, a database refusal): not replay's.
+            if raw.outcome == "quarantined" && raw.error.as_deref().is_some_and(|e| e.starts_with(super::HELD_FOR_STAFF)) {
+                summary.quarantined += 1;
+                continue;
+            }
             let Ok(carrier) = raw.carrier.parse::<Carrier>() else {
                 summary.skipped += 1;
                 continue;
@@ -77,7 +82,7 @@ pub async fn replay_all(db: &DatabaseConnection, adapters: &Adapters) -> Result<
             if outcome != raw.outcome {
                 let mut row: raw_delivery::ActiveModel = raw.into();
                 row.outcome = Set(outcome.to_string());
-                row.error = Set(parsed.as_ref().err().map(ToString::to_string));
+                row.error = Set(parsed.as_ref().err().map(|e| super::storable_error(&e.to_string())));
                 row.update(&txn).await?;
             }
         }

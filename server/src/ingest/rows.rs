@@ -31,6 +31,7 @@ pub fn event_row(
         dedupe_key: Set(event.dedupe_key.clone()),
         created_at: Set(received_at),
         recorded_by: Set(delivery.recorded_by.clone()),
+        staff_note: Set(delivery.staff_note.clone()),
         ..Default::default()
     }
 }

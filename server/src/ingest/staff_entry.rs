@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 /// parser is chosen by the row's origin).
 pub const STAFF_CONTENT_TYPE: &str = "application/vnd.waybill.staff+json";
 
+/// What the public timeline credits a manual event to, never a person.
+pub const CUSTOMER_SERVICE: &str = "Customer service";
+
 /// One piece of staff work on one parcel.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StaffEntry {
@@ -39,7 +42,11 @@ pub struct ManualEvent {
     pub id: String,
     pub occurred_at: DateTime<Utc>,
     pub status: TrackingStatus,
+    /// For staff only (an entry archived before messages existed has only this).
     pub note: Option<String>,
+    /// What the customer reads on the timeline, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 impl StaffEntry {
@@ -50,13 +57,15 @@ impl StaffEntry {
         let mut delivery = NormalizedDelivery::new(carrier, number);
         delivery.recorded_by = Some(entry.recorded_by.clone());
         if let Some(event) = entry.event {
+            delivery.staff_note = event.note.filter(|n| !n.trim().is_empty());
             delivery.events.push(NormalizedEvent {
                 occurred_at: event.occurred_at,
                 status: event.status,
                 substatus: "manual".into(),
-                // Who recorded it is on the event row for staff; public surfaces get no name.
-                raw_status: "manual entry".into(),
-                description: event.note.filter(|n| !n.trim().is_empty()),
+                // Who recorded it, and the internal note, are on the event row for staff;
+                // customers are told only that customer service recorded it.
+                raw_status: CUSTOMER_SERVICE.into(),
+                description: event.message.filter(|n| !n.trim().is_empty()),
                 location: None,
                 texts: Default::default(),
                 dedupe_key: format!("manual:{}", event.id),
@@ -83,6 +92,7 @@ mod tests {
                 occurred_at: "2026-11-23T10:00:00Z".parse().unwrap(),
                 status: TrackingStatus::FailedAttempt,
                 note: Some("customer called: not home".into()),
+                message: Some("We will try again tomorrow".into()),
             }),
             void: None,
         };
@@ -93,6 +103,8 @@ mod tests {
         assert_eq!(delivery.events[0].status, TrackingStatus::FailedAttempt);
         assert_eq!(delivery.events[0].dedupe_key, "manual:e1");
         assert!(!delivery.events[0].raw_status.contains("ops@example.com"), "no staff name in what customers see");
+        assert_eq!(delivery.events[0].description.as_deref(), Some("We will try again tomorrow"), "the message is public");
+        assert_eq!(delivery.staff_note.as_deref(), Some("customer called: not home"), "the note is for staff");
         assert!(StaffEntry::parse(Carrier::Depot, b"{}").is_err());
     }
 }

@@ -5,7 +5,7 @@ use super::audit::{record, AuditAction};
 use crate::domain::{Carrier, Origin, TrackingStatus};
 use crate::entity::{parcel, pod_file, raw_delivery, share_link, tracking_event};
 use crate::ingest::{
-    apply_refusable, parse_delivery, IngestError, IngestOutcome, ManualEvent, Pipeline, RawInput, StaffEntry, VoidedEvent,
+    apply_refusable, parse_delivery, storable_error, IngestError, IngestOutcome, ManualEvent, Pipeline, RawInput, StaffEntry, VoidedEvent,
     STAFF_CONTENT_TYPE,
 };
 use crate::storage::StoredPod;
@@ -86,9 +86,11 @@ pub async fn record_manual_event(
     status: TrackingStatus,
     occurred_at: DateTime<Utc>,
     note: Option<String>,
+    message: Option<String>,
 ) -> Result<(), ActionError> {
-    let note = note.map(|n| n.trim().chars().take(500).collect::<String>()).filter(|n| !n.is_empty());
-    let event = ManualEvent { id: uuid::Uuid::new_v4().to_string(), occurred_at, status, note: note.clone() };
+    let cut = |text: Option<String>| text.map(|n| n.trim().chars().take(500).collect::<String>()).filter(|n| !n.is_empty());
+    let (note, message) = (cut(note), cut(message));
+    let event = ManualEvent { id: uuid::Uuid::new_v4().to_string(), occurred_at, status, note: note.clone(), message };
     ingest_entry(pipeline, parcel, actor, Some(event), None, None).await?;
     let detail = format!("{} at {}{}", status.as_str(), occurred_at.to_rfc3339(), note.map(|n| format!(": {n}")).unwrap_or_default());
     record(&pipeline.db, actor, AuditAction::ManualEvent, &subject(parcel), Some(detail)).await?;
@@ -209,7 +211,7 @@ pub async fn reprocess(pipeline: &Pipeline, id: i64, actor: &str) -> Result<Repr
             Reprocessed::Applied { tracking_number: delivery.tracking_number.to_string(), duplicate }
         }
         Err(error) => {
-            row.error = Set(Some(error.to_string()));
+            row.error = Set(Some(storable_error(&error.to_string())));
             Reprocessed::StillUnreadable { error: error.to_string() }
         }
     };

@@ -81,6 +81,7 @@ impl StaffReadModel {
             .map(|e| StaffEvent {
                 id: e.id,
                 voided: e.voided_at.map(|at| EventVoided { at, by: e.voided_by.clone(), reason: e.void_reason.clone() }),
+                staff_note: e.staff_note.clone(),
                 occurred_at: e.occurred_at,
                 status: e.status,
                 substatus: e.substatus,

@@ -1,6 +1,6 @@
 //! Images without their metadata, for customers: a photo's EXIF carries the GPS position of
 //! the doorstep and the camera; PNG text chunks and WebP XMP can carry the same. Each type
-//! has its segments removed where they live (JPEG APP1/APP13, PNG eXIf/tEXt/iTXt/zTXt/tIME,
+//! has its segments removed where they live (JPEG APPn and COM, PNG eXIf/tEXt/iTXt/zTXt/tIME,
 //! WebP EXIF/XMP); a file the stripper cannot parse is decoded and encoded again, which
 //! keeps pixels only. A file neither works for is an error, and the caller fails closed
 //! (an attachment, never inline with its metadata).
@@ -28,16 +28,21 @@ pub fn without_metadata(content_type: &str, original: Bytes) -> Result<(Bytes, &
     }
 }
 
-/// Drops the APP1 (EXIF, XMP: camera, GPS position) and APP13 (IPTC) segments.
+/// Drops every application segment that can carry metadata (APP1: EXIF and XMP with the
+/// camera and GPS position; APP3-APP13 and APP15, IPTC among them) and comments (COM).
+/// Kept: APP0 (JFIF), APP2 (the ICC colour profile) and APP14 (Adobe's colour transform),
+/// which say how to show the pixels and nothing about who or where.
 pub fn strip_jpeg(original: Bytes) -> Result<Bytes, DerivedError> {
     use img_parts::jpeg::{markers, Jpeg};
+    let metadata = |marker: u8| {
+        marker == markers::COM || (markers::APP1..=markers::APP15).contains(&marker) && ![markers::APP2, markers::APP14].contains(&marker)
+    };
     let mut jpeg = Jpeg::from_bytes(original.clone()).map_err(|e| DerivedError::Image(e.to_string()))?;
-    if jpeg.segments().iter().all(|s| s.marker() != markers::APP1 && s.marker() != markers::APP13) {
+    if !jpeg.segments().iter().any(|s| metadata(s.marker())) {
         // Nothing to remove: the file goes out byte for byte as it came.
         return Ok(original);
     }
-    jpeg.remove_segments_by_marker(markers::APP1);
-    jpeg.remove_segments_by_marker(markers::APP13);
+    jpeg.segments_mut().retain(|s| !metadata(s.marker()));
     Ok(jpeg.encoder().bytes())
 }
 
@@ -165,6 +170,19 @@ mod tests {
             Err(DerivedError::Image(_)) => {} // the caller then serves an attachment
             Err(other) => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn jpeg_comments_and_iptc_go_and_the_colour_profile_stays() {
+        use img_parts::jpeg::{markers, Jpeg, JpegSegment};
+        let mut jpeg = Jpeg::from_bytes(Bytes::from(encoded(image::ImageFormat::Jpeg))).unwrap();
+        for (marker, data) in [(markers::COM, GPS), (markers::APP13, GPS), (markers::APP2, b"ICC_PROFILE\0".as_slice())] {
+            jpeg.segments_mut().insert(1, JpegSegment::new_with_contents(marker, Bytes::copy_from_slice(data)));
+        }
+        let (clean, _) = without_metadata("image/jpeg", jpeg.encoder().bytes()).unwrap();
+        assert!(!contains(&clean, GPS));
+        assert!(contains(&clean, b"ICC_PROFILE"));
+        assert!(image::load_from_memory(&clean).is_ok());
     }
 
     #[test]

@@ -92,7 +92,8 @@ fn ParcelDetail(detail: StaffParcelDetail) -> impl IntoView {
                         </select>
                     </label>
                     <label>"Time (UTC)"<input type="datetime-local" name="occurred_at" required=true/></label>
-                    <label class="grow">"Note"<input type="text" name="note" maxlength="500" placeholder="e.g. customer called, will collect at depot"/></label>
+                    <label class="grow">"Internal note (staff only)"<input type="text" name="note" maxlength="500" placeholder="e.g. customer called, will collect at depot"/></label>
+                    <label class="grow">"Message for the customer (optional)"<input type="text" name="message" maxlength="500" placeholder="shown on the tracking page, credited to customer service"/></label>
                     <button type="submit">"Add event"</button>
                 </form>
             </section>
@@ -151,7 +152,10 @@ fn TimelineRow(event: StaffEvent, base: String) -> impl IntoView {
             <td>{utc(e.occurred_at)}</td>
             <td><StatusChip status=e.status/></td>
             <td>{e.raw_status}</td>
-            <td>{e.description.unwrap_or_default()}</td>
+            <td>
+                {e.description.unwrap_or_default()}
+                {e.staff_note.map(|note| view! { <p class="staff-note">"Internal: "{note}</p> })}
+            </td>
             <td>{e.location.unwrap_or_default()}</td>
             <td>{e.recorded_by.unwrap_or_else(|| "carrier".into())}</td>
             {last}

@@ -67,7 +67,10 @@ pub struct ManualEventForm {
     status: String,
     /// `YYYY-MM-DDTHH:MM` (a datetime-local field, in UTC) or RFC 3339.
     occurred_at: String,
+    /// For staff only.
     note: Option<String>,
+    /// For the customer's timeline (optional).
+    message: Option<String>,
 }
 
 /// A time as the form sends it: RFC 3339, or a zoneless local time taken as UTC.
@@ -96,9 +99,11 @@ pub async fn manual_event(
     let time = parse_form_time(&form.occurred_at)
         .ok_or_else(|| ActionError::Invalid(format!("time: {:?} is not a date and time", form.occurred_at)));
     let result = match (status, time) {
-        (Ok(status), Ok(time)) => actions::record_manual_event(&state.pipeline, &parcel, &staff.email, status, time, form.note)
-            .await
-            .map(|_| "Event added.".to_string()),
+        (Ok(status), Ok(time)) => {
+            actions::record_manual_event(&state.pipeline, &parcel, &staff.email, status, time, form.note, form.message)
+                .await
+                .map(|_| "Event added.".to_string())
+        }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
     Ok(back(&parcel_page(&parcel), to_page(result)?))
