@@ -16,8 +16,13 @@ export WAYBILL_UBER_SIGNING_KEY="e2e-uber-signing-key"
 export WAYBILL_PEDDLER_TOKEN="e2e-peddler-token"
 export WAYBILL_KEYDELIVERY_TOKEN="e2e-keydelivery-token"
 export WAYBILL_LIVE_POLL_MS=300
-export LEPTOS_SITE_ROOT="$PWD/target/site"
 bin=${WAYBILL_BIN:-target/debug/waybill}
+# The site the binary was built with: release builds write target/site, debug builds
+# target/site-debug (see scripts/test.sh).
+case "$bin" in
+  *release*) export LEPTOS_SITE_ROOT="$PWD/target/site" ;;
+  *) export LEPTOS_SITE_ROOT="$PWD/target/site-debug" ;;
+esac
 
 (cd "$work" && exec "$OLDPWD/$bin" serve >"$work/server.log" 2>&1) &
 server=$!

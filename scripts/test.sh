@@ -26,6 +26,10 @@ else
 fi
 
 printf '\033[1m==> building (debug)\033[0m\n'
+# Debug builds get a site directory of their own: a debug WebAssembly next to a release
+# server (scripts/run.sh) does not hydrate (the two render different markers), and one
+# shared directory let whichever build ran last break the other's pages.
+export LEPTOS_SITE_ROOT="$PWD/target/site-debug"
 cargo leptos build
 
 # cargo-leptos builds the server with this flag and this variable (read by leptos at

@@ -1,7 +1,8 @@
 // Every carrier's demo journey in a real browser, once with JavaScript off and once
 // hydrated: status, stepper, timeline order, POD shown only on the share link, the
 // language switch, no CSP violation or script error, and no serious accessibility issue.
-import { test, expect, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import AxeBuilder from "@axe-core/playwright";
 import { readFileSync } from "node:fs";
 import { createHmac } from "node:crypto";

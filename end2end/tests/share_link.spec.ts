@@ -1,6 +1,6 @@
 // The private share link in a real browser: the timeline and the POD image are visible,
 // and the page hydrates without errors.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import { readFileSync } from "node:fs";
 
 type Links = Record<string, { public: string; share: string }>;

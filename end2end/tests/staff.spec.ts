@@ -1,7 +1,8 @@
 // A staff member's day in a real browser: sign in, find a parcel by part of a carrier
 // reference, upload a POD photo, see it on the parcel and on the customer's share link,
 // and sign out. scripts/e2e.sh creates the account with `waybill create-staff`.
-import { test, expect, Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import { resolve } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 

@@ -1,6 +1,6 @@
 //! The courier on the share link: first name and initial, vehicle, last known position.
-use super::CourierMap;
-use crate::i18n::{format_time, t, use_lang, Msg};
+use super::{CourierMap, LocalTime};
+use crate::i18n::{t, use_lang, Msg};
 use crate::model::CourierView;
 use leptos::prelude::*;
 
@@ -17,7 +17,7 @@ pub fn CourierCard(courier: CourierView) -> impl IntoView {
             {courier.position.map(|(lat, lng)| view! {
                 <p class="courier-position">
                     {t(lang, Msg::LastSeenAt)} " " {format!("{lat:.4}, {lng:.4}")}
-                    {courier.position_at.map(|at| format!(" ({})", format_time(lang, at)))}
+                    {courier.position_at.map(|at| view! { " (" <LocalTime time=at lang=lang/> ")" })}
                 </p>
             })}
         </section>

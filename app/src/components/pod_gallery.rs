@@ -45,9 +45,11 @@ pub fn PodGallery(pods: Vec<PodView>) -> impl IntoView {
                 (None, Some(value)) => view! { <p class="pod-value"><code>{value.clone()}</code></p> }.into_any(),
                 (None, None) => ().into_any(),
             };
-            let sha = (pod.bytes > 0).then(|| view! {
-                <p class="pod-sha">"SHA-256 " <code>{pod.sha256.clone()}</code></p>
-                <p class="pod-time"><time datetime=pod.created_at.to_rfc3339()>{crate::i18n::format_time(lang, pod.created_at)}</time></p>
+            let sha = (pod.bytes > 0).then(|| {
+                view! {
+                    <p class="pod-sha">"SHA-256 " <code>{pod.sha256.clone()}</code></p>
+                    <p class="pod-time"><super::LocalTime time=pod.created_at lang=lang/></p>
+                }
             });
             view! {
                 <li class=format!("pod pod-{}", pod.kind)>
