@@ -1,8 +1,30 @@
 // Small enhancements for the server-rendered staff pages; every form works without them.
 // - [data-copy=ID]: copies the value of the input with that id.
 // - form.pod-upload: drag and drop files onto the form, and upload each file through the
-//   staff API with a progress bar, then reopen the parcel page with the outcome.
+//   staff API with a progress bar, then reopen the parcel page with the outcome. The
+//   outcome waits in this tab's sessionStorage and is shown as text (never markup) by the
+//   page that opens next: no URL carries a notice (a link could make the page say anything).
 "use strict";
+
+const NOTICE = "waybill-notice";
+(() => {
+  const saved = sessionStorage.getItem(NOTICE);
+  if (!saved) return;
+  sessionStorage.removeItem(NOTICE);
+  let notice;
+  try {
+    notice = JSON.parse(saved);
+  } catch {
+    return;
+  }
+  const where = document.querySelector(".staff-parcel .parcel-head");
+  if (!where || typeof notice.text !== "string") return;
+  const p = document.createElement("p");
+  p.className = notice.error ? "form-error" : "notice";
+  p.setAttribute("role", notice.error ? "alert" : "status");
+  p.textContent = notice.text;
+  where.after(p);
+})();
 
 document.querySelectorAll("[data-copy]").forEach((button) => {
   button.addEventListener("click", async () => {
@@ -40,7 +62,10 @@ document.querySelectorAll("form.pod-upload").forEach((form) => {
     const token = form.querySelector('input[name="csrf"]').value;
     const total = files.reduce((sum, file) => sum + file.size, 0) || 1;
     let sent = 0;
-    const finish = (key, text) => window.location.assign(`${window.location.pathname}?${key}=${encodeURIComponent(text)}`);
+    const finish = (key, text) => {
+      sessionStorage.setItem(NOTICE, JSON.stringify({ error: key === "error", text }));
+      window.location.assign(window.location.pathname);
+    };
     const upload = (i) => {
       if (i === files.length) {
         finish("notice", `${files.length} POD file${files.length === 1 ? "" : "s"} uploaded.`);

@@ -1,5 +1,6 @@
 //! Waybill's user interface: Leptos components rendered on the server and hydrated in the
 //! browser, plus the types both sides share.
+pub mod carrier_name;
 pub mod components;
 pub mod eta;
 pub mod i18n;
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/waybill.css"/>
         <Title text="Waybill"/>
         <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="site-header">
                 <a class="brand" href="/">"Waybill"</a>
             </header>

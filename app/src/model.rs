@@ -182,7 +182,7 @@ pub struct PodView {
     pub kind: String,
     pub content_type: String,
     pub bytes: i64,
-    pub sha256: String,
+    // No SHA-256: the evidence's hash is for staff, and nothing of it goes into a customer's page.
     pub created_at: DateTime<Utc>,
     /// Where the browser fetches it: Waybill's route (valid with the share token only), or
     /// the carrier's own URL for proof the carrier keeps. `None` for values.

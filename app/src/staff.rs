@@ -11,6 +11,15 @@ pub struct StaffUser {
     pub email: String,
 }
 
+/// What a staff action left for the next page to say: a notice, or a failure staff can
+/// fix. It travels in the session (one page view), never in the URL, so no link can make a
+/// staff page show a text of its author's choosing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffNotice {
+    pub error: bool,
+    pub text: String,
+}
+
 /// The session's CSRF token, also put in the request's extensions by the middleware; every
 /// staff form sends it back in a hidden `csrf` field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,6 +169,9 @@ pub struct StaffParcelDetail {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryQuery {
     pub carrier: Option<String>,
+    /// A tracking number (case, spaces and dashes aside, as customers' lookups).
+    #[serde(default)]
+    pub number: Option<String>,
     pub outcome: Option<String>,
     pub from: Option<String>,
     pub until: Option<String>,

@@ -18,8 +18,9 @@ const expected: Record<string, { en: string; nl: string; step: string; pod: bool
   "WB-DEMO-1002": { en: "In transit", nl: "Onderweg", step: "In transit", pod: false, map: false, arrival: "none" },
   "WB-DEMO-1003": { en: "In transit", nl: "Onderweg", step: "In transit", pod: false, map: false, arrival: "none" },
   "WB-DLV-2001": { en: "Delivered", nl: "Bezorgd", step: "Delivered", pod: false, map: false, arrival: "delivered" },
-  // The demo Uber journey stops before delivery, with its ETA passed: late.
-  del_WBDEMO3001: { en: "Out for delivery", nl: "Wordt bezorgd", step: "Out for delivery", pod: true, map: true, arrival: "expected", late: true },
+  // The demo Uber journey stops before delivery, with its ETA passed: late. Its verification
+  // images are proof of a delivery that has not happened yet: not shown.
+  del_WBDEMO3001: { en: "Out for delivery", nl: "Wordt bezorgd", step: "Out for delivery", pod: false, map: true, arrival: "expected", late: true },
   P100000000000004001: { en: "Delivered", nl: "Bezorgd", step: "Delivered", pod: false, map: false, arrival: "delivered" },
   WBKD5001: { en: "Delivered", nl: "Bezorgd", step: "Delivered", pod: false, map: false, arrival: "delivered" },
 };

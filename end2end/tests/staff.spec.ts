@@ -83,3 +83,21 @@ test("the quarantine and the carriers page are a click away, and staff pages pas
   await page.getByRole("button", { name: "Log out" }).click();
   await expect(page).toHaveURL(/\/staff\/login/);
 });
+
+test("staff pages fit a phone: wide tables scroll in their box, the page does not", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await signIn(page);
+  for (const path of ["/staff", "/staff/deliveries", "/staff/audit", "/staff/parcels/depot/WB-DEMO-1001"]) {
+    await page.goto(path);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, `${path} is no wider than the phone`).toBeLessThanOrEqual(390);
+  }
+  // After "Log out", Back does not bring a staff page back from the cache.
+  await page.goto("/staff/deliveries");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/staff\/login/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/staff\/login/);
+  await context.close();
+});

@@ -14,6 +14,11 @@ use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, QueryFilter, Query
 /// this expression.
 const LOOKUP_KEY_SQL: &str = "UPPER(REPLACE(REPLACE({column}, '-', ''), ' ', ''))";
 
+/// `column` holds `number`, case, spaces and dashes aside (served by the lookup-key indexes).
+pub fn number_is(column: &str, number: &str) -> SimpleExpr {
+    lookup_key_is(column, &app::lookup::lookup_key(number))
+}
+
 /// `column`'s lookup key equals `key`.
 fn lookup_key_is(column: &str, key: &str) -> SimpleExpr {
     // The expression as literal SQL (a bound '-' would not match the index's expression on

@@ -35,9 +35,11 @@ impl ReadModel {
         let Some(parcel) = parcel::Entity::find_by_id(parcel_id).one(&self.db).await? else {
             return Ok(None);
         };
-        let pods = queries::pods_of(parcel.id)
-            .all(&self.db)
-            .await?
+        // Proof of delivery once there is a delivery: Uber sends its verification (photo,
+        // PIN, barcode) with every ping, long before the door.
+        let delivered = parcel.status == TrackingStatus::Delivered.as_str();
+        let stored = if delivered { queries::pods_of(parcel.id).all(&self.db).await? } else { Vec::new() };
+        let pods = stored
             .into_iter()
             .map(|pod| PodView {
                 url: match (&pod.remote_url, pod.storage_key.is_empty()) {
@@ -49,7 +51,6 @@ impl ReadModel {
                 kind: pod.kind,
                 content_type: pod.content_type,
                 bytes: pod.bytes,
-                sha256: pod.sha256,
                 created_at: pod.created_at,
                 value: pod.value,
             })

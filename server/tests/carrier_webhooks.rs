@@ -88,12 +88,17 @@ async fn uber_pings_move_the_courier_and_add_events_only_on_status_changes(app: 
     assert_eq!(app.track_json("SHOP-ORDER-77").await["parcels"][0]["tracking_number"], n);
     assert_eq!(app.count("courier_position").await, 5);
 
-    // The share link shows the courier and the verification images as POD.
+    // The share link shows the courier on the map; the verification images are proof of a
+    // delivery, shown once there is one.
     let html = app.get(&format!("/t/{}", app.share_token(n).await)).await.text().await.unwrap();
     assert!(html.contains("Cori R."), "courier first name and initial");
     assert!(!html.contains("+11111111111"), "no courier phone");
-    assert!(html.contains("https://tb-static.uber.com/prod/file-upload/uploads/courier-task-platform/signatures/"));
-    assert!(html.contains("40.7400"), "last known position");
+    assert!(html.contains("courier-map"), "last known position, on the map");
+    assert!(!html.contains("tb-static.uber.com/prod/file-upload/uploads/courier-task-platform/signatures/"), "no POD before delivery");
+    let delivered = uber("evt_6", "event.delivery_status", "2023-07-06T05:20:00Z", "delivered", 40.75, "2023-07-06T05:21:00Z");
+    assert_eq!(app.post_signed("uber", &delivered).await.status(), 200);
+    let html = app.get(&format!("/t/{}", app.share_token(n).await)).await.text().await.unwrap();
+    assert!(html.contains("https://tb-static.uber.com/prod/file-upload/uploads/courier-task-platform/signatures/"), "POD once delivered");
     // The public page shows none of it.
     let public = app.get(&format!("/track/{n}")).await.text().await.unwrap();
     assert!(!public.contains("Cori R.") && !public.contains("tb-static.uber.com"));

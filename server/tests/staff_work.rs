@@ -82,14 +82,19 @@ async fn the_upload_form_takes_several_files_and_checks_its_token_first(app: Tes
         .part("file", file_part(SIGNATURE_PNG, "sig.png"))
         .part("file", file_part(&pdf, "note.pdf"));
     let response = browser.post_multipart(&format!("{page}/pod"), form).await;
-    assert_eq!(response.status(), 303);
-    assert!(response.headers()["location"].to_str().unwrap().contains("notice=2%20POD%20files%20uploaded"));
+    let notice = browser.notice(response).await;
+    assert_eq!(notice, Some(("notice".into(), "2 POD files uploaded.".into())));
+    assert!(!browser.page(page).await.1.contains("2 POD files uploaded."), "a notice is shown once");
     assert_eq!(app.count("pod_file").await, 2);
 
     let html_as_image =
         reqwest::multipart::Form::new().text("csrf", token.clone()).part("file", file_part(b"<svg onload=alert(1)>", "x.jpg"));
     let refused = browser.post_multipart(&format!("{page}/pod"), html_as_image).await;
-    assert!(refused.headers()["location"].to_str().unwrap().contains("error="), "the reason goes back to the page");
+    let refused = browser.notice(refused).await;
+    assert!(
+        refused.as_ref().is_some_and(|(class, text)| class == "form-error" && text.contains("file")),
+        "the reason goes back: {refused:?}"
+    );
     let file_first = reqwest::multipart::Form::new().part("file", file_part(SIGNATURE_PNG, "s.png")).text("csrf", token);
     assert_eq!(browser.post_multipart(&format!("{page}/pod"), file_first).await.status(), 403);
     assert_eq!(app.count("pod_file").await, 2);
@@ -149,7 +154,7 @@ async fn a_manual_event_and_a_rotated_share_link_are_recorded_by_their_author(ap
     assert!(html.contains("Customer called: not home") && html.contains(STAFF_EMAIL));
 
     let bad_time = browser.post_form(&format!("{page}/events"), &[("csrf", &csrf), ("status", "delivered"), ("occurred_at", "soon")]).await;
-    assert!(bad_time.headers()["location"].to_str().unwrap().contains("error="));
+    assert!(browser.notice(bad_time).await.is_some_and(|(class, text)| class == "form-error" && text.contains("soon")));
 
     assert_eq!(browser.post_form(&format!("{page}/share-link/rotate"), &[("csrf", &csrf)]).await.status(), 303);
     let new_token = app.share_token("MAN-1").await;
@@ -206,7 +211,7 @@ async fn a_quarantined_delivery_is_applied_once_the_configuration_is_fixed(app: 
     // This server runs with the right (default) offset: re-processing applies it.
     let response = browser.post_form(&format!("/staff/quarantine/{id}/reprocess"), &[("csrf", &csrf)]).await;
     assert_eq!(response.status(), 303);
-    assert!(response.headers()["location"].to_str().unwrap().contains("applied"));
+    assert!(browser.notice(response).await.is_some_and(|(class, text)| class == "notice" && text.contains("applied")));
     assert_eq!(app.track_json("KD-FIX-1").await["parcels"][0]["status"], "out_for_delivery");
     assert_eq!(app.count("raw_delivery WHERE outcome = 'quarantined'").await, 0);
     let (_, html) = browser.page("/staff/quarantine").await;
@@ -216,7 +221,7 @@ async fn a_quarantined_delivery_is_applied_once_the_configuration_is_fixed(app: 
     app.post_signed("keydelivery", "{\"tracking_number\": 7").await;
     let id = app.query_text("SELECT CAST(id AS TEXT) FROM raw_delivery WHERE outcome = 'quarantined'").await;
     let again = browser.post_form(&format!("/staff/quarantine/{id}/reprocess"), &[("csrf", &csrf)]).await;
-    assert!(again.headers()["location"].to_str().unwrap().contains("still%20cannot%20be%20read"));
+    assert!(browser.notice(again).await.is_some_and(|(_, text)| text.contains("still cannot be read")));
     assert_eq!(browser.post_form(&format!("/staff/quarantine/{id}/discard"), &[("csrf", &csrf)]).await.status(), 303);
     assert_eq!(app.count("raw_delivery WHERE outcome = 'discarded'").await, 1);
     let (_, audit) = browser.page("/staff/audit").await;
@@ -280,3 +285,34 @@ async fn the_pod_api_takes_a_signed_in_session_only_with_its_form_token(app: Tes
     assert_eq!(app.count("pod_file").await, 1);
 }
 on_both_backends!(the_pod_api_takes_a_signed_in_session_only_with_its_form_token);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_link_can_make_a_staff_page_say_what_its_author_wants() {
+    let app = common::spawn_app(common::Backend::Sqlite).await;
+    app.post_depot(&depot_form("SPOOF-1", "In Transit", "2025-10-08T09:00:00Z"), None).await;
+    let mut browser = app.staff_browser().await;
+    for path in ["/staff/parcels/depot/SPOOF-1", "/staff/quarantine", "/staff/deliveries"] {
+        let (status, html) =
+            browser.page(&format!("{path}?error=Your%20account%20is%20locked%3A%20call%20%2B31%20555&notice=Pay%20here")).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!html.contains("Your account is locked") && !html.contains("Pay here"), "{path}: no text from the URL");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raw_deliveries_are_found_by_tracking_number_and_link_to_their_parcel() {
+    let app = common::spawn_app(common::Backend::Sqlite).await;
+    app.post_depot(&depot_form("FIND-RAW-1", "In Transit", "2025-10-08T09:00:00Z"), None).await;
+    app.post_depot(&depot_form("OTHER-RAW-2", "In Transit", "2025-10-08T09:00:00Z"), None).await;
+    let mut browser = app.staff_browser().await;
+    let (status, html) = browser.page("/staff/deliveries?number=find%20raw%201").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("1 deliveries"), "only the one with that number");
+    assert!(html.contains(r#"href="/staff/parcels/depot/FIND-RAW-1""#), "its number links to the parcel");
+    assert!(!html.contains("OTHER-RAW-2"));
+    let (_, audit) = browser.page("/staff/audit").await;
+    assert!(audit.contains(">Signed in<"), "audit entries say what happened, not a code");
+    assert!(audit.contains(r#"class="table-scroll""#), "a wide table scrolls in its box on a phone");
+    let (_, home) = browser.page("/").await;
+    assert!(home.contains(r##"href="#main""##) && home.contains("skip-link"), "a skip link");
+}

@@ -14,11 +14,9 @@ pub fn CourierCard(courier: CourierView) -> impl IntoView {
             {courier.name.map(|n| view! { <p class="courier-name">{n}</p> })}
             {courier.vehicle.map(|v| view! { <p class="courier-vehicle">{v}</p> })}
             {map}
-            {courier.position.map(|(lat, lng)| view! {
-                <p class="courier-position">
-                    {t(lang, Msg::LastSeenAt)} " " {format!("{lat:.4}, {lng:.4}")}
-                    {courier.position_at.map(|at| view! { " (" <LocalTime time=at lang=lang/> ")" })}
-                </p>
+            // The map shows where; the text only when (coordinates mean nothing to a reader).
+            {courier.position.and(courier.position_at).map(|at| view! {
+                <p class="courier-position">{t(lang, Msg::LastSeenAt)} " " <LocalTime time=at lang=lang/></p>
             })}
         </section>
     }

@@ -18,7 +18,7 @@ pub fn ParcelCard(parcel: ParcelView) -> impl IntoView {
         <article class="parcel" data-carrier=carrier>
             <header class="parcel-header">
                 <p class="parcel-number">
-                    <span class="carrier">{parcel.carrier}</span>
+                    <span class="carrier">{crate::carrier_name::carrier_name(&parcel.carrier)}</span>
                     " · "
                     <span class="tracking-number">{parcel.tracking_number}</span>
                 </p>

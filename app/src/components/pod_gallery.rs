@@ -45,17 +45,13 @@ pub fn PodGallery(pods: Vec<PodView>) -> impl IntoView {
                 (None, Some(value)) => view! { <p class="pod-value"><code>{value.clone()}</code></p> }.into_any(),
                 (None, None) => ().into_any(),
             };
-            let sha = (pod.bytes > 0).then(|| {
-                view! {
-                    <p class="pod-sha">"SHA-256 " <code>{pod.sha256.clone()}</code></p>
-                    <p class="pod-time"><super::LocalTime time=pod.created_at lang=lang/></p>
-                }
-            });
+            // When it was received; its SHA-256 (the evidence) is on the staff pages.
+            let received = (pod.bytes > 0).then(|| view! { <p class="pod-time"><super::LocalTime time=pod.created_at lang=lang/></p> });
             view! {
                 <li class=format!("pod pod-{}", pod.kind)>
                     <p class="pod-kind">{label}</p>
                     {body}
-                    {sha}
+                    {received}
                 </li>
             }
         })

@@ -1,5 +1,5 @@
 //! The parcel's events, newest first and grouped by day, each with the carrier's own
-//! wording. The server groups by UTC day; once hydrated, the browser regroups by the
+//! wording; the carrier's raw status code stays behind a details toggle. The server groups by UTC day; once hydrated, the browser regroups by the
 //! visitor's own day and shows times in the visitor's zone.
 use super::LocalTime;
 use crate::i18n::{format_date, status_label, t, use_lang, Lang, Msg};
@@ -46,7 +46,10 @@ fn render_groups(events: Vec<EventView>, lang: Lang, in_browser_zone: bool) -> i
                             <p class="event-status">{status_label(lang, event.status)}</p>
                             {event.description.map(|d| view! { <p class="event-description">{d}</p> })}
                             {event.location.map(|l| view! { <p class="event-location">{l}</p> })}
-                            <p class="event-raw">{t(lang, Msg::CarrierStatus)} ": " {event.raw_status}</p>
+                            <details class="event-raw">
+                                <summary>{t(lang, Msg::CarrierStatus)}</summary>
+                                <code>{event.raw_status}</code>
+                            </details>
                         </li>
                     }
                 })

@@ -156,6 +156,9 @@ impl StaffReadModel {
         if let Some(outcome) = &query.outcome {
             condition = condition.add(raw_delivery::Column::Outcome.eq(outcome.as_str()));
         }
+        if let Some(number) = query.number.as_deref().filter(|n| !n.trim().is_empty()) {
+            condition = condition.add(crate::queries::number_is("tracking_number", number));
+        }
         if let Some(from) = query.from.as_deref().and_then(super::read_search::day_start) {
             condition = condition.add(raw_delivery::Column::ReceivedAt.gte(from));
         }

@@ -138,6 +138,20 @@ impl StaffBrowser {
         response
     }
 
+    /// The notice the page shows after a form post redirected to it (`form-error` or
+    /// `notice`), with the class; `None` when it shows none.
+    pub async fn notice(&mut self, response: reqwest::Response) -> Option<(String, String)> {
+        assert_eq!(response.status(), 303, "a form post redirects");
+        let location = response.headers()["location"].to_str().expect("location").to_string();
+        assert!(!location.contains("notice=") && !location.contains("error="), "no notice in the URL: {location}");
+        let (_, html) = self.page(&location).await;
+        ["form-error", "notice"].iter().find_map(|class| {
+            let start = html.find(&format!(r#"class="{class}">"#))?;
+            let text = html[start..].split_once('>')?.1.split("</p>").next()?.replace("<!>", "");
+            Some((class.to_string(), text))
+        })
+    }
+
     /// Opens the login page, then posts email and password with its form token.
     pub async fn login(&mut self, email: &str, password: &str) -> reqwest::Response {
         let token = self.csrf("/staff/login").await;

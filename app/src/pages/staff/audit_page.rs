@@ -5,6 +5,23 @@ use crate::server_fns::staff::audit_log;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// What an audit code means, as staff read it.
+fn action_label(code: &str) -> String {
+    match code {
+        "login" => "Signed in",
+        "logout" => "Signed out",
+        "upload_pod" => "Uploaded POD",
+        "manual_event" => "Added an event",
+        "void_event" => "Voided an event",
+        "rotate_share_link" => "Rotated the share link",
+        "reprocess_delivery" => "Re-processed a delivery",
+        "discard_delivery" => "Discarded a delivery",
+        "export_parcels" => "Exported parcels",
+        other => return other.replace('_', " "),
+    }
+    .to_string()
+}
+
 #[component]
 pub fn StaffAuditPage() -> impl IntoView {
     let page = query_param("page");
@@ -19,14 +36,14 @@ pub fn StaffAuditPage() -> impl IntoView {
                     match rows.await {
                         Err(_) => view! { <p class="form-error">"The audit log cannot be loaded right now."</p> }.into_any(),
                         Ok((rows, pages)) => view! {
-                            <table class="data">
+                            <div class="table-scroll"><table class="data">
                                 <thead><tr><th>"When"</th><th>"Who"</th><th>"Action"</th><th>"Subject"</th><th>"Detail"</th></tr></thead>
                                 <tbody>
                                     {rows.into_iter().map(|r| view! {
-                                        <tr><td>{utc(r.at)}</td><td>{r.actor}</td><td>{r.action}</td><td>{r.subject}</td><td>{r.detail.unwrap_or_default()}</td></tr>
+                                        <tr><td>{utc(r.at)}</td><td>{r.actor}</td><td data-action=r.action.clone()>{action_label(&r.action)}</td><td>{r.subject}</td><td>{r.detail.unwrap_or_default()}</td></tr>
                                     }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></div>
                             <Pager base="/staff/audit".to_string() page=page pages=pages/>
                         }.into_any(),
                     }

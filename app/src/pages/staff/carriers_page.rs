@@ -20,7 +20,7 @@ pub fn StaffCarriersPage() -> impl IntoView {
                     match rows.await {
                         Err(_) => view! { <p class="form-error">"Carrier health cannot be loaded right now."</p> }.into_any(),
                         Ok(rows) => view! {
-                            <table class="data">
+                            <div class="table-scroll"><table class="data">
                                 <thead><tr><th>"Carrier"</th><th>"Secret"</th><th>"Last match"</th><th>"Last delivery"</th><th>"Deliveries (24 h)"</th><th>"Errors (24 h)"</th><th>"Error rate"</th></tr></thead>
                                 <tbody>
                                     {rows.into_iter().map(|c| {
@@ -48,7 +48,7 @@ pub fn StaffCarriersPage() -> impl IntoView {
                                         }
                                     }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></div>
                         }.into_any(),
                     }
                 })}

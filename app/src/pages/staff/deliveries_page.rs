@@ -13,6 +13,7 @@ fn read_query(get: impl Fn(&str) -> Option<String>, quarantine: bool) -> Deliver
     let text = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     DeliveryQuery {
         carrier: text("carrier"),
+        number: text("number"),
         outcome: if quarantine { Some("quarantined".into()) } else { text("outcome") },
         from: text("from"),
         until: text("until"),
@@ -62,6 +63,7 @@ fn DeliveryList(quarantine: bool) -> impl IntoView {
                                 </select>
                             </label>
                         })}
+                        <label>"Tracking number"<input type="search" name="number" value=q.number.clone().unwrap_or_default()/></label>
                         <label>"From"<input type="date" name="from" value=q.from.clone().unwrap_or_default()/></label>
                         <label>"until"<input type="date" name="until" value=q.until.clone().unwrap_or_default()/></label>
                         <button type="submit">"Filter"</button>
@@ -77,18 +79,19 @@ fn DeliveryList(quarantine: bool) -> impl IntoView {
                         }.into_any(),
                         Ok(page) => {
                             let base = format!(
-                                "{path}?carrier={}&outcome={}&from={}&until={}",
+                                "{path}?carrier={}&number={}&outcome={}&from={}&until={}",
                                 q.carrier.unwrap_or_default(),
+                                crate::staff::encode(&q.number.unwrap_or_default()),
                                 if quarantine { String::new() } else { q.outcome.unwrap_or_default() },
                                 q.from.unwrap_or_default(),
                                 q.until.unwrap_or_default()
                             );
                             view! {
                                 <p class="result-count">{format!("{} deliveries", page.total)}</p>
-                                <table class="data">
+                                <div class="table-scroll"><table class="data">
                                     <thead><tr><th>"#"</th><th>"Received"</th><th>"Carrier"</th><th>"Tracking number"</th><th>"Outcome"</th><th>"Error"</th><th>"Size"</th>{quarantine.then(|| view! { <th>"Actions"</th> })}</tr></thead>
                                     <tbody>{page.rows.into_iter().map(|row| view! { <DeliveryLine row=row quarantine=quarantine/> }).collect_view()}</tbody>
-                                </table>
+                                </table></div>
                                 <Pager base=base page=page.page pages=page.pages/>
                             }
                             .into_any()
@@ -107,8 +110,12 @@ fn DeliveryLine(row: DeliveryRow, quarantine: bool) -> impl IntoView {
         <tr data-delivery-id=id>
             <td><a href=format!("/staff/deliveries/{id}")>{format!("#{id}")}</a></td>
             <td>{utc(row.received_at)}</td>
-            <td>{row.carrier}</td>
-            <td>{row.tracking_number.unwrap_or_default()}</td>
+            <td>{row.carrier.clone()}</td>
+            // The parcel's page when the number names one of this carrier's parcels.
+            <td>{row.tracking_number.map(|n| {
+                let href = format!("/staff/parcels/{}/{}", row.carrier, crate::staff::encode(&n));
+                view! { <a href=href>{n}</a> }
+            })}</td>
             <td><span class=format!("outcome outcome-{}", row.outcome)>{row.outcome.clone()}</span></td>
             <td class="error-text">{row.error.unwrap_or_default()}</td>
             <td>{human_bytes(row.bytes)}</td>

@@ -41,9 +41,9 @@ pub fn StaffDeliveryPage() -> impl IntoView {
                                     </div>
                                 })}
                                 <h2>"Headers"</h2>
-                                <table class="data"><tbody>
+                                <div class="table-scroll"><table class="data"><tbody>
                                     {d.headers.into_iter().map(|(k, v)| view! { <tr><th>{k}</th><td><code>{v}</code></td></tr> }).collect_view()}
-                                </tbody></table>
+                                </tbody></table></div>
                                 <h2>"Body"</h2>
                                 <pre class="body">{d.body}</pre>
                                 {d.body_truncated.then(|| view! { <p class="hint">"The body is longer; only its start is shown."</p> })}

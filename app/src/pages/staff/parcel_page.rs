@@ -100,12 +100,12 @@ fn ParcelDetail(detail: StaffParcelDetail) -> impl IntoView {
 
             <section class="panel">
                 <h2>"Timeline"</h2>
-                <table class="data">
+                <div class="table-scroll"><table class="data">
                     <thead><tr><th>"Time"</th><th>"Status"</th><th>"Carrier status"</th><th>"Description"</th><th>"Location"</th><th>"Recorded by"</th><th>"Void"</th></tr></thead>
                     <tbody>
                         {detail.events.into_iter().map(|e| view! { <TimelineRow event=e base=base.clone()/> }).collect_view()}
                     </tbody>
-                </table>
+                </table></div>
             </section>
 
             <section class="panel">

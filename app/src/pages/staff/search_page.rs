@@ -77,7 +77,7 @@ pub fn StaffSearchPage() -> impl IntoView {
                                     {format!("{} parcels", page.total)}" · "
                                     <a rel="external" download="" href=format!("/staff/parcels.csv?{base}")>"Export CSV"</a>
                                 </p>
-                                <table class="data">
+                                <div class="table-scroll"><table class="data">
                                     <thead><tr><th>"Tracking number"</th><th>"Carrier"</th><th>"Status"</th><th>"References"</th><th>"Last update"</th></tr></thead>
                                     <tbody>
                                         {page.rows.into_iter().map(|row| {
@@ -93,7 +93,7 @@ pub fn StaffSearchPage() -> impl IntoView {
                                             }
                                         }).collect_view()}
                                     </tbody>
-                                </table>
+                                </table></div>
                                 <Pager base=format!("/staff?{base}") page=page.page pages=page.pages/>
                             }
                             .into_any()

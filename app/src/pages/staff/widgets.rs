@@ -10,18 +10,19 @@ pub fn CsrfField() -> impl IntoView {
     view! { <input type="hidden" name="csrf" value=token/> }
 }
 
-/// The outcome of the last form post, passed back in `?notice=` or `?error=`.
+/// The outcome of the last form post (from the session: see `StaffNotice`).
 #[component]
 pub fn Notice() -> impl IntoView {
-    let outcome = crate::route::read_query(|q| {
-        let present = |k: &str| q.get(k).filter(|v| !v.is_empty());
-        (present("error"), present("notice"))
-    });
-    move || match outcome() {
-        (Some(error), _) => Some(view! { <p class="form-error" role="alert">{error}</p> }.into_any()),
-        (None, Some(notice)) => Some(view! { <p class="notice" role="status">{notice}</p> }.into_any()),
-        (None, None) => None,
-    }
+    // Staff pages are rendered on the server only; the session middleware took the notice
+    // out of the session and left it in this request.
+    #[cfg(feature = "ssr")]
+    let notice = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<crate::staff::StaffNotice>().cloned());
+    #[cfg(not(feature = "ssr"))]
+    let notice: Option<crate::staff::StaffNotice> = None;
+    notice.map(|notice| match notice.error {
+        true => view! { <p class="form-error" role="alert">{notice.text}</p> }.into_any(),
+        false => view! { <p class="notice" role="status">{notice.text}</p> }.into_any(),
+    })
 }
 
 /// A UTC time as staff read it in tables: `2026-11-23 14:05 UTC`.

@@ -5,11 +5,12 @@ use crate::domain::{Carrier, TrackingStatus};
 use crate::http::ApiError;
 use crate::staff::actions::{self, ActionError, Reprocessed};
 use crate::state::AppState;
-use app::staff::{encode, CsrfToken, StaffUser};
+use app::staff::{encode, CsrfToken, StaffNotice, StaffUser};
 use axum::extract::{Path, State};
 use axum::response::Redirect;
 use axum::{Extension, Form};
 use chrono::{DateTime, NaiveDateTime, Utc};
+use tower_sessions::Session;
 
 #[derive(serde::Deserialize)]
 pub struct TokenOnly {
@@ -29,12 +30,15 @@ pub fn parcel_page(parcel: &crate::entity::parcel::Model) -> String {
     format!("/staff/parcels/{}/{}", parcel.carrier, encode(&parcel.tracking_number))
 }
 
-/// Back to `page` with `?notice=` (or `?error=` for a failure staff can fix).
-pub fn back(page: &str, result: Result<String, String>) -> Redirect {
-    match result {
-        Ok(notice) => Redirect::to(&format!("{page}?notice={}", encode(&notice))),
-        Err(error) => Redirect::to(&format!("{page}?error={}", encode(&error))),
-    }
+/// Back to `page`, with the notice (or the failure staff can fix) left in the session for
+/// it: never in the URL, where anyone could write a link that makes the page say anything.
+pub async fn back(session: &Session, page: &str, result: Result<String, String>) -> Result<Redirect, ApiError> {
+    let notice = match result {
+        Ok(text) => StaffNotice { error: false, text },
+        Err(text) => StaffNotice { error: true, text },
+    };
+    session.insert(super::NOTICE_KEY, &notice).await.map_err(ApiError::unavailable)?;
+    Ok(Redirect::to(page))
 }
 
 /// Problems staff can fix go back to the page; anything else is an error response.
@@ -51,6 +55,7 @@ pub async fn rotate_share_link(
     Path((carrier, number)): Path<(String, String)>,
     Extension(csrf): Extension<CsrfToken>,
     Extension(staff): Extension<StaffUser>,
+    session: Session,
     Form(form): Form<TokenOnly>,
 ) -> Result<Redirect, ApiError> {
     check_csrf(form.csrf.as_deref(), &csrf)?;
@@ -58,7 +63,7 @@ pub async fn rotate_share_link(
     let result = actions::rotate_share_link(&state.pipeline, &parcel, &staff.email)
         .await
         .map(|_| "New share link made; the old one no longer works.".to_string());
-    Ok(back(&parcel_page(&parcel), to_page(result)?))
+    back(&session, &parcel_page(&parcel), to_page(result)?).await
 }
 
 #[derive(serde::Deserialize)]
@@ -89,6 +94,7 @@ pub async fn manual_event(
     Path((carrier, number)): Path<(String, String)>,
     Extension(csrf): Extension<CsrfToken>,
     Extension(staff): Extension<StaffUser>,
+    session: Session,
     Form(form): Form<ManualEventForm>,
 ) -> Result<Redirect, ApiError> {
     check_csrf(form.csrf.as_deref(), &csrf)?;
@@ -106,7 +112,7 @@ pub async fn manual_event(
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
-    Ok(back(&parcel_page(&parcel), to_page(result)?))
+    back(&session, &parcel_page(&parcel), to_page(result)?).await
 }
 
 #[derive(serde::Deserialize)]
@@ -121,6 +127,7 @@ pub async fn void_event(
     Path((carrier, number, event_id)): Path<(String, String, i64)>,
     Extension(csrf): Extension<CsrfToken>,
     Extension(staff): Extension<StaffUser>,
+    session: Session,
     Form(form): Form<VoidForm>,
 ) -> Result<Redirect, ApiError> {
     check_csrf(form.csrf.as_deref(), &csrf)?;
@@ -128,7 +135,7 @@ pub async fn void_event(
     let result = actions::void_event(&state.pipeline, &parcel, &staff.email, event_id, form.reason)
         .await
         .map(|_| "Event voided: customers no longer see it, and the status follows the events that stand.".to_string());
-    Ok(back(&parcel_page(&parcel), to_page(result)?))
+    back(&session, &parcel_page(&parcel), to_page(result)?).await
 }
 
 pub async fn reprocess(
@@ -136,6 +143,7 @@ pub async fn reprocess(
     Path(id): Path<i64>,
     Extension(csrf): Extension<CsrfToken>,
     Extension(staff): Extension<StaffUser>,
+    session: Session,
     Form(form): Form<TokenOnly>,
 ) -> Result<Redirect, ApiError> {
     check_csrf(form.csrf.as_deref(), &csrf)?;
@@ -146,7 +154,7 @@ pub async fn reprocess(
         }
         Reprocessed::StillUnreadable { error } => format!("Delivery #{id} still cannot be read: {error}"),
     });
-    Ok(back("/staff/quarantine", to_page(result)?))
+    back(&session, "/staff/quarantine", to_page(result)?).await
 }
 
 pub async fn discard(
@@ -154,12 +162,13 @@ pub async fn discard(
     Path(id): Path<i64>,
     Extension(csrf): Extension<CsrfToken>,
     Extension(staff): Extension<StaffUser>,
+    session: Session,
     Form(form): Form<TokenOnly>,
 ) -> Result<Redirect, ApiError> {
     check_csrf(form.csrf.as_deref(), &csrf)?;
     let result =
         actions::discard(&state.pipeline, id, &staff.email).await.map(|_| format!("Delivery #{id} discarded (kept in the raw archive)."));
-    Ok(back("/staff/quarantine", to_page(result)?))
+    back(&session, "/staff/quarantine", to_page(result)?).await
 }
 
 #[cfg(test)]

@@ -90,6 +90,18 @@ pub async fn staff_context(State(state): State<AppState>, mut req: Request, next
         }
     }
     req.extensions_mut().insert(CsrfToken(csrf));
+    // The notice of the last action is shown once, by the next page a browser renders (not
+    // by a POD file, the CSV export, an API call or another post).
+    let renders_page = is_page && !writes && !is_api && !path.starts_with("/staff/pod/") && !path.ends_with(".csv");
+    if renders_page {
+        match session.remove::<app::staff::StaffNotice>(super::NOTICE_KEY).await {
+            Ok(Some(notice)) => {
+                req.extensions_mut().insert(notice);
+            }
+            Ok(None) => {}
+            Err(e) => return ApiError::unavailable(e).into_response(),
+        }
+    }
     match staff {
         Some(staff) => {
             req.extensions_mut().insert(staff);

@@ -13,6 +13,8 @@ use crate::staff::actions::ActionError;
 /// Session keys.
 pub const STAFF_KEY: &str = "staff";
 pub const CSRF_KEY: &str = "csrf";
+/// The notice a staff action leaves for the next page view (`app::staff::StaffNotice`).
+pub const NOTICE_KEY: &str = "notice";
 
 /// Left in a request's extensions once its `x-csrf-token` header matched the session's.
 #[derive(Clone, Copy, Debug)]

@@ -115,6 +115,7 @@ pub async fn upload_pod_form(
     Path((carrier, number)): Path<(String, String)>,
     Extension(staff): Extension<StaffUser>,
     Extension(csrf): Extension<CsrfToken>,
+    session: tower_sessions::Session,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Redirect, ApiError> {
@@ -125,7 +126,7 @@ pub async fn upload_pod_form(
         // Wrong type, too large, no file: staff can fix these, so say so on the page.
         Err(e @ (ApiError::UnsupportedMediaType(_) | ApiError::PayloadTooLarge(_) | ApiError::BadRequest(_))) => {
             e.log();
-            return Ok(back(&page, Err(e.to_string())));
+            return back(&session, &page, Err(e.to_string())).await;
         }
         Err(e) => return Err(e),
     };
@@ -133,5 +134,5 @@ pub async fn upload_pod_form(
     for pod in stored {
         attach_pod(&state.pipeline, &parcel, &staff.email, pod).await?;
     }
-    Ok(back(&page, Ok(format!("{count} POD file{} uploaded.", if count == 1 { "" } else { "s" }))))
+    back(&session, &page, Ok(format!("{count} POD file{} uploaded.", if count == 1 { "" } else { "s" }))).await
 }
