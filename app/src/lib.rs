@@ -6,6 +6,7 @@ pub mod eta;
 pub mod i18n;
 pub mod lookup;
 pub mod model;
+pub mod next_step;
 pub mod pages;
 pub mod route;
 #[cfg(feature = "ssr")]

@@ -1,8 +1,9 @@
 //! One parcel: its status, progress, ETA and timeline.
 use super::{LocalTime, Progress, Timeline};
 use crate::eta::Arrival;
-use crate::i18n::{status_label, t, use_lang, Msg};
+use crate::i18n::{t, use_lang, Msg};
 use crate::model::ParcelView;
+use crate::next_step::situation;
 use leptos::prelude::*;
 
 #[component]
@@ -14,6 +15,7 @@ pub fn ParcelCard(parcel: ParcelView) -> impl IntoView {
     // hydrates to what it rendered; what else `arrival` says does not depend on the clock.
     let arrival = parcel.arrival(parcel.updated_at);
     let late = parcel.late;
+    let situation = situation(status, parcel.substatus.as_deref());
     view! {
         <article class="parcel" data-carrier=carrier>
             <header class="parcel-header">
@@ -22,7 +24,8 @@ pub fn ParcelCard(parcel: ParcelView) -> impl IntoView {
                     " · "
                     <span class="tracking-number">{parcel.tracking_number}</span>
                 </p>
-                <h1 class=format!("parcel-status status-{}", status.as_str())>{status_label(lang, status)}</h1>
+                <h1 class=format!("parcel-status status-{}", status.as_str())>{situation.headline.text(lang)}</h1>
+                {situation.next.map(|next| view! { <p class="next-step">{t(lang, next)}</p> })}
                 {match arrival {
                     Arrival::Delivered { at } => view! {
                         <p class="eta delivered">{t(lang, Msg::DeliveredAt)} " " <LocalTime time=at lang=lang/></p>
@@ -44,7 +47,7 @@ pub fn ParcelCard(parcel: ParcelView) -> impl IntoView {
                 }}
                 <p class="updated">{t(lang, Msg::LastUpdate)} ": " <LocalTime time=parcel.updated_at lang=lang/></p>
             </header>
-            <Progress status=status/>
+            <Progress step=situation.step detour=situation.detour/>
             <h2>{t(lang, Msg::History)}</h2>
             <Timeline events=parcel.events/>
             {(parcel.hidden_events > 0).then(|| {

@@ -1,28 +1,16 @@
 //! The four-step progress bar: ordered → in transit → out for delivery → delivered, with
 //! detours (failed attempt, exception, return) shown as such rather than hidden.
 use crate::i18n::{t, use_lang, Msg};
-use crate::model::TrackingStatus;
 use leptos::prelude::*;
 
 const STEPS: [Msg; 4] = [Msg::StepOrdered, Msg::StepInTransit, Msg::StepOutForDelivery, Msg::StepDelivered];
 
-/// The index of the step reached, and whether the journey has left the happy path.
-fn position(status: TrackingStatus) -> (usize, bool) {
-    use TrackingStatus::*;
-    match status {
-        InfoReceived | Unknown => (0, false),
-        InTransit => (1, false),
-        OutForDelivery => (2, false),
-        FailedAttempt | Exception => (2, true),
-        Delivered | AvailableForPickup => (3, false),
-        Returning | Returned | Canceled | Expired => (1, true),
-    }
-}
-
+/// `step`: the step reached (0-3); `detour`: the journey has left the happy path there
+/// (see `crate::next_step`).
 #[component]
-pub fn Progress(status: TrackingStatus) -> impl IntoView {
+pub fn Progress(step: usize, detour: bool) -> impl IntoView {
     let lang = use_lang();
-    let (reached, detour) = position(status);
+    let reached = step.min(STEPS.len() - 1);
     let steps = STEPS
         .iter()
         .enumerate()
@@ -42,11 +30,13 @@ pub fn Progress(status: TrackingStatus) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::model::TrackingStatus;
+    use crate::next_step::situation;
 
     #[test]
     fn a_failed_attempt_is_shown_as_a_detour_at_the_delivery_step() {
-        assert_eq!(position(TrackingStatus::FailedAttempt), (2, true));
-        assert_eq!(position(TrackingStatus::Delivered), (3, false));
+        let at = |s: TrackingStatus| (situation(s, None).step, situation(s, None).detour);
+        assert_eq!(at(TrackingStatus::FailedAttempt), (2, true));
+        assert_eq!(at(TrackingStatus::Delivered), (3, false));
     }
 }
