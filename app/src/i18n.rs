@@ -262,19 +262,37 @@ pub fn localize(parcel: &mut ParcelView, lang: Lang) {
 }
 
 /// The language of the request being rendered (server only): an explicit choice (the
-/// `?lang=` switch) wins over the browser's `Accept-Language`.
+/// `?lang=` switch, then kept in a cookie) wins over an earlier choice (the cookie), which
+/// wins over the browser's `Accept-Language`.
 #[cfg(feature = "ssr")]
 pub async fn request_language(explicit: Option<&str>) -> Lang {
     if let Some(lang) = explicit.and_then(Lang::parse) {
+        // The visitor chose: kept for the next pages (a year, this site only).
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+            if let Ok(value) = http::HeaderValue::from_str(&cookie) {
+                response.append_header(http::header::SET_COOKIE, value);
+            }
+        }
         return lang;
     }
-    match leptos_axum::extract::<http::HeaderMap>().await {
-        Ok(headers) => {
-            headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::from_accept_language).unwrap_or_default()
-        }
-        Err(_) => Lang::En,
-    }
+    let Ok(headers) = leptos_axum::extract::<http::HeaderMap>().await else {
+        return Lang::En;
+    };
+    let chosen = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(LANG_COOKIE)?.strip_prefix('=').and_then(Lang::parse));
+    chosen.unwrap_or_else(|| {
+        headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::from_accept_language).unwrap_or_default()
+    })
 }
+
+/// The cookie that keeps a visitor's language choice from page to page.
+#[cfg(feature = "ssr")]
+pub const LANG_COOKIE: &str = "waybill_lang";
 
 #[cfg(test)]
 mod tests {

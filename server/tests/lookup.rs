@@ -42,3 +42,27 @@ async fn a_number_that_finds_nothing_is_repeated_in_a_pre_filled_form() {
         assert!(home.contains(attribute), "the number field has {attribute}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_language_chosen_once_is_kept_from_page_to_page_and_caches_vary_by_it() {
+    let app = common::spawn_app(common::Backend::Sqlite).await;
+    assert_eq!(app.post_depot(&depot_form("LANG-1", "Delivered", "2025-10-08T09:00:00Z"), None).await.status(), 200);
+    let chosen = app.get("/track/LANG-1?lang=nl").await;
+    let cookie = chosen.headers().get("set-cookie").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    assert!(cookie.starts_with("waybill_lang=nl;"), "the choice is kept: {cookie}");
+    let vary = chosen.headers().get("vary").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    assert!(vary.contains("Accept-Language"), "{vary}");
+    // The next page, without ?lang=, in Dutch (over an English Accept-Language).
+    let next = app
+        .client
+        .get(format!("{}/track/LANG-1", app.address))
+        .header("cookie", "waybill_lang=nl")
+        .header("accept-language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(next.contains(">Bezorgd<") || next.contains(">Bezorgd<!>"), "Dutch from the cookie");
+}

@@ -36,6 +36,11 @@ pub async fn security_headers(State(hsts): State<bool>, request: Request, next: 
     if staff {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
+    // A page's language follows Accept-Language and the language cookie: a cache must keep
+    // one copy per language.
+    if html {
+        headers.append(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
+    }
     if hsts {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
