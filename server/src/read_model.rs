@@ -92,18 +92,17 @@ impl ReadModel {
         let Some(parcel) = parcel::Entity::find_by_id(parcel_id).one(&self.db).await? else {
             return Ok(String::new());
         };
-        let events = tracking_event::Entity::find().filter(tracking_event::Column::ParcelId.eq(parcel_id)).count(&self.db).await?;
-        // A void changes what the page shows without adding an event.
-        let voided = tracking_event::Entity::find()
+        // Standing events: a new event raises the count, a void lowers it.
+        let events = tracking_event::Entity::find()
             .filter(tracking_event::Column::ParcelId.eq(parcel_id))
-            .filter(tracking_event::Column::VoidedAt.is_not_null())
+            .filter(tracking_event::Column::VoidedAt.is_null())
             .count(&self.db)
             .await?;
         let positions = courier_position::Entity::find().filter(courier_position::Column::ParcelId.eq(parcel_id)).count(&self.db).await?;
         let pods = pod_file::Entity::find().filter(pod_file::Column::ParcelId.eq(parcel_id)).count(&self.db).await?;
         let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.timestamp_micros()).unwrap_or(0);
         Ok(format!(
-            "{}-{}-{}-{}-{events}-{voided}-{positions}-{pods}",
+            "{}-{}-{}-{}-{events}-{positions}-{pods}",
             parcel.status,
             time(parcel.eta),
             time(parcel.courier_as_of),

@@ -1,6 +1,9 @@
-//! Archive → parse → apply, in one transaction, for an already authenticated delivery.
-//! The raw delivery is written whatever the parse gives: a body that does not parse is
-//! kept as `quarantined`, with the error, for staff to see and re-process.
+//! The pieces of ingest shared by the group commit (`group_commit`, `write_together`):
+//! what an authenticated delivery is (`RawInput`), its pure parse (`parse_input`), its
+//! archived row (`raw_row`, `quarantined_row`), and the per-delivery write used when a group
+//! is written again with savepoints (`write_delivery`). The raw delivery is written whatever
+//! the parse gives: a body that does not parse is kept as `quarantined`, with the error, for
+//! staff to see and re-process.
 use super::apply_delivery;
 use crate::carriers::{Adapters, ParseError};
 use crate::domain::{storable_text, Carrier, NormalizedDelivery, Origin};
