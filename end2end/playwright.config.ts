@@ -24,6 +24,8 @@ export default defineConfig({
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
+        // A second host name on this machine, for the brand tests (scripts/e2e.sh).
+        "--host-resolver-rules=MAP *.example 127.0.0.1",
       ],
     },
   },

@@ -16,6 +16,22 @@ export WAYBILL_UBER_SIGNING_KEY="e2e-uber-signing-key"
 export WAYBILL_PEDDLER_TOKEN="e2e-peddler-token"
 export WAYBILL_KEYDELIVERY_TOKEN="e2e-keydelivery-token"
 export WAYBILL_LIVE_POLL_MS=300
+# A second brand, for pages opened at tulip.example (the browser maps *.example to
+# loopback, see end2end/playwright.config.ts); 127.0.0.1 gets the default brand.
+cat >"$work/brands.toml" <<'TOML'
+[[brand]]
+hosts = ["tulip.example"]
+name = "Tulip Flowers"
+logo_url = "/favicon.svg"
+accent = "#7a1f5c"
+accent_dark = "#f0a6d4"
+support = "help@tulip.example"
+footer = "Tulip Flowers B.V. · Bloemgracht 1, Amsterdam"
+language = "nl"
+time_zone = "Europe/Amsterdam"
+TOML
+export WAYBILL_BRANDS_FILE="$work/brands.toml"
+export E2E_BRAND_URL="http://tulip.example:${port}"
 bin=${WAYBILL_BIN:-target/debug/waybill}
 # The site the binary was built with: release builds write target/site, debug builds
 # target/site-debug (see scripts/test.sh).

@@ -8,6 +8,9 @@
 //!   is stale (Uber's demo window of 2023 beside events of today), so it is dropped, and a
 //!   point estimate too;
 //! - without an estimate: say so.
+//!
+//! And whether the parcel has gone quiet: no event for longer than the configured spell,
+//! while the journey has not ended.
 use crate::model::{ParcelView, TrackingStatus};
 use chrono::{DateTime, Utc};
 
@@ -44,6 +47,18 @@ impl ParcelView {
             None => Arrival::NoEstimate,
         }
     }
+
+    /// Whole days since the newest event (or the last change, without events), when more
+    /// than `after_days` and the journey is still under way.
+    pub fn quiet_days(&self, now: DateTime<Utc>, after_days: u32) -> Option<u32> {
+        use TrackingStatus::*;
+        if matches!(self.status, Delivered | Returned | Canceled | Expired) {
+            return None;
+        }
+        let newest = self.events.iter().map(|e| e.occurred_at).max().unwrap_or(self.updated_at);
+        let days = u32::try_from((now - newest).num_days()).ok()?;
+        (days > after_days).then_some(days)
+    }
 }
 
 #[cfg(test)]
@@ -64,6 +79,7 @@ mod tests {
             eta_window: window.map(|(a, b)| (at(a), at(b))),
             updated_at: at(updated),
             late: false,
+            quiet_days: None,
             delivered_at: (status == TrackingStatus::Delivered).then(|| at(updated)),
             events: Vec::new(),
             hidden_events: 0,
@@ -112,5 +128,14 @@ mod tests {
         assert!(matches!(within.arrival(at(NOW)), Arrival::Expected { late: false, .. }), "the window is still open");
         let passed = parcel(TrackingStatus::OutForDelivery, Some("2026-12-01T11:30:00Z"), None, "2026-12-01T10:00:00Z");
         assert!(matches!(passed.arrival(at(NOW)), Arrival::Expected { late: true, .. }));
+    }
+
+    #[test]
+    fn a_parcel_is_quiet_after_the_spell_unless_its_journey_ended() {
+        let p = parcel(TrackingStatus::InTransit, None, None, "2026-11-01T09:00:00Z");
+        assert_eq!(p.quiet_days(at("2026-11-08T10:00:00Z"), 7), None, "seven days is not more than seven");
+        assert_eq!(p.quiet_days(at("2026-11-09T10:00:00Z"), 7), Some(8));
+        let delivered = parcel(TrackingStatus::Delivered, None, None, "2026-01-01T09:00:00Z");
+        assert_eq!(delivered.quiet_days(at("2026-11-09T10:00:00Z"), 7), None);
     }
 }

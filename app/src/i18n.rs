@@ -1,6 +1,5 @@
 //! The visitor's language. Waybill speaks English and Dutch; carriers that send texts in
 //! several languages (Peddler's `details.lang`) are shown in the visitor's.
-use crate::model::ParcelView;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,8 +17,9 @@ impl Lang {
         }
     }
 
-    /// The first supported language in an `Accept-Language` header, by its q-values.
-    pub fn from_accept_language(header: &str) -> Self {
+    /// The first supported language in an `Accept-Language` header, by its q-values; `None`
+    /// when it asks for none that Waybill speaks.
+    pub fn from_accept_language(header: &str) -> Option<Self> {
         let mut ranked: Vec<(f32, usize, &str)> = header
             .split(',')
             .enumerate()
@@ -31,15 +31,13 @@ impl Lang {
             })
             .collect();
         ranked.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal).then(a.1.cmp(&b.1)));
-        ranked
-            .into_iter()
-            .filter(|(q, _, _)| *q > 0.0)
-            .find_map(|(_, _, tag)| match tag.split('-').next().map(str::to_ascii_lowercase).as_deref() {
+        ranked.into_iter().filter(|(q, _, _)| *q > 0.0).find_map(|(_, _, tag)| {
+            match tag.split('-').next().map(str::to_ascii_lowercase).as_deref() {
                 Some("nl") => Some(Self::Nl),
                 Some("en") => Some(Self::En),
                 _ => None,
-            })
-            .unwrap_or_default()
+            }
+        })
     }
 }
 
@@ -110,6 +108,9 @@ pub enum Msg {
     Document,
     Barcode,
     Pin,
+    NeedHelp,
+    PrintHint,
+    SignedBy,
 }
 
 /// The text of `msg` in `lang`.
@@ -196,10 +197,24 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         Document => ("Document", "Document"),
         Barcode => ("Scanned barcode", "Gescande barcode"),
         Pin => ("PIN entered", "Ingevoerde pincode"),
+        NeedHelp => ("Questions about your order?", "Vragen over je bestelling?"),
+        PrintHint => (
+            "Print this page for a proof of delivery with the parcel, the time, the carrier and who signed.",
+            "Druk deze pagina af voor een afleverbewijs met het pakket, de tijd, de vervoerder en wie tekende.",
+        ),
+        SignedBy => ("Signed by", "Getekend door"),
     };
     match lang {
         Lang::En => en,
         Lang::Nl => nl,
+    }
+}
+
+/// The notice on a parcel without news for `days` days.
+pub fn quiet_for(lang: Lang, days: u32) -> String {
+    match lang {
+        Lang::En => format!("No update for {days} days. If you expected the parcel by now, please contact the shop."),
+        Lang::Nl => format!("Al {days} dagen geen update. Had je het pakket al verwacht, neem dan contact op met de winkel."),
     }
 }
 
@@ -225,20 +240,30 @@ pub fn status_label(lang: Lang, status: crate::model::TrackingStatus) -> &'stati
     }
 }
 
-/// A time as people read it in `lang`; always labelled UTC, since the server renders it.
+/// A time as people read it in `lang`, in UTC (the zone-less fallback).
 pub fn format_time(lang: Lang, time: chrono::DateTime<chrono::Utc>) -> String {
+    format_wall(lang, time.naive_utc(), "UTC", false)
+}
+
+/// A wall-clock time in `lang` with its zone named, e.g. "8 Oct 2025, 12:15 CEST" /
+/// "8 okt 2025, 12:15 CEST", or the time alone.
+pub fn format_wall(lang: Lang, wall: chrono::NaiveDateTime, zone: &str, time_only: bool) -> String {
     use chrono::Datelike;
     const NL_MONTHS: [&str; 12] = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
+    let clock = wall.format("%H:%M");
+    if time_only {
+        return format!("{clock} {zone}");
+    }
     match lang {
-        Lang::En => time.format("%-d %b %Y, %H:%M UTC").to_string(),
-        Lang::Nl => format!("{} {} {}, {} UTC", time.day(), NL_MONTHS[time.month0() as usize], time.year(), time.format("%H:%M")),
+        Lang::En => format!("{}, {clock} {zone}", wall.format("%-d %b %Y")),
+        Lang::Nl => format!("{} {} {}, {clock} {zone}", wall.day(), NL_MONTHS[wall.month0() as usize], wall.year()),
     }
 }
 
 /// A calendar day as people read it in `lang`, e.g. "8 Oct 2025" / "8 okt 2025".
 pub fn format_date(lang: Lang, day: chrono::NaiveDate) -> String {
-    let noon = day.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc();
-    format_time(lang, noon).split(',').next().unwrap_or_default().to_string()
+    let noon = day.and_hms_opt(12, 0, 0).unwrap_or_default();
+    format_wall(lang, noon, "", false).split(',').next().unwrap_or_default().to_string()
 }
 
 /// The language the visitor reads: from the context the page provides, English otherwise.
@@ -246,48 +271,67 @@ pub fn use_lang() -> Lang {
     leptos::prelude::use_context::<Lang>().unwrap_or_default()
 }
 
-/// Uses the carrier's own text in `lang` for events that have one. English is what the
-/// adapters already chose (often the more specific reason), so it is left as it is.
-pub fn localize(parcel: &mut ParcelView, lang: Lang) {
-    if lang == Lang::En {
-        return;
-    }
-    for event in &mut parcel.events {
-        if let Some(text) = event.texts.get(lang.code()) {
-            if let Some(description) = text.description.clone().or_else(|| text.headline.clone()) {
-                event.description = Some(description);
-            }
-        }
-    }
-}
-
 /// The language of the request being rendered (server only): an explicit choice (the
 /// `?lang=` switch, then kept in a cookie) wins over an earlier choice (the cookie), which
-/// wins over the browser's `Accept-Language`.
+/// wins over the browser's `Accept-Language`, which wins over the brand's language.
 #[cfg(feature = "ssr")]
-pub async fn request_language(explicit: Option<&str>) -> Lang {
-    if let Some(lang) = explicit.and_then(Lang::parse) {
+pub fn request_language(explicit: Option<&str>) -> Lang {
+    use leptos::prelude::use_context;
+    let explicit = explicit.and_then(Lang::parse);
+    if let Some(lang) = explicit {
         // The visitor chose: kept for the next pages (a year, this site only).
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
             if let Ok(value) = http::HeaderValue::from_str(&cookie) {
                 response.append_header(http::header::SET_COOKIE, value);
             }
         }
-        return lang;
     }
-    let Ok(headers) = leptos_axum::extract::<http::HeaderMap>().await else {
+    let parts = use_context::<http::request::Parts>();
+    negotiate(explicit, parts.as_ref().map(|p| &p.headers), crate::brand::request_brand().language)
+}
+
+/// The language of the page being rendered, by the rule of `request_language` (server only;
+/// the server functions keep the choice in the cookie). Staff pages are in English.
+#[cfg(feature = "ssr")]
+pub fn page_language() -> Lang {
+    use leptos::prelude::use_context;
+    let parts = use_context::<http::request::Parts>();
+    if parts.as_ref().is_some_and(|p| p.uri.path().starts_with("/staff")) {
         return Lang::En;
+    }
+    let explicit = explicit_request_language().as_deref().and_then(Lang::parse);
+    negotiate(explicit, parts.as_ref().map(|p| &p.headers), crate::brand::request_brand().language)
+}
+
+/// The page's language as `App` hands it to the pages through context.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PageLanguage(pub Lang);
+
+/// The rule of `request_language`, without the request.
+#[cfg(feature = "ssr")]
+pub fn negotiate(explicit: Option<Lang>, headers: Option<&http::HeaderMap>, fallback: Lang) -> Lang {
+    let Some(headers) = headers else {
+        return explicit.unwrap_or(fallback);
     };
-    let chosen = headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix(LANG_COOKIE)?.strip_prefix('=').and_then(Lang::parse));
-    chosen.unwrap_or_else(|| {
-        headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Lang::from_accept_language).unwrap_or_default()
-    })
+    let kept = || {
+        headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|pair| pair.trim().strip_prefix(LANG_COOKIE)?.strip_prefix('=').and_then(Lang::parse))
+    };
+    let asked = || headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language);
+    explicit.or_else(kept).or_else(asked).unwrap_or(fallback)
+}
+
+/// The `?lang=` of the request being rendered, if it names a language (server only).
+#[cfg(feature = "ssr")]
+pub fn explicit_request_language() -> Option<String> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    let query = parts.uri.query()?;
+    query.split('&').find_map(|pair| pair.strip_prefix("lang=")).map(str::to_string)
 }
 
 /// The cookie that keeps a visitor's language choice from page to page.
@@ -297,14 +341,13 @@ pub const LANG_COOKIE: &str = "waybill_lang";
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{EventText, EventView, TrackingStatus};
 
     #[test]
     fn the_best_supported_language_wins() {
-        assert_eq!(Lang::from_accept_language("nl-NL,nl;q=0.9,en;q=0.8"), Lang::Nl);
-        assert_eq!(Lang::from_accept_language("de-DE,en;q=0.5,nl;q=0.9"), Lang::Nl);
-        assert_eq!(Lang::from_accept_language("fr"), Lang::En);
-        assert_eq!(Lang::from_accept_language("nl;q=0"), Lang::En);
+        assert_eq!(Lang::from_accept_language("nl-NL,nl;q=0.9,en;q=0.8"), Some(Lang::Nl));
+        assert_eq!(Lang::from_accept_language("de-DE,en;q=0.5,nl;q=0.9"), Some(Lang::Nl));
+        assert_eq!(Lang::from_accept_language("fr"), None);
+        assert_eq!(Lang::from_accept_language("nl;q=0"), None);
     }
 
     #[test]
@@ -314,39 +357,24 @@ mod tests {
             assert_ne!(t(Lang::En, msg), t(Lang::Nl, msg), "{msg:?}");
         }
         assert_eq!(format_time(Lang::Nl, "2025-10-08T10:15:00Z".parse().unwrap()), "8 okt 2025, 10:15 UTC");
+        assert_eq!(format_date(Lang::En, "2025-10-08".parse().unwrap()), "8 Oct 2025");
     }
 
+    #[cfg(feature = "ssr")]
     #[test]
-    fn events_take_the_carrier_text_in_the_chosen_language() {
-        let mut parcel = ParcelView {
-            carrier: "peddler".into(),
-            tracking_number: "P1".into(),
-            status: TrackingStatus::FailedAttempt,
-            substatus: None,
-            eta: None,
-            updated_at: chrono::Utc::now(),
-            late: false,
-            delivered_at: None,
-            hidden_events: 0,
-            eta_window: None,
-            events: vec![EventView {
-                occurred_at: chrono::Utc::now(),
-                status: TrackingStatus::FailedAttempt,
-                substatus: "x".into(),
-                raw_status: "FAILED_ATTEMPT".into(),
-                description: Some("reason".into()),
-                location: None,
-                texts: [(
-                    "nl".to_string(),
-                    EventText { headline: Some("Mislukt".into()), description: Some("Afleverpoging mislukt".into()) },
-                )]
-                .into_iter()
-                .collect(),
-            }],
+    fn the_switch_beats_the_cookie_which_beats_the_browser_which_beats_the_brand() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut map = http::HeaderMap::new();
+            for (name, value) in pairs {
+                map.insert(*name, http::HeaderValue::from_static(value));
+            }
+            map
         };
-        localize(&mut parcel, Lang::En);
-        assert_eq!(parcel.events[0].description.as_deref(), Some("reason"));
-        localize(&mut parcel, Lang::Nl);
-        assert_eq!(parcel.events[0].description.as_deref(), Some("Afleverpoging mislukt"));
+        let both = headers(&[("cookie", "a=1; waybill_lang=en"), ("accept-language", "nl-NL")]);
+        assert_eq!(negotiate(Some(Lang::Nl), Some(&both), Lang::En), Lang::Nl);
+        assert_eq!(negotiate(None, Some(&both), Lang::Nl), Lang::En);
+        assert_eq!(negotiate(None, Some(&headers(&[("accept-language", "nl-NL,en;q=0.5")])), Lang::En), Lang::Nl);
+        assert_eq!(negotiate(None, Some(&headers(&[("accept-language", "fr-FR")])), Lang::Nl), Lang::Nl);
+        assert_eq!(negotiate(None, None, Lang::Nl), Lang::Nl);
     }
 }

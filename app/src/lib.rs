@@ -1,9 +1,11 @@
 //! Waybill's user interface: Leptos components rendered on the server and hydrated in the
 //! browser, plus the types both sides share.
+pub mod brand;
 pub mod carrier_name;
 pub mod components;
 pub mod eta;
 pub mod i18n;
+pub mod localize;
 pub mod lookup;
 pub mod model;
 pub mod next_step;
@@ -15,6 +17,7 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod source;
 pub mod staff;
+pub mod zone;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -37,14 +40,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let hydrate = !use_context::<http::request::Parts>().is_some_and(|p| p.uri.path().starts_with("/staff"));
     #[cfg(not(feature = "ssr"))]
     let hydrate = true;
+    #[cfg(feature = "ssr")]
+    let (brand, lang) = (brand::request_brand(), if hydrate { i18n::page_language() } else { i18n::Lang::En });
+    #[cfg(not(feature = "ssr"))]
+    let (brand, lang) = (brand::Brand::default(), i18n::Lang::En);
+    let favicon = brand.favicon_url.clone().or_else(|| brand.logo_url.clone()).unwrap_or_else(|| "/favicon.svg".into());
+    let stylesheet = brand.has_stylesheet().then(|| view! { <link rel="stylesheet" href="/brand.css"/> });
+    // Open Graph: what a chat app shows for a shared link. The brand only, never the parcel.
+    let og_title = format!("{} · {}", i18n::t(lang, i18n::Msg::TrackYourParcel), brand.name);
+    let og_image = brand.logo_url.clone().filter(|url| url.starts_with("https://"));
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=lang.code()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="icon" href=favicon/>
+                {open_graph("og:type", "website".into())}
+                {open_graph("og:site_name", brand.name.clone())}
+                {open_graph("og:title", og_title)}
+                {og_image.map(|url| open_graph("og:image", url))}
+                {stylesheet}
                 {hydrate.then(move || view! { <HydrationScripts options=options.clone()/> })}
                 <MetaTags/>
             </head>
@@ -55,16 +72,37 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// `<meta property=… content=…>`: `property` is RDFa's, which the typed element lacks.
+fn open_graph(property: &'static str, content: String) -> impl IntoView {
+    use leptos::tachys::html::attribute::custom::CustomAttribute;
+    view! { <meta content=content/> }.attr("property", property)
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // The request's brand and language travel with the page, so that hydration renders
+    // what the server rendered (their order here must not change: values are matched by it).
+    #[cfg(feature = "ssr")]
+    let brand = SharedValue::new(brand::request_brand).into_inner();
+    #[cfg(not(feature = "ssr"))]
+    let brand = SharedValue::new(brand::Brand::default).into_inner();
+    #[cfg(feature = "ssr")]
+    let lang = SharedValue::new(i18n::page_language).into_inner();
+    #[cfg(not(feature = "ssr"))]
+    let lang = SharedValue::new(i18n::Lang::default).into_inner();
+    provide_context(brand.clone());
+    provide_context(i18n::PageLanguage(lang));
     view! {
         <Stylesheet id="leptos" href="/pkg/waybill.css"/>
-        <Title text="Waybill"/>
+        <Title text=brand.name.clone()/>
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="site-header">
-                <a class="brand" href="/">"Waybill"</a>
+                <a class="brand" href="/">
+                    {brand.logo_url.clone().map(|src| view! { <img class="brand-logo" src=src alt=""/> })}
+                    <span class="brand-name">{brand.name.clone()}</span>
+                </a>
             </header>
             <main id="main">
                 // Async rendering so that a page can still choose 404 or 500 as its status.
@@ -85,6 +123,7 @@ pub fn App() -> impl IntoView {
                     </ParentRoute>
                 </Routes>
             </main>
+            <components::SiteFooter brand=brand lang=lang/>
         </Router>
     }
 }

@@ -102,6 +102,9 @@ impl TrackingStatus {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EventView {
     pub occurred_at: DateTime<Utc>,
+    /// The calendar day of `occurred_at` in the brand's zone, set by the server for the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<chrono::NaiveDate>,
     pub status: TrackingStatus,
     pub substatus: String,
     pub raw_status: String,
@@ -134,6 +137,10 @@ pub struct ParcelView {
     /// The ETA has passed and the parcel is not delivered yet (see `crate::eta`).
     #[serde(default)]
     pub late: bool,
+    /// Days since the newest event, when that is longer than the configured quiet spell
+    /// (`WAYBILL_QUIET_AFTER_DAYS`) and the journey has not ended.
+    #[serde(default)]
+    pub quiet_days: Option<u32>,
     /// The carrier time of the event that delivered it, once delivered.
     #[serde(default)]
     pub delivered_at: Option<DateTime<Utc>>,

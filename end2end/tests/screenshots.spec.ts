@@ -1,5 +1,6 @@
 // Screenshots for the README (docs/screenshots/), taken only when SCREENSHOTS_DIR is set:
-// scripts/screenshots.sh does that. Phone and desktop, light and dark.
+// scripts/screenshots.sh does that. Phone and desktop, light and dark, English and Dutch,
+// and a branded page (the tulip.example brand scripts/e2e.sh configures).
 import { test } from "@playwright/test";
 import { readFileSync } from "node:fs";
 
@@ -8,8 +9,12 @@ const links = dir ? JSON.parse(readFileSync(process.env.E2E_LINKS ?? "links.json
 const phone = { width: 390, height: 844 };
 const desktop = { width: 1280, height: 900 };
 
+const brand = process.env.E2E_BRAND_URL ?? "http://tulip.example:3107";
 const shots: [string, () => string, { width: number; height: number }, "light" | "dark"][] = [
   ["public-desktop-light", () => links["WB-DEMO-1002"].public, desktop, "light"],
+  ["public-phone-dark-nl", () => `${links["WB-DEMO-1002"].public}?lang=nl`, phone, "dark"],
+  ["branded-phone-light-nl", () => `${brand}${links["WB-DEMO-1001"].share}`, phone, "light"],
+  ["branded-desktop-dark", () => `${brand}${links["WB-DEMO-1002"].public}?lang=en`, desktop, "dark"],
   ["share-phone-light", () => links["del_WBDEMO3001"].share, phone, "light"],
   ["share-phone-dark", () => links["del_WBDEMO3001"].share, phone, "dark"],
   ["share-desktop-light", () => links["WB-DEMO-1001"].share, desktop, "light"],

@@ -8,11 +8,13 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrai
 #[derive(Clone, Debug)]
 pub struct ReadModel {
     db: DatabaseConnection,
+    /// Days without news after which a parcel under way says so (`WAYBILL_QUIET_AFTER_DAYS`).
+    quiet_after_days: Option<u32>,
 }
 
 impl ReadModel {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub fn new(db: DatabaseConnection, quiet_after_days: Option<u32>) -> Self {
+        Self { db, quiet_after_days }
     }
 
     /// Every parcel with this number, or with it as another reference (Uber's
@@ -129,6 +131,7 @@ impl ReadModel {
             .into_iter()
             .map(|e| EventView {
                 occurred_at: e.occurred_at,
+                day: None,
                 status: TrackingStatus::parse(&e.status).unwrap_or(TrackingStatus::Unknown),
                 substatus: e.substatus,
                 raw_status: e.raw_status,
@@ -140,6 +143,7 @@ impl ReadModel {
         let status = TrackingStatus::parse(&parcel.status).unwrap_or(TrackingStatus::Unknown);
         let mut view = ParcelView {
             late: false,
+            quiet_days: None,
             delivered_at: (status == TrackingStatus::Delivered).then_some(parcel.status_at).flatten(),
             hidden_events: 0,
             eta_window: parcel.eta_from.zip(parcel.eta_until),
@@ -151,7 +155,10 @@ impl ReadModel {
             updated_at: parcel.updated_at,
             events,
         };
-        view.late = matches!(view.arrival(chrono::Utc::now()), app::eta::Arrival::Expected { late: true, .. });
+        // Judged by the server's clock, so that the page hydrates to what it rendered.
+        let now = chrono::Utc::now();
+        view.late = matches!(view.arrival(now), app::eta::Arrival::Expected { late: true, .. });
+        view.quiet_days = self.quiet_after_days.and_then(|days| view.quiet_days(now, days));
         Ok(view)
     }
 }

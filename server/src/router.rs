@@ -1,6 +1,7 @@
 //! Every route Waybill serves, in one place.
-use crate::http::{find, health, live, pod, security_headers, staff, track_api, webhooks};
+use crate::http::{brand_css, find, health, live, pod, security_headers, staff, track_api, webhooks};
 use crate::state::AppState;
+use app::brand::SharedBrands;
 use app::source::{SharedStaffSource, SharedTrackingSource};
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .route("/t/{token}/pod/{id}", get(pod::shared_pod))
         .route("/t/{token}/live", get(live::live))
         .route("/find", get(find::find))
+        .route("/brand.css", get(brand_css::brand_css))
         // Staff (CONTRACT §5); `staff_context` below admits only staff, and the pages
         // themselves are Leptos routes.
         .route("/staff/login", post(staff::login::login))
@@ -82,13 +84,16 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// What the pages and server functions read through: the tracking and staff sources.
+/// What the pages and server functions read through: the tracking and staff sources, and
+/// the brands.
 fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     let tracking: SharedTrackingSource = Arc::new(state.read_model.clone());
     let staff: SharedStaffSource = Arc::new(state.staff_read.clone());
+    let brands: SharedBrands = Arc::new(state.settings.brands.clone());
     move || {
         provide_context(tracking.clone());
         provide_context(staff.clone());
+        provide_context(brands.clone());
     }
 }
 

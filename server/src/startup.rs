@@ -48,7 +48,7 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     let secret_use = Arc::new(crate::http::webhooks::SecretUse::default());
     Ok(AppState::new(crate::state::Shared {
         pipeline: Pipeline::new(db.clone(), Adapters::from_settings(&settings)),
-        read_model: ReadModel::new(db.clone()),
+        read_model: ReadModel::new(db.clone(), settings.quiet_after_days),
         staff_read: crate::staff::StaffReadModel::new(db.clone(), settings.clone(), secret_use.clone()),
         secret_use,
         password_hasher: crate::staff::accounts::PasswordHasher::new(settings.staff.password_hash_concurrency),

@@ -112,7 +112,7 @@ async fn the_courier_trail_shows_the_newest_fifty_positions_keeps_at_most_twice_
     };
     let shown = || async {
         let token = app.share_token("del_y_aY8RuTQ0CRKu2aFXe8qQ").await;
-        let (_, view) = server::read_model::ReadModel::new(app.db.clone()).shared_parcel(&token).await.unwrap().unwrap();
+        let (_, view) = server::read_model::ReadModel::new(app.db.clone(), None).shared_parcel(&token).await.unwrap().unwrap();
         view.courier.map(|c| c.trail).unwrap_or_default()
     };
     for i in 0..60 {

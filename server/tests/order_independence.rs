@@ -76,7 +76,7 @@ async fn apply_in_order(order: &[usize]) -> Vec<Value> {
         let outcome = pipeline.ingest(input).await.unwrap();
         assert!(matches!(outcome, IngestOutcome::Stored { .. }), "{outcome:?}");
     }
-    let read = ReadModel::new(db.clone());
+    let read = ReadModel::new(db.clone(), None);
     let mut seen = Vec::new();
     for number in NUMBERS {
         let parcels = read.parcels_by_number(number).await.unwrap();

@@ -1,20 +1,25 @@
-//! A time shown in the visitor's own time zone. The server renders UTC (it cannot know the
-//! zone), and after hydration the browser rewrites it with its zone and the page language.
-use crate::i18n::{format_time, Lang};
+//! A time shown in the visitor's own time zone. The server renders it in the brand's zone
+//! with the zone named (it cannot know the visitor's), and once hydrated the browser
+//! rewrites it with its own zone and the page language.
+use crate::brand::use_brand;
+use crate::i18n::Lang;
+use crate::zone::format_in_zone;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 #[component]
 pub fn LocalTime(time: DateTime<Utc>, lang: Lang, #[prop(optional)] time_only: bool) -> impl IntoView {
-    let server_text = if time_only { time.format("%H:%M UTC").to_string() } else { format_time(lang, time) };
-    let text = RwSignal::new(server_text);
+    let server_text = format_in_zone(lang, time, &use_brand().time_zone, time_only);
+    let element = NodeRef::<leptos::html::Time>::new();
+    // Written straight into the element: the browser's text may equal what the WebAssembly
+    // would compute (UTC) yet differ from what the server sent (the brand's zone).
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        if let Some(local) = browser_text(time, lang, time_only) {
-            text.set(local);
+        if let (Some(node), Some(local)) = (element.get(), browser_text(time, lang, time_only)) {
+            node.set_text_content(Some(&local));
         }
     });
-    view! { <time datetime=time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)>{move || text.get()}</time> }
+    view! { <time node_ref=element datetime=time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)>{server_text}</time> }
 }
 
 /// `Intl` formatting in the browser's zone, e.g. "8 Oct 2025, 12:15 CEST".

@@ -1,7 +1,7 @@
 //! One parcel: its status, progress, ETA and timeline.
 use super::{LocalTime, Progress, Timeline};
 use crate::eta::Arrival;
-use crate::i18n::{t, use_lang, Msg};
+use crate::i18n::{quiet_for, t, use_lang, Msg};
 use crate::model::ParcelView;
 use crate::next_step::situation;
 use leptos::prelude::*;
@@ -26,6 +26,7 @@ pub fn ParcelCard(parcel: ParcelView) -> impl IntoView {
                 </p>
                 <h1 class=format!("parcel-status status-{}", status.as_str())>{situation.headline.text(lang)}</h1>
                 {situation.next.map(|next| view! { <p class="next-step">{t(lang, next)}</p> })}
+                {parcel.quiet_days.map(|days| view! { <p class="quiet-notice" role="status">{quiet_for(lang, days)}</p> })}
                 {match arrival {
                     Arrival::Delivered { at } => view! {
                         <p class="eta delivered">{t(lang, Msg::DeliveredAt)} " " <LocalTime time=at lang=lang/></p>

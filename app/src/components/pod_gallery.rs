@@ -28,6 +28,8 @@ pub fn PodGallery(pods: Vec<PodView>) -> impl IntoView {
         .into_iter()
         .map(|pod| {
             let label = kind_label(lang, &pod.kind);
+            // A signature's value is who signed.
+            let signer = pod.value.clone().filter(|_| pod.kind == "signature" && pod.url.is_some());
             let body = match (&pod.url, &pod.value) {
                 (Some(url), _) if pod.is_image() => {
                     // Waybill's own files have a server-made thumbnail; carriers' do not.
@@ -51,6 +53,7 @@ pub fn PodGallery(pods: Vec<PodView>) -> impl IntoView {
                 <li class=format!("pod pod-{}", pod.kind)>
                     <p class="pod-kind">{label}</p>
                     {body}
+                    {signer.map(|name| view! { <p class="pod-signer">{t(lang, Msg::SignedBy)} " " {name}</p> })}
                     {received}
                 </li>
             }
@@ -59,6 +62,7 @@ pub fn PodGallery(pods: Vec<PodView>) -> impl IntoView {
     view! {
         <section class="pods" aria-labelledby="pod-title">
             <h2 id="pod-title">{t(lang, Msg::ProofOfDelivery)}</h2>
+            <p class="print-hint">{t(lang, Msg::PrintHint)}</p>
             <ul class="pod-list">{items}</ul>
         </section>
     }

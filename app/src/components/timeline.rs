@@ -1,30 +1,32 @@
 //! The parcel's events, newest first and grouped by day, each with the carrier's own
-//! wording; the carrier's raw status code stays behind a details toggle. The server groups by UTC day; once hydrated, the browser regroups by the
-//! visitor's own day and shows times in the visitor's zone.
+//! wording; the carrier's raw status code stays behind a details toggle. The server groups by
+//! the day in the brand's zone (`EventView::day`, which the browser reads too while it
+//! hydrates); once hydrated, the browser regroups by the visitor's own day and shows times in
+//! the visitor's zone.
 use super::LocalTime;
 use crate::i18n::{format_date, status_label, t, use_lang, Lang, Msg};
 use crate::model::EventView;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use leptos::prelude::*;
 
-/// The calendar day of `time`: in UTC on the server, in the visitor's zone in the browser.
-fn day_of(time: DateTime<Utc>, in_browser_zone: bool) -> NaiveDate {
+/// The calendar day of an event: the server's (brand zone) until hydrated, then the visitor's.
+fn day_of(event: &EventView, in_browser_zone: bool) -> NaiveDate {
     #[cfg(feature = "hydrate")]
     if in_browser_zone {
-        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(time.timestamp_millis() as f64));
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(event.occurred_at.timestamp_millis() as f64));
         if let Some(day) = NaiveDate::from_ymd_opt(date.get_full_year() as i32, date.get_month() + 1, date.get_date()) {
             return day;
         }
     }
     let _ = in_browser_zone;
-    time.date_naive()
+    event.day.unwrap_or_else(|| event.occurred_at.date_naive())
 }
 
 /// Consecutive events of one day form one group (events arrive newest first).
 fn group_by_day(events: Vec<EventView>, in_browser_zone: bool) -> Vec<(NaiveDate, Vec<EventView>)> {
     let mut days: Vec<(NaiveDate, Vec<EventView>)> = Vec::new();
     for event in events {
-        let day = day_of(event.occurred_at, in_browser_zone);
+        let day = day_of(&event, in_browser_zone);
         match days.last_mut() {
             Some((d, list)) if *d == day => list.push(event),
             _ => days.push((day, vec![event])),

@@ -1,16 +1,18 @@
-//! The front page: a tracking-number form that works without JavaScript.
+//! The front page: a tracking-number form that works without JavaScript, in the visitor's
+//! language (the `?lang=` switch, the kept choice, `Accept-Language`, the brand's; see
+//! `i18n::request_language`).
+use crate::brand::use_brand;
 use crate::components::{LanguageSwitch, TrackForm};
-use crate::i18n::{t, Lang, Msg};
-use crate::route::query_param;
+use crate::i18n::{t, Msg, PageLanguage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let lang = untrack(query_param("lang")).and_then(|l| Lang::parse(&l)).unwrap_or_default();
+    let lang = use_context::<PageLanguage>().unwrap_or_default().0;
     provide_context(lang);
     view! {
-        <Title text="Waybill"/>
+        <Title text=format!("{} · {}", t(lang, Msg::TrackYourParcel), use_brand().name)/>
         <div lang=lang.code()>
             <LanguageSwitch/>
             <section class="home">

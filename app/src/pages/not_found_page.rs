@@ -7,7 +7,7 @@ use leptos_meta::Title;
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     view! {
-        <Title text="Waybill"/>
+        <Title text=crate::brand::use_brand().name/>
         <StatusPage code=404 title=Msg::PageNotFound message=Msg::PageNotFoundText/>
     }
 }

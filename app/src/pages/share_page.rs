@@ -20,7 +20,7 @@ pub fn SharePage() -> impl IntoView {
     );
     use_live_updates(move || token().unwrap_or_default(), move || data.refetch());
     view! {
-        <Title text="Waybill"/>
+        <Title text=crate::brand::use_brand().name/>
         <Meta name="referrer" content="no-referrer"/>
         <Meta name="robots" content="noindex"/>
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>

@@ -12,8 +12,8 @@ pub fn TrackPage() -> impl IntoView {
     let number = route_param("n");
     let (chosen, all) = (query_param("lang"), query_param("all"));
     let title = {
-        let number = number.clone();
-        move || format!("{} · Waybill", number().unwrap_or_default())
+        let (number, brand) = (number.clone(), crate::brand::use_brand().name);
+        move || format!("{} · {brand}", number().unwrap_or_default())
     };
     let typed_number = number.clone();
     let data = Resource::new(

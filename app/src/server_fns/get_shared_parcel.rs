@@ -7,13 +7,10 @@ use leptos::prelude::*;
 #[server(prefix = "/leptos", endpoint = "get_shared_parcel")]
 pub async fn get_shared_parcel(token: String, lang: Option<String>, all: bool) -> Result<SharePageData, ServerFnError> {
     let source = expect_context::<crate::source::SharedTrackingSource>();
-    let lang = crate::i18n::request_language(lang.as_deref()).await;
+    let lang = crate::i18n::request_language(lang.as_deref());
     let mut shared = source.parcel_by_share_token(&token).await.map_err(|_| ServerFnError::new(super::UNAVAILABLE))?;
     if let Some(shared) = &mut shared {
-        crate::i18n::localize(&mut shared.parcel, lang);
-        if !all {
-            shared.parcel.truncate_timeline(crate::model::PAGE_EVENTS);
-        }
+        super::ready_for_page(&mut shared.parcel, lang, all);
     }
     Ok(SharePageData { lang, shared })
 }

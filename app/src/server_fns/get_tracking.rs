@@ -7,13 +7,10 @@ use leptos::prelude::*;
 #[server(prefix = "/leptos", endpoint = "get_tracking")]
 pub async fn get_tracking(tracking_number: String, lang: Option<String>, all: bool) -> Result<TrackingPageData, ServerFnError> {
     let source = expect_context::<crate::source::SharedTrackingSource>();
-    let lang = crate::i18n::request_language(lang.as_deref()).await;
+    let lang = crate::i18n::request_language(lang.as_deref());
     let mut parcels = source.parcels_by_number(&tracking_number).await.map_err(|_| ServerFnError::new(super::UNAVAILABLE))?;
     for parcel in &mut parcels {
-        crate::i18n::localize(parcel, lang);
-        if !all {
-            parcel.truncate_timeline(crate::model::PAGE_EVENTS);
-        }
+        super::ready_for_page(parcel, lang, all);
     }
     let unreadable_updates =
         parcels.is_empty() && source.has_unreadable_updates(&tracking_number).await.map_err(|_| ServerFnError::new(super::UNAVAILABLE))?;

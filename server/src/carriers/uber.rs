@@ -69,7 +69,15 @@ fn verification_pods(data: &Map<String, Value>) -> Vec<RemotePod> {
     let url = |name: &str| verification.get(name)?.get("image_url")?.as_str().filter(|u| u.starts_with("https://")).map(str::to_string);
     let mut pods = Vec::new();
     if let Some(url) = url("signature") {
-        pods.push(RemotePod { kind: "signature", url: Some(url), value: None });
+        // Who signed, for the printable proof on the share link (never on the public page).
+        let signature = verification.get("signature");
+        let text = |name: &str| signature.and_then(|s| s.get(name)).and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty());
+        let signer = match (text("signer_name"), text("signer_relationship")) {
+            (Some(name), Some(relationship)) => Some(format!("{name} ({relationship})")),
+            (Some(name), None) => Some(name.to_string()),
+            _ => None,
+        };
+        pods.push(RemotePod { kind: "signature", url: Some(url), value: signer.map(|s| s.chars().take(120).collect()) });
     }
     if let Some(url) = url("picture") {
         pods.push(RemotePod { kind: "photo", url: Some(url), value: None });

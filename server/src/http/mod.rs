@@ -1,4 +1,5 @@
 //! The HTTP layer: thin handlers that parse requests, call the domain and map results.
+pub mod brand_css;
 pub mod error;
 pub mod find;
 pub mod health;

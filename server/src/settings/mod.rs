@@ -1,5 +1,6 @@
 //! Typed settings, read once at start-up from the environment and a `.env` file
 //! (CONTRACT §1). Nothing else in the server reads environment variables.
+mod brands;
 mod secrets;
 mod staff;
 
@@ -44,6 +45,11 @@ pub struct Settings {
     pub max_future_skew: Option<Duration>,
     /// Send `Strict-Transport-Security` (`WAYBILL_HSTS`; on when the public URL is https).
     pub hsts: bool,
+    /// The brands the customer pages show, by host (`WAYBILL_BRAND_*`, `WAYBILL_BRANDS_FILE`).
+    pub brands: app::brand::Brands,
+    /// A parcel under way without news for longer than this many days gets a notice on its
+    /// page (`WAYBILL_QUIET_AFTER_DAYS`, 7 unless set; `0` turns the notice off).
+    pub quiet_after_days: Option<u32>,
 }
 
 /// A carrier's event a day after its webhook arrived is a wrong clock, not a fact.
@@ -119,6 +125,11 @@ impl Settings {
             max_future_skew: match number("WAYBILL_MAX_FUTURE_SKEW_SECS", DEFAULT_MAX_FUTURE_SKEW_SECS)? {
                 0 => None,
                 secs => Some(Duration::from_secs(secs)),
+            },
+            brands: brands::brands_from_lookup(&get)?,
+            quiet_after_days: match number("WAYBILL_QUIET_AFTER_DAYS", 7)? {
+                0 => None,
+                days => Some(u32::try_from(days).unwrap_or(u32::MAX)),
             },
         })
     }
