@@ -13,7 +13,7 @@ const brand = process.env.E2E_BRAND_URL ?? "http://tulip.example:3107";
 const shots: [string, () => string, { width: number; height: number }, "light" | "dark"][] = [
   ["public-desktop-light", () => links["WB-DEMO-1002"].public, desktop, "light"],
   ["public-phone-dark-nl", () => `${links["WB-DEMO-1002"].public}?lang=nl`, phone, "dark"],
-  ["branded-phone-light-nl", () => `${brand}${links["WB-DEMO-1001"].share}`, phone, "light"],
+  ["branded-phone-light-nl", () => `${brand}${links["WB-DEMO-1001"].share}?lang=nl`, phone, "light"],
   ["branded-desktop-dark", () => `${brand}${links["WB-DEMO-1002"].public}?lang=en`, desktop, "dark"],
   ["share-phone-light", () => links["del_WBDEMO3001"].share, phone, "light"],
   ["share-phone-dark", () => links["del_WBDEMO3001"].share, phone, "dark"],
