@@ -1,72 +1,12 @@
-//! The parts of a delivery besides timeline events: other references, remote proof of
-//! delivery, the ETA and the courier (name, vehicle, a bounded trail of positions).
-//! Each takes the carrier time into account, so that late, older messages never
-//! overwrite newer facts.
-use crate::domain::{CourierUpdate, EtaUpdate, NormalizedDelivery, RoutePoints};
+//! The parcel's fields besides its status: the ETA, the courier (name, vehicle) and the
+//! route, merged by carrier time so that late, older messages never overwrite newer facts;
+//! and the trim that keeps a courier's trail bounded.
+use crate::domain::{CourierUpdate, EtaUpdate, RoutePoints};
 use crate::entity::{courier_position, parcel};
-use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set};
 
-use super::apply::insert_if_new;
-use super::rows;
-
 use crate::queries::TRAIL_LENGTH;
-
-pub async fn apply_references(txn: &DatabaseTransaction, parcel_id: i64, references: &[String]) -> Result<bool, DbErr> {
-    let mut changed = false;
-    for reference in references {
-        changed |= insert_if_new(txn, rows::reference_row(parcel_id, reference), rows::reference_conflict()).await?;
-    }
-    Ok(changed)
-}
-
-pub async fn apply_remote_pods(
-    txn: &DatabaseTransaction,
-    parcel_id: i64,
-    raw_delivery_id: Option<i64>,
-    delivery: &NormalizedDelivery,
-    received_at: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let mut changed = false;
-    for pod in &delivery.remote_pods {
-        let row = rows::remote_pod_row(parcel_id, raw_delivery_id, delivery, pod, received_at);
-        changed |= insert_if_new(txn, row, rows::pod_conflict()).await?;
-    }
-    Ok(changed)
-}
-
-/// Adds the courier's position to the trail. The trail shown is the newest `TRAIL_LENGTH`
-/// positions; older ones are deleted once there are `TRAIL_LENGTH` of them, so that most
-/// pings cost no delete and a parcel never keeps more than twice the trail.
-pub async fn apply_courier(txn: &DatabaseTransaction, parcel: &parcel::Model, courier: Option<&CourierUpdate>) -> Result<bool, DbErr> {
-    let Some((courier, position)) = courier.and_then(|c| Some((c, c.position?))) else {
-        return Ok(false);
-    };
-    // From the oldest position shown on: up to TRAIL_LENGTH + 1 rows, the last present
-    // only when TRAIL_LENGTH older ones are waiting to be deleted.
-    let tail: Vec<DateTime<Utc>> = courier_position::Entity::find()
-        .select_only()
-        .column(courier_position::Column::RecordedAt)
-        .filter(courier_position::Column::ParcelId.eq(parcel.id))
-        .order_by_desc(courier_position::Column::RecordedAt)
-        .offset(TRAIL_LENGTH - 1)
-        .limit(TRAIL_LENGTH + 1)
-        .into_tuple()
-        .all(txn)
-        .await?;
-    // A ping older than the whole trail shown (a late re-send) would never be seen.
-    if tail.first().is_some_and(|oldest| courier.as_of <= *oldest) {
-        return Ok(false);
-    }
-    if !insert_if_new(txn, rows::position_row(parcel.id, courier.as_of, position), rows::position_conflict()).await? {
-        return Ok(false);
-    }
-    if (tail.len() as u64) > TRAIL_LENGTH {
-        trim_trail(txn, parcel.id).await?;
-    }
-    Ok(true)
-}
 
 /// Deletes all but the newest `TRAIL_LENGTH` positions of a parcel, once there are twice
 /// that many.

@@ -3,6 +3,8 @@
 //! the latest carrier time, ties to the later journey step; `updated_at` is the latest
 //! carrier time of any event), without its two queries.
 use crate::domain::{NormalizedEvent, TrackingStatus};
+use crate::entity::parcel;
+use sea_orm::Set;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
@@ -40,6 +42,32 @@ pub fn of_first_events(events: &[NormalizedEvent]) -> Option<CurrentStatus> {
         }
     }
     Some(CurrentStatus { status: known.first().map(|e| (e.status, e.substatus.clone(), e.occurred_at)), latest })
+}
+
+/// Writes the recomputed status; a parcel left without a standing known event (its only
+/// one voided) is `unknown` again, and one without any standing event is as updated as when
+/// it was created.
+pub fn set_status(update: &mut parcel::ActiveModel, current: CurrentStatus) {
+    match current.status {
+        Some((status, substatus, at)) => {
+            update.status = Set(status.as_str().to_string());
+            update.substatus = Set(Some(substatus));
+            update.status_at = Set(Some(at));
+        }
+        None => {
+            update.status = Set(TrackingStatus::Unknown.as_str().to_string());
+            update.substatus = Set(None);
+            update.status_at = Set(None);
+        }
+    }
+    match current.latest {
+        Some(latest) => update.updated_at = Set(latest),
+        None => {
+            if let Some(created) = update.created_at.try_as_ref() {
+                update.updated_at = Set(*created);
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 //! re-process; otherwise it gets the error (`503`, the carrier retries). If the commit
 //! itself fails, every delivery in the group gets the error, and nothing of the group was
 //! written.
-use super::pipeline::{parse_input, write_delivery, IngestError, IngestOutcome, RawInput, WriteGate};
+use super::pipeline::{parse_input, IngestError, IngestOutcome, RawInput, WriteGate};
 use super::refused::keep_refused;
 use super::write_together::{write_together, Parsed};
 use crate::carriers::Adapters;
@@ -177,9 +177,11 @@ async fn write_group(
         }
     }
     for &i in order {
-        let (input, (delivery, number)) = (&inputs[i], &parsed[i]);
+        let (input, number) = (&inputs[i], &parsed[i].1);
         let savepoint = txn.begin().await?;
-        match write_delivery(&savepoint, input, delivery.clone(), number.clone()).await {
+        // The same write as the whole batch's, for a batch of this one delivery.
+        let alone = write_together(&savepoint, std::iter::once(input), std::slice::from_ref(&parsed[i]), &[0]).await;
+        match alone.and_then(|mut outcome| outcome.pop().ok_or_else(|| DbErr::Custom("no outcome for a batch of one".into()))) {
             Ok(outcome) => {
                 savepoint.commit().await?;
                 outcomes[i] = Some(Ok(outcome));

@@ -47,11 +47,11 @@ pub struct GroupParcels {
 }
 
 /// Finds or creates the parcel of each of `wanted` (no key twice; the time is when its
-/// delivery arrived), running `lead` first; returns the parcels and the rows of `lead`.
+/// delivery arrived), running `lead` (if any) first; returns the parcels and the rows of `lead`.
 pub async fn find_or_create(
     txn: &DatabaseTransaction,
     wanted: &[(ParcelKey, DateTime<Utc>)],
-    lead: Statement,
+    lead: Option<Statement>,
 ) -> Result<(GroupParcels, Vec<QueryResult>), DbErr> {
     let backend = txn.get_database_backend();
     let keys: Vec<ParcelKey> = wanted.iter().map(|w| w.0.clone()).collect();
@@ -60,7 +60,7 @@ pub async fn find_or_create(
     let mut known = HashSet::new();
     let mut lead_rows = Vec::new();
     if backend == DbBackend::Sqlite {
-        let mut statements = vec![lead];
+        let mut statements: Vec<Statement> = lead.into_iter().collect();
         // The parcels created are those past the largest id before the insert (ids only
         // grow, and this writer is the only one): one row, where `RETURNING` gives a row,
         // and a thread wake-up, per new parcel.
@@ -91,7 +91,9 @@ pub async fn find_or_create(
         }
         created.extend(found.values().map(|p| p.id).filter(|&id| id > before));
     } else {
-        lead_rows = txn.query_all(lead).await?;
+        if let Some(lead) = lead {
+            lead_rows = txn.query_all(lead).await?;
+        }
         found = read(txn, &keys).await?;
         let missing: Vec<&(ParcelKey, DateTime<Utc>)> = wanted.iter().filter(|w| !found.contains_key(&w.0)).collect();
         if !missing.is_empty() {

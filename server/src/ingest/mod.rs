@@ -1,13 +1,11 @@
 //! The one ingest pipeline every carrier goes through:
 //! authenticate (in the webhook, on the raw bytes) → archive raw → parse → normalize →
 //! apply (dedupe, order by carrier time) in one transaction → respond.
-mod apply;
+mod apply_batch;
+mod apply_distinct;
 mod apply_extras;
-mod apply_group;
 mod current_status;
 mod group_commit;
-#[cfg(test)]
-mod group_equivalence;
 mod group_parcels;
 pub(crate) mod packed;
 mod packed_parcel;
@@ -19,10 +17,10 @@ mod rows;
 mod share_token;
 mod staff_entry;
 mod together;
+mod void;
 mod write_together;
 mod writer_thread;
 
-pub use apply::{apply_delivery, Applied};
 pub use parse::parse_delivery;
 pub use pipeline::{quarantine, storable_error, IngestError, IngestOutcome, Pipeline, RawInput, WriteGate, HELD_FOR_STAFF};
 pub use refused::apply_refusable;

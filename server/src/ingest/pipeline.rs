@@ -1,18 +1,15 @@
-//! The pieces of ingest shared by the group commit (`group_commit`, `write_together`):
-//! what an authenticated delivery is (`RawInput`), its pure parse (`parse_input`), its
-//! archived row (`raw_row`, `quarantined_row`), and the per-delivery write used when a group
-//! is written again with savepoints (`write_delivery`). The raw delivery is written whatever
-//! the parse gives: a body that does not parse is kept as `quarantined`, with the error, for
-//! staff to see and re-process.
-use super::apply_delivery;
+//! The pieces of ingest shared by the commit queue (`group_commit`) and the batch write
+//! (`write_together`): what an authenticated delivery is (`RawInput`), its pure parse
+//! (`parse_input`) and its archived row (`raw_row`, `quarantined_row`). The raw delivery is
+//! written whatever the parse gives: a body that does not parse is kept as `quarantined`,
+//! with the error, for staff to see and re-process.
 use crate::carriers::{Adapters, ParseError};
 use crate::domain::{storable_text, Carrier, NormalizedDelivery, Origin};
 use crate::entity::raw_delivery;
 use crate::storage::StoredPod;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, Set};
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
@@ -137,41 +134,6 @@ pub(super) fn raw_row(
         tracking_number: Set(tracking_number),
         ..Default::default()
     }
-}
-
-/// Archives the raw delivery and applies what it says, inside the caller's transaction.
-pub(super) async fn write_delivery(
-    txn: &DatabaseTransaction,
-    input: &RawInput,
-    parsed: Result<NormalizedDelivery, ParseError>,
-    tracking_number: Option<String>,
-) -> Result<IngestOutcome, DbErr> {
-    let raw = raw_row(input, &parsed, tracking_number).insert(txn).await?;
-    apply_archived(txn, raw.id, input, parsed).await
-}
-
-/// Applies a delivery already archived as raw delivery `raw_id`; a delivery that changes
-/// nothing is marked `duplicate` there.
-pub(super) async fn apply_archived(
-    txn: &DatabaseTransaction,
-    raw_id: i64,
-    input: &RawInput,
-    parsed: Result<NormalizedDelivery, ParseError>,
-) -> Result<IngestOutcome, DbErr> {
-    Ok(match parsed {
-        Ok(delivery) => {
-            let applied = apply_delivery(txn, Some(raw_id), &delivery, input.pod.as_ref(), input.received_at).await?;
-            if applied.duplicate {
-                raw_delivery::Entity::update_many()
-                    .col_expr(raw_delivery::Column::Outcome, Expr::value(outcome_name(&Ok(()), true)))
-                    .filter(raw_delivery::Column::Id.eq(raw_id))
-                    .exec(txn)
-                    .await?;
-            }
-            IngestOutcome::Stored { tracking_number: delivery.tracking_number.to_string(), duplicate: applied.duplicate }
-        }
-        Err(error) => IngestOutcome::Quarantined { error },
-    })
 }
 
 /// Keeps a delivery whose envelope could not even be read (e.g. broken multipart), or whose

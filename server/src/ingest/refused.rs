@@ -4,7 +4,7 @@
 //! once the cause is gone, and the carrier is told so (`400`), not asked to retry (`503`).
 //! Live ingest (`keep_refused`, in the group commit's per-delivery retry), replay and staff
 //! re-processing (`apply_refusable`) all end here.
-use super::apply_delivery;
+use super::apply_batch::{apply_batch, BatchDelivery};
 use super::pipeline::{quarantined_row, IngestError, IngestOutcome, RawInput};
 use crate::carriers::ParseError;
 use crate::domain::NormalizedDelivery;
@@ -47,10 +47,16 @@ pub async fn apply_refusable(
     received_at: DateTime<Utc>,
 ) -> Result<Result<bool, ParseError>, DbErr> {
     let savepoint = txn.begin().await?;
-    match apply_delivery(&savepoint, Some(raw_id), delivery, pod, received_at).await {
-        Ok(applied) => {
+    // The one write path, for a batch of this one delivery.
+    let batch = [BatchDelivery { delivery, pod, received_at }];
+    let applied = match apply_batch(&savepoint, &batch, None, |_| Ok(vec![raw_id])).await {
+        Ok(applied) => super::together::execute_together(&savepoint, applied.parcel_updates).await.map(|()| applied.duplicates),
+        Err(error) => Err(error),
+    };
+    match applied {
+        Ok(duplicates) => {
             savepoint.commit().await?;
-            Ok(Ok(applied.duplicate))
+            Ok(Ok(duplicates.first().copied().unwrap_or(true)))
         }
         Err(error) if crate::db::is_permanent(&error) => {
             savepoint.rollback().await?;

@@ -1,20 +1,19 @@
-//! A whole group of deliveries written in one transaction with as few statements as the
-//! work allows: deliveries about parcels no other delivery of the group is about are
-//! applied together (`apply_group`), the rest one after another in the group's order, and
-//! every raw delivery is archived, with the outcome it got, by one multi-row insert.
+//! A batch of deliveries as they arrived, written in one transaction with as few
+//! statements as the work allows: applied by the one write path (`apply_batch`), and every
+//! raw delivery archived, with the outcome it got, by one multi-row insert. The raw
+//! deliveries' ids are handed out in the batch's first hand-off to the database, so that
+//! events can name the delivery that brought them before its row is written.
 //!
-//! Any failure fails the whole attempt; `group_commit` then writes the group again with a
-//! savepoint per delivery, so that only the failing delivery gets the error.
-use super::apply_delivery;
-use super::apply_group::{apply_distinct, GroupDelivery};
-use super::group_parcels::{find_or_create, key_of};
+//! Any failure fails the whole attempt; `group_commit` then writes the batch again one
+//! delivery at a time (each in a savepoint, through this same function), so that only the
+//! failing delivery gets the error.
+use super::apply_batch::{apply_batch, BatchDelivery};
 use super::pipeline::{outcome_name, raw_row, IngestOutcome, RawInput};
 use super::together::execute_together;
 use crate::carriers::ParseError;
 use crate::domain::NormalizedDelivery;
 use crate::entity::raw_delivery;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryResult, QueryTrait, Set, Statement};
-use std::collections::HashMap;
 
 /// Raw deliveries per multi-row insert: 11 columns each, well under either database's
 /// limit on bound parameters.
@@ -33,48 +32,30 @@ pub async fn write_together<'a>(
 ) -> Result<Vec<IngestOutcome>, DbErr> {
     let inputs: Vec<&RawInput> = inputs.collect();
     let backend = txn.get_database_backend();
-
-    // How many deliveries of the group are about each parcel.
-    let mut per_parcel: HashMap<(&str, &str), usize> = HashMap::new();
-    for delivery in parsed.iter().filter_map(|p| p.0.as_ref().ok()) {
-        *per_parcel.entry((delivery.carrier.as_str(), delivery.tracking_number.as_str())).or_default() += 1;
-    }
-    // Voids (staff work, rare) change events already stored: they take the path that reads
-    // the parcel's events back.
-    let alone =
-        |d: &NormalizedDelivery| d.voids.is_empty() && per_parcel.get(&(d.carrier.as_str(), d.tracking_number.as_str())) == Some(&1);
-    let (distinct, shared): (Vec<usize>, Vec<usize>) =
-        order.iter().copied().filter(|&i| parsed[i].0.is_ok()).partition(|&i| parsed[i].0.as_ref().is_ok_and(alone));
-
-    // The first hand-off: the raw deliveries' ids, and the distinct deliveries' parcels.
-    let wanted: Vec<_> = distinct.iter().filter_map(|&i| Some((key_of(parsed[i].0.as_ref().ok()?), inputs[i].received_at))).collect();
-    let (parcels, id_rows) = find_or_create(txn, &wanted, raw_ids_query(backend, order.len())).await?;
-    let mut raw_ids = vec![0i64; inputs.len()];
-    for (&i, id) in order.iter().zip(raw_ids_from(backend, &id_rows, order.len())?) {
-        raw_ids[i] = id;
-    }
-
-    let mut duplicate = vec![false; inputs.len()];
-    let items: Vec<GroupDelivery> = distinct
+    let applying: Vec<usize> = order.iter().copied().filter(|&i| parsed[i].0.is_ok()).collect();
+    let batch: Vec<BatchDelivery> = applying
         .iter()
         .filter_map(|&i| {
             let delivery = parsed[i].0.as_ref().ok()?;
-            Some(GroupDelivery { raw_id: raw_ids[i], delivery, pod: inputs[i].pod.as_ref(), received_at: inputs[i].received_at })
+            Some(BatchDelivery { delivery, pod: inputs[i].pod.as_ref(), received_at: inputs[i].received_at })
         })
         .collect();
-    let applied = apply_distinct(txn, &items, parcels).await?;
-    for (&i, d) in distinct.iter().zip(applied.duplicates) {
-        duplicate[i] = d;
-    }
-    for &i in &shared {
-        if let Ok(delivery) = &parsed[i].0 {
-            let input = inputs[i];
-            duplicate[i] = apply_delivery(txn, Some(raw_ids[i]), delivery, input.pod.as_ref(), input.received_at).await?.duplicate;
+    // Every delivery's raw id, quarantined ones too, in the order they are archived.
+    let mut raw_ids = vec![0i64; inputs.len()];
+    let applied = apply_batch(txn, &batch, Some(raw_ids_query(backend, order.len())), |rows| {
+        for (&i, id) in order.iter().zip(raw_ids_from(backend, rows, order.len())?) {
+            raw_ids[i] = id;
         }
+        Ok(applying.iter().map(|&i| raw_ids[i]).collect())
+    })
+    .await?;
+    let mut duplicate = vec![false; inputs.len()];
+    for (&i, d) in applying.iter().zip(applied.duplicates) {
+        duplicate[i] = d;
     }
 
     // Archived last, so that each row carries its outcome (no foreign key points at it),
-    // in one hand-off with the distinct parcels' new state.
+    // in one hand-off with the last round's parcels.
     let mut last = applied.parcel_updates;
     for chunk in order.chunks(RAW_ROWS_PER_INSERT) {
         let rows = chunk.iter().map(|&i| {

@@ -6,14 +6,11 @@
 //! that do not need each other's results go in one hand-off (`together`): a group of 64
 //! courier pings goes from about 400 statements one at a time to six hand-offs.
 //!
-//! The result is what `apply_delivery` gives for each delivery in turn: no two deliveries
-//! here share a parcel, so their order does not matter, and a delivery's own repeats are
-//! reduced first the way its one-at-a-time upserts would keep them. Deliveries about a
-//! parcel that comes twice in a group go through `apply_delivery` instead (see
-//! `write_together`); a test compares the two ways on the same deliveries.
-use super::apply::set_status;
+//! No two deliveries here share a parcel (`apply_batch` puts a parcel's later deliveries in
+//! later rounds), so their order does not matter; a delivery's own repeats are reduced
+//! first the way one upsert each would keep them.
 use super::apply_extras::{merge_courier, merge_eta, merge_route, trim_trail};
-use super::current_status::{of_first_events, CurrentStatus};
+use super::current_status::{of_first_events, set_status, CurrentStatus};
 use super::group_parcels::GroupParcels;
 use super::packed;
 use super::rows;
@@ -102,6 +99,14 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
     }
     for row in answers {
         events_changed.insert(row.try_get_by_index::<i64>(0)?);
+    }
+    // Staff voids (rare): a statement each, once the events are in.
+    for (item, &id) in items.iter().zip(&ids) {
+        for void in &item.delivery.voids {
+            if super::void::void_event(txn, id, void, item.delivery.recorded_by.as_deref(), item.received_at).await? {
+                events_changed.insert(id);
+            }
+        }
     }
 
     let references = items.iter().zip(&ids).flat_map(|(item, &id)| {
@@ -211,7 +216,14 @@ async fn current_statuses(
     let mut statuses: Vec<Option<CurrentStatus>> = items
         .iter()
         .zip(parcels)
-        .map(|(item, (p, created))| if *created && events_changed.contains(&p.id) { of_first_events(&item.delivery.events) } else { None })
+        .map(|(item, (p, created))| {
+            let only_its_own_events = *created && item.delivery.voids.is_empty();
+            if only_its_own_events && events_changed.contains(&p.id) {
+                of_first_events(&item.delivery.events)
+            } else {
+                None
+            }
+        })
         .collect();
     let ask: Vec<i64> =
         parcels.iter().zip(&statuses).filter(|((p, _), s)| events_changed.contains(&p.id) && s.is_none()).map(|((p, _), _)| p.id).collect();
