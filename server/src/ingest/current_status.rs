@@ -4,8 +4,8 @@
 //! carrier time of any event), without its two queries.
 use crate::domain::{NormalizedEvent, TrackingStatus};
 use crate::entity::parcel;
-use sea_orm::Set;
 use chrono::{DateTime, Utc};
+use sea_orm::Set;
 use std::collections::BTreeMap;
 
 /// What the status recompute writes on the parcel.

@@ -4,6 +4,8 @@
 mod apply_batch;
 mod apply_distinct;
 mod apply_extras;
+#[cfg(test)]
+mod batch_properties;
 mod current_status;
 mod group_commit;
 mod group_parcels;
