@@ -6,7 +6,7 @@
 //! for several) and checks them; each request gets the brand of its `Host` (`Brands::for_host`),
 //! which `App` hands to the browser with the page (a `SharedValue`), so that the hydrated page
 //! renders what the server rendered.
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 

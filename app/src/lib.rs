@@ -5,6 +5,7 @@ pub mod carrier_name;
 pub mod components;
 pub mod eta;
 pub mod i18n;
+pub mod lang;
 pub mod localize;
 pub mod lookup;
 pub mod model;

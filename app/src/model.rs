@@ -167,7 +167,7 @@ pub const PAGE_EVENTS: usize = 50;
 /// What `/track/{n}` renders: the parcels and the language to render them in.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrackingPageData {
-    pub lang: crate::i18n::Lang,
+    pub lang: crate::lang::Lang,
     pub parcels: Vec<ParcelView>,
     /// No parcel yet, but deliveries for this number are waiting in the quarantine.
     #[serde(default)]
@@ -177,7 +177,7 @@ pub struct TrackingPageData {
 /// What `/t/{token}` renders.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SharePageData {
-    pub lang: crate::i18n::Lang,
+    pub lang: crate::lang::Lang,
     pub shared: Option<SharedParcelView>,
 }
 

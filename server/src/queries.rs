@@ -2,8 +2,8 @@
 //! after every delivery, the staff list — built in one place so that `tests/query_plans.rs`
 //! can ask both databases how they would run each one and check that an index serves it
 //! (issue 7: lookups at 1M parcels must cost about what they cost at 10k).
+use crate::db::json_rows::{packed, select_packed};
 use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_delivery, share_link, tracking_event};
-use crate::ingest::packed::{packed, select_packed};
 use app::model::TrackingStatus;
 use app::staff::ParcelQuery;
 use sea_orm::sea_query::{Alias, Expr, Query, SimpleExpr};
@@ -90,18 +90,18 @@ pub fn courier_trail(parcel_id: i64) -> Select<courier_position::Entity> {
 }
 
 /// Integer ids as an SQL list. The ids come from the database, never from a request; the
-/// two group queries below read best as plain SQL with correlated subqueries.
+/// two batch queries below read best as plain SQL with correlated subqueries.
 fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
     ids.into_iter().map(|id| id.to_string()).collect::<Vec<_>>().join(",")
 }
 
 /// The name of the one column of [`known_pods`], which tells its row apart from the other
-/// rows of a commit group's first hand-off.
+/// rows of a commit batch's first hand-off.
 pub const KNOWN_POD: &str = "known_pods";
 
 /// The POD entries, as (parcel, sha256), that the parcels `parcel_ids` selects already
-/// have, packed in one row (`ingest::packed`): a commit group reads them so as not to send
-/// inserts that would change nothing (`ingest::group_parcels`). Carriers that repeat their
+/// have, packed in one row (`db::json_rows`): a commit batch reads them so as not to send
+/// inserts that would change nothing (`ingest::batch_parcels`). Carriers that repeat their
 /// proof in every update (Uber) make this a row or two per parcel if not packed.
 pub fn known_pods(backend: DbBackend, parcel_ids: sea_orm::sea_query::SelectStatement) -> Statement {
     let query = Query::select()
@@ -112,7 +112,7 @@ pub fn known_pods(backend: DbBackend, parcel_ids: sea_orm::sea_query::SelectStat
     backend.build(&query)
 }
 
-/// For each parcel of a commit group, packed in one row (`ingest::packed`): `[id, time of
+/// For each parcel of a commit batch, packed in one row (`db::json_rows`): `[id, time of
 /// the oldest position its trail shows, whether a position twice the trail's length back
 /// is present]` (the trail is then due a trim).
 pub fn trail_ends(backend: DbBackend, parcel_ids: impl IntoIterator<Item = i64>) -> Statement {
@@ -127,7 +127,7 @@ pub fn trail_ends(backend: DbBackend, parcel_ids: impl IntoIterator<Item = i64>)
 }
 
 /// Which of these courier positions, as (parcel, time), are stored already, packed in one
-/// row (`ingest::packed`): `[parcel id]` each.
+/// row (`db::json_rows`): `[parcel id]` each.
 pub fn stored_positions(backend: DbBackend, positions: &[(i64, chrono::DateTime<chrono::Utc>)]) -> Statement {
     use courier_position::Column as C;
     let mut any = Condition::any();
@@ -138,7 +138,7 @@ pub fn stored_positions(backend: DbBackend, positions: &[(i64, chrono::DateTime<
     backend.build(&query)
 }
 
-/// For each parcel of a commit group: the latest carrier time of its events, and the event
+/// For each parcel of a commit batch: the latest carrier time of its events, and the event
 /// that sets its status (in the order of [`latest_known_event`]).
 pub fn current_statuses(backend: DbBackend, parcel_ids: impl IntoIterator<Item = i64>) -> Statement {
     let sql = format!(
@@ -184,23 +184,23 @@ pub fn hot_queries(backend: DbBackend) -> Vec<(&'static str, Statement)> {
                 .filter(parcel::Column::TrackingNumber.eq("GEN-0000001"))
                 .build(backend),
         ),
-        ("trail ends of a commit group", trail_ends(backend, [1, 2])),
+        ("trail ends of a commit batch", trail_ends(backend, [1, 2])),
         (
-            "courier positions a commit group has",
+            "courier positions a commit batch has",
             stored_positions(backend, &[(1, chrono::DateTime::UNIX_EPOCH), (2, chrono::DateTime::UNIX_EPOCH)]),
         ),
-        ("statuses of a commit group", current_statuses(backend, [1, 2])),
+        ("statuses of a commit batch", current_statuses(backend, [1, 2])),
         ("staff list, newest first", first_page(None)),
         ("staff list, one status", first_page(Some("in_transit"))),
     ];
-    // Read by the single SQLite writer only (see `ingest::group_parcels`).
+    // Read by the single SQLite writer only (see `ingest::batch_parcels`).
     if backend == DbBackend::Sqlite {
-        let group = parcel::Entity::find()
+        let batch = parcel::Entity::find()
             .select_only()
             .column(parcel::Column::Id)
             .filter(parcel::Column::Carrier.eq("depot"))
             .filter(parcel::Column::TrackingNumber.is_in(["GEN-0000001", "GEN-0000002"]));
-        queries.push(("POD a commit group's parcels have", known_pods(backend, group.into_query())));
+        queries.push(("POD a commit batch's parcels have", known_pods(backend, batch.into_query())));
     }
     queries
 }

@@ -1,4 +1,5 @@
 //! Database connection: SQLite (embedded default) or PostgreSQL, chosen by URL.
+pub mod json_rows;
 mod refusal;
 
 use migration::{Migrator, MigratorTrait};
@@ -34,7 +35,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .foreign_keys(true)
                 // A multi-row statement inside a transaction keeps a statement journal, to
                 // undo just that statement if it fails. In a file (SQLite's default) each
-                // group commit created, wrote and deleted one in /var/tmp: a third of the
+                // batch commit created, wrote and deleted one in /var/tmp: a third of the
                 // writer's bytes written (docs/BENCHMARKS.md, session 17). Scratch data only;
                 // durability is the log's.
                 .pragma("temp_store", "memory")
@@ -69,11 +70,11 @@ pub fn redacted_url(url: &str) -> String {
     }
 }
 
-/// SQLite: a pool of its own for the group-commit writer, on the same file with the same
+/// SQLite: a pool of its own for the batch-commit writer, on the same file with the same
 /// settings, so that the writer never queues with the readers for one of eight
 /// connections. One connection: a connection that finds the database written by another
 /// since its last transaction drops its whole page cache and reads the pages again, so
-/// two writer connections taking turns each began every group with a cold cache.
+/// two writer connections taking turns each began every batch with a cold cache.
 /// PostgreSQL: the same pool, which its writers share.
 pub fn writer_connection(db: &DatabaseConnection) -> DatabaseConnection {
     if !is_sqlite(db) {
@@ -92,7 +93,7 @@ pub fn writer_connection(db: &DatabaseConnection) -> DatabaseConnection {
 /// Pages of write-ahead log after which a commit checkpoints by itself.
 const WAL_AUTOCHECKPOINT_PAGES: u32 = 10_000;
 /// How often the background checkpoint runs while deliveries are being written. Small
-/// checkpoints often keep the group commits' latency even: at 250 ms, the Uber pings' p99
+/// checkpoints often keep the batch commits' latency even: at 250 ms, the Uber pings' p99
 /// at 64 connections was 30-36 ms, at 40 ms 19-24 ms, at 20 ms 17 ms (docs/BENCHMARKS.md,
 /// session 15).
 const WAL_CHECKPOINT_BUSY: Duration = Duration::from_millis(20);
@@ -102,8 +103,8 @@ const WAL_CHECKPOINT_IDLE: Duration = Duration::from_secs(1);
 /// SQLite: copies the write-ahead log into the database file many times a second while
 /// the database is written, once a second while it is not, on a connection of its own.
 /// SQLite's automatic checkpoint runs inside the commit that crosses its threshold (page
-/// copies and an fsync of the database file), and with group commit that holds up every
-/// delivery of the group; a large checkpoint in the background still slows the commits
+/// copies and an fsync of the database file), and with batch commit that holds up every
+/// delivery of the batch; a large checkpoint in the background still slows the commits
 /// beside it. A passive checkpoint never blocks the writer and does not change
 /// durability: each commit is still in the fsynced log. Ends when the pool is closed.
 pub fn spawn_wal_checkpointer(db: DatabaseConnection) {

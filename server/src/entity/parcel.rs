@@ -30,24 +30,9 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
+// A parcel's events and POD files point at it (their `belongs_to`); nothing reads them
+// through the parcel, so the parcel names none of them back.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(has_many = "super::tracking_event::Entity")]
-    TrackingEvent,
-    #[sea_orm(has_many = "super::pod_file::Entity")]
-    PodFile,
-}
-
-impl Related<super::tracking_event::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::TrackingEvent.def()
-    }
-}
-
-impl Related<super::pod_file::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::PodFile.def()
-    }
-}
+pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -8,9 +8,9 @@
 //! (`apply_distinct`); a parcel seen twice in a batch gets its second delivery in the next
 //! round, which reads the parcel as the first left it. Round 1 holds every parcel of the
 //! batch, so on PostgreSQL all their locks are taken there, in one sorted order.
-use super::apply_distinct::{apply_distinct, GroupDelivery};
-use super::group_parcels::{find_or_create, key_of, ParcelKey};
-use super::together::{execute_together, query_together};
+use super::apply_distinct::{apply_distinct, DistinctDelivery};
+use super::batch_parcels::{find_or_create, key_of, ParcelKey};
+use super::hand_off::{execute_in_one_hand_off, query_in_one_hand_off};
 use crate::domain::NormalizedDelivery;
 use crate::storage::StoredPod;
 use chrono::{DateTime, Utc};
@@ -44,7 +44,7 @@ pub async fn apply_batch(
 ) -> Result<AppliedBatch, DbErr> {
     if batch.is_empty() {
         let rows = match lead {
-            Some(lead) => query_together(txn, vec![lead]).await?,
+            Some(lead) => query_in_one_hand_off(txn, vec![lead]).await?,
             None => Vec::new(),
         };
         raw_ids(&rows)?;
@@ -57,7 +57,7 @@ pub async fn apply_batch(
     let mut pending: Vec<Statement> = Vec::new();
     for round in rounds(batch) {
         // The parcels as the round before left them.
-        execute_together(txn, std::mem::take(&mut pending)).await?;
+        execute_in_one_hand_off(txn, std::mem::take(&mut pending)).await?;
         let wanted: Vec<(ParcelKey, DateTime<Utc>)> = round.iter().map(|&i| (key_of(batch[i].delivery), batch[i].received_at)).collect();
         let (parcels, lead_rows) = find_or_create(txn, &wanted, lead.take()).await?;
         if let Some(raw_ids) = raw_ids.take() {
@@ -66,9 +66,14 @@ pub async fn apply_batch(
                 return Err(DbErr::Custom(format!("{} raw delivery ids for a batch of {}", ids.len(), batch.len())));
             }
         }
-        let items: Vec<GroupDelivery> = round
+        let items: Vec<DistinctDelivery> = round
             .iter()
-            .map(|&i| GroupDelivery { raw_id: ids[i], delivery: batch[i].delivery, pod: batch[i].pod, received_at: batch[i].received_at })
+            .map(|&i| DistinctDelivery {
+                raw_id: ids[i],
+                delivery: batch[i].delivery,
+                pod: batch[i].pod,
+                received_at: batch[i].received_at,
+            })
             .collect();
         let applied = apply_distinct(txn, &items, parcels).await?;
         for (&i, duplicate) in round.iter().zip(applied.duplicates) {

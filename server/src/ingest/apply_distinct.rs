@@ -1,20 +1,20 @@
-//! Applies a group of deliveries, each about a different parcel, with a handful of
-//! multi-row statements for the whole group — upsert events, references, POD entries and
+//! Applies a batch of deliveries, each about a different parcel, with a handful of
+//! multi-row statements for the whole batch — upsert events, references, POD entries and
 //! courier positions, read the statuses, update the parcels (the parcels themselves are
-//! found or created by `group_parcels`) — instead of several statements per delivery. The
+//! found or created by `batch_parcels`) — instead of several statements per delivery. The
 //! single SQLite writer spends its time on hand-offs to the database thread, so statements
-//! that do not need each other's results go in one hand-off (`together`): a group of 64
+//! that do not need each other's results go in one hand-off (`hand_off`): a batch of 64
 //! courier pings goes from about 400 statements one at a time to six hand-offs.
 //!
 //! No two deliveries here share a parcel (`apply_batch` puts a parcel's later deliveries in
 //! later rounds), so their order does not matter; a delivery's own repeats are reduced
 //! first the way one upsert each would keep them.
 use super::apply_extras::{merge_courier, merge_eta, merge_route, trim_trail};
+use super::batch_parcels::BatchParcels;
 use super::current_status::{of_first_events, set_status, CurrentStatus};
-use super::group_parcels::GroupParcels;
-use super::packed;
+use super::hand_off::query_in_one_hand_off;
 use super::rows;
-use super::together::query_together;
+use crate::db::json_rows;
 use crate::domain::{NormalizedDelivery, TrackingStatus};
 use crate::entity::{courier_position, parcel, parcel_reference, pod_file, tracking_event};
 use crate::storage::StoredPod;
@@ -23,8 +23,8 @@ use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, Iterable, QueryTrait, Statement};
 use std::collections::{HashMap, HashSet};
 
-/// One archived delivery of the group.
-pub struct GroupDelivery<'a> {
+/// One archived delivery of the batch.
+pub struct DistinctDelivery<'a> {
     pub raw_id: i64,
     pub delivery: &'a NormalizedDelivery,
     pub pod: Option<&'a StoredPod>,
@@ -35,9 +35,9 @@ pub struct GroupDelivery<'a> {
 /// on bound parameters (32,766 on SQLite, 65,535 on PostgreSQL).
 const ROWS_PER_INSERT: usize = 1000;
 
-/// What applying a group left: for each delivery, whether it changed nothing; and the
+/// What applying a batch left: for each delivery, whether it changed nothing; and the
 /// statements that write the parcels' new state, which the caller sends together with the
-/// archive of the raw deliveries (no other delivery of the group is about these parcels).
+/// archive of the raw deliveries (no other delivery of the batch is about these parcels).
 pub struct AppliedGroup {
     pub duplicates: Vec<bool>,
     pub parcel_updates: Vec<Statement>,
@@ -47,15 +47,15 @@ pub struct AppliedGroup {
 /// found them (same order). Hand-offs to the database: upsert the events together with
 /// reading the courier trails' ends, then references, POD entries, courier positions and
 /// share links together; statuses are read only for parcels that had events before.
-pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_>], found: GroupParcels) -> Result<AppliedGroup, DbErr> {
+pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[DistinctDelivery<'_>], found: BatchParcels) -> Result<AppliedGroup, DbErr> {
     if items.is_empty() {
         return Ok(AppliedGroup { duplicates: Vec::new(), parcel_updates: Vec::new() });
     }
     let backend = txn.get_database_backend();
-    let GroupParcels { parcels, share_links, known_pods } = found;
+    let BatchParcels { parcels, share_links, known_pods } = found;
     let ids: Vec<i64> = parcels.iter().map(|(p, _)| p.id).collect();
 
-    // Every event of a parcel this group created is new; only the others' events are read
+    // Every event of a parcel this batch created is new; only the others' events are read
     // back (`RETURNING`) to learn which parcels they changed.
     let events_of = |created: bool| {
         items.iter().zip(&parcels).filter(move |(_, (_, c))| *c == created).flat_map(|(item, (p, _))| {
@@ -72,7 +72,7 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
         .filter_map(|(item, &id)| item.delivery.courier.as_ref().and_then(|c| Some((id, c.as_of, c.position?))))
         .collect();
     // The pings' trail ends and the positions already stored come first, a packed row each
-    // (`packed`); the rows after them are the other parcels whose events changed.
+    // (`db::json_rows`); the rows after them are the other parcels whose events changed.
     let mut first = Vec::new();
     if !pings.is_empty() {
         first.push(crate::queries::trail_ends(backend, pings.iter().map(|p| p.0)));
@@ -86,16 +86,16 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
         rows::keep_earliest(),
         &[tracking_event::Column::ParcelId],
     ));
-    let answers = query_together(txn, first).await?;
+    let answers = query_in_one_hand_off(txn, first).await?;
     let mut answers = answers.iter();
     // For each parcel with a ping: the oldest position shown, and whether the trail is due a trim.
     let mut tails: HashMap<i64, (Option<DateTime<Utc>>, bool)> = HashMap::new();
     let mut stored = HashSet::new();
     if !pings.is_empty() {
-        for (id, oldest, beyond) in packed::unpack::<(i64, Option<String>, serde_json::Value)>(answers.next())? {
-            tails.insert(id, (packed::time(oldest.as_deref())?, packed::truth(&beyond)));
+        for (id, oldest, beyond) in json_rows::unpack::<(i64, Option<String>, serde_json::Value)>(answers.next())? {
+            tails.insert(id, (json_rows::time(oldest.as_deref())?, json_rows::truth(&beyond)));
         }
-        stored.extend(packed::unpack::<(i64,)>(answers.next())?.into_iter().map(|(id,)| id));
+        stored.extend(json_rows::unpack::<(i64,)>(answers.next())?.into_iter().map(|(id,)| id));
     }
     for row in answers {
         events_changed.insert(row.try_get_by_index::<i64>(0)?);
@@ -114,7 +114,7 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
         unique.into_iter().map(move |r| rows::reference_row(id, r))
     });
     // Entries the parcel already has are left out before their rows are built: their
-    // inserts would change nothing (see `GroupParcels::known_pods`), and Uber repeats its
+    // inserts would change nothing (see `BatchParcels::known_pods`), and Uber repeats its
     // proofs in every ping. Then one row per (parcel, sha256): a statement must not meet its
     // own row twice.
     let known = &known_pods;
@@ -153,7 +153,7 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
     extras.extend(inserts_returning::<courier_position::Entity>(backend, positions, rows::position_conflict(), &[]));
     extras.extend(share_links);
     let mut extras_changed = trails_grew.clone();
-    for row in query_together(txn, extras).await? {
+    for row in query_in_one_hand_off(txn, extras).await? {
         extras_changed.insert(row.try_get_by_index::<i64>(0)?);
     }
     // A trail of twice the length shown is trimmed (rare: once per TRAIL_LENGTH pings).
@@ -183,7 +183,7 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[GroupDelivery<'_
     Ok(AppliedGroup { duplicates, parcel_updates: update_parcels(backend, updates) })
 }
 
-/// A courier ping of the group: parcel, time, position.
+/// A courier ping of the batch: parcel, time, position.
 type Ping = (i64, DateTime<Utc>, crate::domain::Position);
 
 /// Inserts of `rows` (skipping or updating on `conflict`), in chunks, that return `columns`
@@ -206,10 +206,10 @@ where
 }
 
 /// The status each parcel whose events changed now has: worked out in memory for a parcel
-/// this group created, read with one query for the others (same order as `stored_status`).
+/// this batch created, read with one query for the others (same order as `stored_status`).
 async fn current_statuses(
     txn: &DatabaseTransaction,
-    items: &[GroupDelivery<'_>],
+    items: &[DistinctDelivery<'_>],
     parcels: &[(parcel::Model, bool)],
     events_changed: &HashSet<i64>,
 ) -> Result<Vec<Option<CurrentStatus>>, DbErr> {

@@ -1,4 +1,4 @@
-//! Property tests of the one write path (`write_together` → `apply_batch`), on SQLite and
+//! Property tests of the one write path (`write_batch` → `apply_batch`), on SQLite and
 //! PostgreSQL, with deliveries of every carrier and staff entries (manual events and
 //! voids), repeats, unreadable bodies and POD files:
 //! - against a plain model of what each parcel should end up as: the status of the standing
@@ -6,8 +6,8 @@
 //!   latest carrier time of any standing event, one event per dedupe key;
 //! - and batches of any size leave exactly what one delivery per batch leaves: parcels,
 //!   statuses, events, references, POD entries, courier trails, each raw delivery's outcome.
-use super::pipeline::{parse_input, RawInput};
-use super::write_together::write_together;
+use super::input::{parse_input, RawInput};
+use super::write_batch::write_batch;
 use crate::carriers::Adapters;
 use crate::domain::{Carrier, NormalizedDelivery, Origin, TrackingStatus};
 use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_delivery, share_link, tracking_event};
@@ -109,7 +109,7 @@ fn staff(n: usize, entry: serde_json::Value) -> RawInput {
         origin: Origin::Staff,
         received_at: at(200 + n as u32).parse().unwrap_or_default(),
         headers: json!({}),
-        content_type: Some(super::STAFF_CONTENT_TYPE.into()),
+        content_type: Some(super::staff_entry::STAFF_CONTENT_TYPE.into()),
         body: entry.to_string().into(),
         pod: None,
     }
@@ -176,7 +176,7 @@ async fn write_in_batches(db: &DatabaseConnection, adapters: &Adapters, inputs: 
         let parsed: Vec<_> = chunk.iter().map(|i| parse_input(adapters, i)).collect();
         let order: Vec<usize> = (0..chunk.len()).collect();
         let txn = db.begin().await.unwrap();
-        write_together(&txn, chunk.iter(), &parsed, &order).await.unwrap();
+        write_batch(&txn, chunk.iter(), &parsed, &order).await.unwrap();
         txn.commit().await.unwrap();
     }
 }

@@ -1,16 +1,30 @@
-//! The one ingest pipeline every carrier goes through:
-//! authenticate (in the webhook, on the raw bytes) → archive raw → parse → normalize →
-//! apply (dedupe, order by carrier time) in one transaction → respond.
+//! Ingest: every delivery, a carrier's or staff's, live, replayed or re-processed, takes
+//! one write path. Live:
+//! 1. handler: the webhook authenticates the raw bytes and calls `Pipeline::ingest`;
+//! 2. queue: `CommitQueue::ingest` parses them in the caller's task (`input::parse_input`,
+//!    pure) and queues the delivery;
+//! 3. batch: a writer takes what is waiting (`commit_queue::next_batch`) and writes it in
+//!    one transaction (`write_batch::write_batch`): applied in order (`apply_batch`, in
+//!    rounds of distinct parcels, `apply_distinct`), then archived with each outcome
+//!    (`archive::raw_row`);
+//! 4. commit: one commit for the batch; a batch that fails is written again one delivery
+//!    at a time, each through `write_batch` in a savepoint of its own (`commit_queue`);
+//! 5. answer: each caller gets its outcome after the commit.
+//!
+//! Replay (`replay`) and staff re-processing apply an archived delivery as a batch of one
+//! (`refused::apply_refusable` → `apply_batch`).
 mod apply_batch;
 mod apply_distinct;
 mod apply_extras;
+mod archive;
+mod batch_parcels;
 #[cfg(test)]
 mod batch_properties;
+mod commit_queue;
 mod current_status;
-mod group_commit;
-mod group_parcels;
-pub(crate) mod packed;
-mod packed_parcel;
+mod hand_off;
+mod input;
+mod parcel_json;
 mod parse;
 mod pipeline;
 mod refused;
@@ -18,15 +32,18 @@ mod replay;
 mod rows;
 mod share_token;
 mod staff_entry;
-mod together;
 mod void;
-mod write_together;
+mod write_batch;
+mod write_gate;
 mod writer_thread;
 
+pub use archive::{quarantine, storable_error, HELD_FOR_STAFF};
+pub use input::{IngestError, IngestOutcome, RawInput};
 pub use parse::parse_delivery;
-pub use pipeline::{quarantine, storable_error, IngestError, IngestOutcome, Pipeline, RawInput, WriteGate, HELD_FOR_STAFF};
+pub use pipeline::Pipeline;
 pub use refused::apply_refusable;
 pub use replay::{replay_all, ReplaySummary};
 pub use share_token::new_share_token;
 pub use staff_entry::{ManualEvent, StaffEntry, VoidedEvent, STAFF_CONTENT_TYPE};
+pub use write_gate::WriteGate;
 pub use writer_thread::WRITER_THREAD_NAME;

@@ -2,10 +2,11 @@
 //! break (see `db::is_permanent`). A retry would fail the same way forever, so such a
 //! delivery is archived as `quarantined` with the database's reason, for staff to re-process
 //! once the cause is gone, and the carrier is told so (`400`), not asked to retry (`503`).
-//! Live ingest (`keep_refused`, in the group commit's per-delivery retry), replay and staff
+//! Live ingest (`keep_refused`, in the batch commit's per-delivery retry), replay and staff
 //! re-processing (`apply_refusable`) all end here.
 use super::apply_batch::{apply_batch, BatchDelivery};
-use super::pipeline::{quarantined_row, IngestError, IngestOutcome, RawInput};
+use super::archive::quarantined_row;
+use super::input::{IngestError, IngestOutcome, RawInput};
 use crate::carriers::ParseError;
 use crate::domain::NormalizedDelivery;
 use crate::storage::StoredPod;
@@ -50,7 +51,7 @@ pub async fn apply_refusable(
     // The one write path, for a batch of this one delivery.
     let batch = [BatchDelivery { delivery, pod, received_at }];
     let applied = match apply_batch(&savepoint, &batch, None, |_| Ok(vec![raw_id])).await {
-        Ok(applied) => super::together::execute_together(&savepoint, applied.parcel_updates).await.map(|()| applied.duplicates),
+        Ok(applied) => super::hand_off::execute_in_one_hand_off(&savepoint, applied.parcel_updates).await.map(|()| applied.duplicates),
         Err(error) => Err(error),
     };
     match applied {

@@ -1,7 +1,8 @@
 //! `waybill replay`: rebuilds every event, POD entry and parcel status from the stored raw
 //! deliveries, through the same adapters and apply step as live traffic. Parcels and their
 //! share links are kept, so links sent to customers keep working.
-use super::pipeline::outcome_name;
+use super::archive::{outcome_name, storable_error, HELD_FOR_STAFF};
+use super::refused::apply_refusable;
 use crate::carriers::Adapters;
 use crate::domain::{Carrier, TrackingStatus};
 use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_delivery, tracking_event};
@@ -56,7 +57,7 @@ pub async fn replay_all(db: &DatabaseConnection, adapters: &Adapters) -> Result<
                 continue;
             }
             // Held for a staff decision (a refused file, a database refusal): not replay's.
-            if raw.outcome == "quarantined" && raw.error.as_deref().is_some_and(|e| e.starts_with(super::HELD_FOR_STAFF)) {
+            if raw.outcome == "quarantined" && raw.error.as_deref().is_some_and(|e| e.starts_with(HELD_FOR_STAFF)) {
                 summary.quarantined += 1;
                 continue;
             }
@@ -64,10 +65,10 @@ pub async fn replay_all(db: &DatabaseConnection, adapters: &Adapters) -> Result<
                 summary.skipped += 1;
                 continue;
             };
-            let parsed = super::parse_delivery(adapters, carrier, raw.origin, &raw.body, raw.received_at);
+            let parsed = super::parse::parse_delivery(adapters, carrier, raw.origin, &raw.body, raw.received_at);
             let pod: Option<StoredPod> = raw.pod_file.as_deref().and_then(|json| serde_json::from_str(json).ok());
             let (parsed, duplicate) = match parsed {
-                Ok(delivery) => match super::apply_refusable(&txn, raw.id, &delivery, pod.as_ref(), raw.received_at).await? {
+                Ok(delivery) => match apply_refusable(&txn, raw.id, &delivery, pod.as_ref(), raw.received_at).await? {
                     Ok(duplicate) => (Ok(delivery), duplicate),
                     Err(refused) => (Err(refused), false),
                 },
@@ -82,7 +83,7 @@ pub async fn replay_all(db: &DatabaseConnection, adapters: &Adapters) -> Result<
             if outcome != raw.outcome {
                 let mut row: raw_delivery::ActiveModel = raw.into();
                 row.outcome = Set(outcome.to_string());
-                row.error = Set(parsed.as_ref().err().map(|e| super::storable_error(&e.to_string())));
+                row.error = Set(parsed.as_ref().err().map(|e| storable_error(&e.to_string())));
                 row.update(&txn).await?;
             }
         }

@@ -1,5 +1,5 @@
-//! The rows a delivery writes, built in one place for both ways of applying it: one
-//! delivery at a time (`apply`) and a whole group with multi-row statements (`apply_group`).
+//! The rows a delivery writes (events, references, POD entries, courier positions), built
+//! in one place for the one write path's multi-row statements (`apply_distinct`).
 //! Each row is stamped with the time the raw delivery arrived, so a replay writes the same.
 use crate::domain::{NormalizedDelivery, NormalizedEvent, Position, RemotePod};
 use crate::entity::{courier_position, parcel_reference, pod_file, tracking_event};

@@ -1,4 +1,4 @@
-//! The SQLite writer's own thread (see `group_commit`): measured against the shared
+//! The SQLite writer's own thread (see `commit_queue`): measured against the shared
 //! runtime, interleaved runs on one machine gave about 7 % more Uber pings and 10 % more
 //! depot deliveries per second at 64 connections (docs/BENCHMARKS.md, session 13).
 

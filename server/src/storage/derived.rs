@@ -26,6 +26,12 @@ pub enum DerivedError {
     Image(String),
 }
 
+impl From<super::clean_copy::ImageError> for DerivedError {
+    fn from(error: super::clean_copy::ImageError) -> Self {
+        Self::Image(error.0)
+    }
+}
+
 /// The bytes and type to serve for `variant` of an image, or `None` for a type that is no
 /// image (PDF), served as it is. An image whose metadata cannot be removed (HEIC, a file
 /// no decoder reads) is an `Image` error: the caller must not show the original inline.
@@ -55,11 +61,11 @@ pub async fn served_copy(
     let content_type = content_type.to_string();
     // Decoding and encoding are CPU work: keep them off the async worker threads.
     let (made, made_type) = tokio::task::spawn_blocking(move || match variant {
-        Variant::Full => without_metadata(&content_type, original),
+        Variant::Full => without_metadata(&content_type, original).map_err(DerivedError::from),
         Variant::Thumb => match thumbnail(&original)? {
             Some(small) => Ok(small),
             // Already small: the thumbnail is the clean full-size copy.
-            None => without_metadata(&content_type, original),
+            None => without_metadata(&content_type, original).map_err(DerivedError::from),
         },
     })
     .await
@@ -77,9 +83,9 @@ pub fn thumbnail(original: &[u8]) -> Result<Option<(Bytes, &'static str)>, Deriv
     }
     let small = image.thumbnail(THUMB_SIZE, THUMB_SIZE);
     if small.color().has_alpha() {
-        encode(&small, image::ImageFormat::Png).map(|b| Some((b, "image/png")))
+        Ok(encode(&small, image::ImageFormat::Png).map(|b| Some((b, "image/png")))?)
     } else {
-        encode(&small, image::ImageFormat::Jpeg).map(|b| Some((b, "image/jpeg")))
+        Ok(encode(&small, image::ImageFormat::Jpeg).map(|b| Some((b, "image/jpeg")))?)
     }
 }
 

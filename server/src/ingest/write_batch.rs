@@ -4,12 +4,13 @@
 //! deliveries' ids are handed out in the batch's first hand-off to the database, so that
 //! events can name the delivery that brought them before its row is written.
 //!
-//! Any failure fails the whole attempt; `group_commit` then writes the batch again one
+//! Any failure fails the whole attempt; `commit_queue` then writes the batch again one
 //! delivery at a time (each in a savepoint, through this same function), so that only the
 //! failing delivery gets the error.
 use super::apply_batch::{apply_batch, BatchDelivery};
-use super::pipeline::{outcome_name, raw_row, IngestOutcome, RawInput};
-use super::together::execute_together;
+use super::archive::{outcome_name, raw_row};
+use super::hand_off::execute_in_one_hand_off;
+use super::input::{IngestOutcome, RawInput};
 use crate::carriers::ParseError;
 use crate::domain::NormalizedDelivery;
 use crate::entity::raw_delivery;
@@ -24,7 +25,7 @@ pub type Parsed = (Result<NormalizedDelivery, ParseError>, Option<String>);
 
 /// Writes `inputs` (parsed as `parsed`) in `order` inside `txn`; the outcomes follow the
 /// order of `inputs`. The caller commits.
-pub async fn write_together<'a>(
+pub async fn write_batch<'a>(
     txn: &DatabaseTransaction,
     inputs: impl Iterator<Item = &'a RawInput>,
     parsed: &[Parsed],
@@ -66,7 +67,7 @@ pub async fn write_together<'a>(
         });
         last.push(backend.build(&raw_delivery::Entity::insert_many(rows).into_query()));
     }
-    execute_together(txn, last).await?;
+    execute_in_one_hand_off(txn, last).await?;
     Ok(parsed
         .iter()
         .zip(duplicate)
@@ -78,7 +79,7 @@ pub async fn write_together<'a>(
 }
 
 /// The query for `n` fresh ids for raw deliveries, handed out before the insert so that
-/// one statement can archive a whole group and each delivery still knows its row. SQLite:
+/// one statement can archive a whole batch and each delivery still knows its row. SQLite:
 /// past the largest id ever given (the write gate makes this writer the only one);
 /// PostgreSQL: from the table's own sequence, safe beside other writers.
 fn raw_ids_query(backend: DbBackend, n: usize) -> Statement {

@@ -1,26 +1,27 @@
-//! Group commit: deliveries that arrive while a commit is under way wait in a queue and
-//! are then written together in one transaction (`write_together`: multi-row statements
-//! for the group), with one durable commit (one fsync on SQLite with `synchronous=FULL`)
+//! Batch commit: deliveries that arrive while a commit is under way wait in a queue and
+//! are then written together in one transaction (`write_batch`: multi-row statements
+//! for the batch), with one durable commit (one fsync on SQLite with `synchronous=FULL`)
 //! for the lot. Every caller still gets its answer only after that commit, so `200` keeps
 //! meaning "committed".
 //!
-//! If any delivery's writes fail, the group is written again with a savepoint per
+//! If any delivery's writes fail, the batch is written again with a savepoint per
 //! delivery: the failing delivery rolls back to its savepoint and fails alone. When the
 //! database refused its data (see `db::is_permanent`), a retry would fail the same way
 //! forever, so it is archived as `quarantined` with the reason instead, for staff to
 //! re-process; otherwise it gets the error (`503`, the carrier retries). If the commit
-//! itself fails, every delivery in the group gets the error, and nothing of the group was
+//! itself fails, every delivery in the batch gets the error, and nothing of the batch was
 //! written.
-use super::pipeline::{parse_input, IngestError, IngestOutcome, RawInput, WriteGate};
+use super::input::{parse_input, IngestError, IngestOutcome, RawInput};
 use super::refused::keep_refused;
-use super::write_together::{write_together, Parsed};
+use super::write_batch::{write_batch, Parsed};
+use super::write_gate::WriteGate;
 use crate::carriers::Adapters;
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
 /// Most deliveries in one commit; more wait for the next.
-const MAX_GROUP: usize = 256;
+const MAX_BATCH: usize = 256;
 /// Deliveries waiting for a writer before callers wait to enqueue (backpressure).
 const QUEUE: usize = 4096;
 
@@ -53,7 +54,7 @@ impl std::fmt::Debug for Job {
 
 impl CommitQueue {
     /// Starts `writers` writer tasks: one on SQLite (a single writer is all it allows), a
-    /// few on PostgreSQL, where groups for different parcels can commit in parallel.
+    /// few on PostgreSQL, where batches for different parcels can commit in parallel.
     pub fn start(db: DatabaseConnection, gate: WriteGate, adapters: Adapters, writers: usize) -> Self {
         let (sender, receiver) = mpsc::channel(QUEUE);
         let receiver = Arc::new(Mutex::new(receiver));
@@ -62,10 +63,10 @@ impl CommitQueue {
         for _ in 0..writers.max(1) {
             let (db, gate, receiver, stats) = (db.clone(), gate.clone(), receiver.clone(), stats.clone());
             let writer = async move {
-                while let Some(group) = next_group(&receiver).await {
+                while let Some(batch) = next_batch(&receiver).await {
                     stats.commits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    stats.deliveries.fetch_add(group.len() as u64, std::sync::atomic::Ordering::Relaxed);
-                    commit_group(&db, &gate, group).await;
+                    stats.deliveries.fetch_add(batch.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                    commit_batch(&db, &gate, batch).await;
                 }
             };
             if writers == 1 {
@@ -81,7 +82,7 @@ impl CommitQueue {
         &self.stats
     }
 
-    /// Queues one delivery and waits until its group is committed.
+    /// Queues one delivery and waits until its batch is committed.
     pub async fn ingest(&self, input: RawInput) -> Result<IngestOutcome, IngestError> {
         // Parsing is pure: done here, in the caller's task and in parallel with other
         // callers, so that the single writer only writes.
@@ -93,52 +94,52 @@ impl CommitQueue {
 }
 
 /// Waits for one delivery, then takes whatever else is already waiting, up to the cap.
-async fn next_group(receiver: &Mutex<mpsc::Receiver<Job>>) -> Option<Vec<Job>> {
+async fn next_batch(receiver: &Mutex<mpsc::Receiver<Job>>) -> Option<Vec<Job>> {
     let mut receiver = receiver.lock().await;
     let first = receiver.recv().await?;
-    let mut group = vec![first];
-    while group.len() < MAX_GROUP {
+    let mut batch = vec![first];
+    while batch.len() < MAX_BATCH {
         match receiver.try_recv() {
-            Ok(job) => group.push(job),
+            Ok(job) => batch.push(job),
             Err(_) => break,
         }
     }
-    Some(group)
+    Some(batch)
 }
 
-async fn commit_group(db: &DatabaseConnection, gate: &WriteGate, group: Vec<Job>) {
-    let mut inputs = Vec::with_capacity(group.len());
-    let mut parsed = Vec::with_capacity(group.len());
-    let mut replies = Vec::with_capacity(group.len());
-    for job in group {
+async fn commit_batch(db: &DatabaseConnection, gate: &WriteGate, batch: Vec<Job>) {
+    let mut inputs = Vec::with_capacity(batch.len());
+    let mut parsed = Vec::with_capacity(batch.len());
+    let mut replies = Vec::with_capacity(batch.len());
+    for job in batch {
         inputs.push(job.input);
         parsed.push(job.parsed);
         replies.push(job.reply);
     }
-    // Parcels are locked in one global order, so two groups on PostgreSQL never deadlock.
+    // Parcels are locked in one global order, so two batches on PostgreSQL never deadlock.
     let mut order: Vec<usize> = (0..inputs.len()).collect();
     order.sort_by(|a, b| (inputs[*a].carrier.as_str(), &parsed[*a].1).cmp(&(inputs[*b].carrier.as_str(), &parsed[*b].1)));
 
     let _turn = gate.enter().await;
     let started = std::time::Instant::now();
-    // Optimistic first: the whole group in one transaction without savepoints, with
-    // multi-row statements (see `write_together`). Deliveries rarely fail on their own;
-    // when one does, the group is rolled back and written again with a savepoint per
+    // Optimistic first: the whole batch in one transaction without savepoints, with
+    // multi-row statements (see `write_batch`). Deliveries rarely fail on their own;
+    // when one does, the batch is rolled back and written again with a savepoint per
     // delivery, so that only the failing one gets the error.
-    let result = match write_group(db, &inputs, &parsed, &order, false).await {
+    let result = match attempt_batch(db, &inputs, &parsed, &order, false).await {
         Ok(outcomes) => Ok(outcomes),
         Err(error) => {
-            tracing::warn!(%error, deliveries = inputs.len(), "group written again with a savepoint per delivery");
-            write_group(db, &inputs, &parsed, &order, true).await
+            tracing::warn!(%error, deliveries = inputs.len(), "batch written again with a savepoint per delivery");
+            attempt_batch(db, &inputs, &parsed, &order, true).await
         }
     };
-    tracing::debug!(deliveries = inputs.len(), micros = started.elapsed().as_micros() as u64, "group committed");
+    tracing::debug!(deliveries = inputs.len(), micros = started.elapsed().as_micros() as u64, "batch committed");
     let (mut outcomes, failed) = match result {
         Ok(outcomes) => (outcomes, None),
         Err(error) => (Vec::new(), Some(Arc::new(error))),
     };
     if let Some(error) = &failed {
-        tracing::error!(%error, deliveries = inputs.len(), "group commit failed; every delivery in it is answered 503");
+        tracing::error!(%error, deliveries = inputs.len(), "batch commit failed; every delivery in it is answered 503");
     }
     for (i, reply) in replies.into_iter().enumerate() {
         let outcome = match &failed {
@@ -152,9 +153,9 @@ async fn commit_group(db: &DatabaseConnection, gate: &WriteGate, group: Vec<Job>
 
 type Outcomes = Vec<Option<Result<IngestOutcome, IngestError>>>;
 
-/// Writes the group in `order` in one transaction and commits it. Without savepoints the
+/// Writes the batch in `order` in one transaction and commits it. Without savepoints the
 /// first failing delivery fails the whole attempt; with them it fails alone.
-async fn write_group(
+async fn attempt_batch(
     db: &DatabaseConnection,
     inputs: &[RawInput],
     parsed: &[Parsed],
@@ -164,7 +165,7 @@ async fn write_group(
     let mut outcomes: Outcomes = inputs.iter().map(|_| None).collect();
     let txn = db.begin().await?;
     if !savepoints {
-        let written = write_together(&txn, inputs.iter(), parsed, order).await;
+        let written = write_batch(&txn, inputs.iter(), parsed, order).await;
         match written {
             Ok(written) => {
                 txn.commit().await?;
@@ -180,7 +181,7 @@ async fn write_group(
         let (input, number) = (&inputs[i], &parsed[i].1);
         let savepoint = txn.begin().await?;
         // The same write as the whole batch's, for a batch of this one delivery.
-        let alone = write_together(&savepoint, std::iter::once(input), std::slice::from_ref(&parsed[i]), &[0]).await;
+        let alone = write_batch(&savepoint, std::iter::once(input), std::slice::from_ref(&parsed[i]), &[0]).await;
         match alone.and_then(|mut outcome| outcome.pop().ok_or_else(|| DbErr::Custom("no outcome for a batch of one".into()))) {
             Ok(outcome) => {
                 savepoint.commit().await?;
@@ -240,7 +241,7 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
-        assert_eq!(duplicates, 50, "the 50 repeats are duplicates, within a group or across groups");
+        assert_eq!(duplicates, 50, "the 50 repeats are duplicates, within a batch or across batches");
         use sea_orm::{EntityTrait, PaginatorTrait};
         assert_eq!(crate::entity::tracking_event::Entity::find().count(&db).await.unwrap(), 250);
         let stats = pipeline.commit_stats();

@@ -1,17 +1,16 @@
-//! The parcels of a commit group, found or created for the whole group at once (see
-//! `apply_group`), in the group's first hand-off to the database together with the
+//! The parcels of a commit batch, found or created for the whole batch at once (see
+//! `apply_distinct`), in the batch's first hand-off to the database together with the
 //! caller's `lead` statement (the raw deliveries' ids).
 //!
 //! SQLite (one writer): the missing parcels are inserted and all of them read back in one
 //! SQL text, with the POD entries the parcels already have, so that a carrier repeating
 //! its proof of delivery in every update (Uber does) costs no insert that would change
-//! nothing. PostgreSQL (several writers): found first, locked in one global order as the
-//! one-at-a-time path locks them, then the missing ones created, and any that another writer
+//! nothing. PostgreSQL (several writers): found first, locked in one global order, then the missing ones created, and any that another writer
 //! created meanwhile read back.
-use super::new_share_token;
-use super::packed::unpack;
-use super::packed_parcel::{self, packed_parcels, PACKED_PARCELS};
-use super::together::query_together;
+use super::hand_off::query_in_one_hand_off;
+use super::parcel_json::{self, packed_parcels, PACKED_PARCELS};
+use super::share_token::new_share_token;
+use crate::db::json_rows::unpack;
 use crate::domain::{NormalizedDelivery, TrackingStatus};
 use crate::entity::{parcel, share_link};
 use crate::queries::{known_pods, KNOWN_POD};
@@ -23,7 +22,7 @@ use sea_orm::{
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// The name of the column that reads the largest parcel id before a group's insert.
+/// The name of the column that reads the largest parcel id before a batch's insert.
 const PARCELS_BEFORE: &str = "parcels_before";
 
 /// A parcel's carrier and tracking number.
@@ -33,14 +32,14 @@ pub fn key_of(delivery: &NormalizedDelivery) -> ParcelKey {
     (delivery.carrier.as_str().to_string(), delivery.tracking_number.as_str().to_string())
 }
 
-/// The group's parcels, in the order asked for, each with whether this group created it;
+/// The batch's parcels, in the order asked for, each with whether this batch created it;
 /// the insert of the new parcels' share links, for the caller to send with its next
 /// statements; and the POD entries, as (parcel id, sha256), the parcels had before the
-/// group (SQLite only; empty on PostgreSQL). They are read in the group's own write
+/// batch (SQLite only; empty on PostgreSQL). They are read in the batch's own write
 /// transaction, which on SQLite no other writer can interleave with, so an entry known
-/// here is still there when the group inserts: leaving it out is exactly what the
+/// here is still there when the batch inserts: leaving it out is exactly what the
 /// insert's `ON CONFLICT DO NOTHING` would have done.
-pub struct GroupParcels {
+pub struct BatchParcels {
     pub parcels: Vec<(parcel::Model, bool)>,
     pub share_links: Vec<Statement>,
     pub known_pods: HashSet<(i64, String)>,
@@ -52,7 +51,7 @@ pub async fn find_or_create(
     txn: &DatabaseTransaction,
     wanted: &[(ParcelKey, DateTime<Utc>)],
     lead: Option<Statement>,
-) -> Result<(GroupParcels, Vec<QueryResult>), DbErr> {
+) -> Result<(BatchParcels, Vec<QueryResult>), DbErr> {
     let backend = txn.get_database_backend();
     let keys: Vec<ParcelKey> = wanted.iter().map(|w| w.0.clone()).collect();
     let mut found = HashMap::new();
@@ -73,20 +72,20 @@ pub async fn find_or_create(
             statements.push(known_pods(backend, ids));
         }
         // The largest id before, the parcels and the known POD entries come back as one row
-        // each (the last two packed, see `packed`), told apart by their column's name; the
+        // each (the last two packed, see `db::json_rows`), told apart by their column's name; the
         // lead's rows as rows of one column.
-        for row in query_together(txn, statements).await? {
+        for row in query_in_one_hand_off(txn, statements).await? {
             match row.column_names().as_slice() {
                 [only] if only == PARCELS_BEFORE => before = row.try_get_by_index::<i64>(0)?,
                 [only] if only == PACKED_PARCELS => {
                     for columns in unpack::<Vec<serde_json::Value>>(Some(&row))? {
-                        let parcel = packed_parcel::model(&columns)?;
+                        let parcel = parcel_json::model(&columns)?;
                         found.insert((parcel.carrier.clone(), parcel.tracking_number.clone()), parcel);
                     }
                 }
                 [only] if only == KNOWN_POD => known.extend(unpack::<(i64, String)>(Some(&row))?),
                 [_] => lead_rows.push(row),
-                _ => return Err(DbErr::Custom(format!("unexpected row in a group's first hand-off: {:?}", row.column_names()))),
+                _ => return Err(DbErr::Custom(format!("unexpected row in a batch's first hand-off: {:?}", row.column_names()))),
             }
         }
         created.extend(found.values().map(|p| p.id).filter(|&id| id > before));
@@ -133,7 +132,7 @@ pub async fn find_or_create(
             Ok((parcel, created))
         })
         .collect::<Result<_, DbErr>>()?;
-    Ok((GroupParcels { parcels, share_links, known_pods: known }, lead_rows))
+    Ok((BatchParcels { parcels, share_links, known_pods: known }, lead_rows))
 }
 
 /// The insert of new parcels for `wanted`, skipping any that exist.

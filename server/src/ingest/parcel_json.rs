@@ -1,8 +1,8 @@
-//! A commit group's parcels read back in one packed row (`packed`) on SQLite, and turned
+//! A commit batch's parcels read back in one packed row (`db::json_rows`) on SQLite, and turned
 //! into `parcel::Model`s. Real numbers are packed with `quote()`, whose text gives back the
 //! exact same double (JSON numbers from SQLite keep only 15 digits, and the parcel update
 //! writes every column back).
-use super::packed::{self, packed};
+use crate::db::json_rows::{self, packed};
 use crate::entity::parcel;
 use sea_orm::sea_query::Expr;
 use sea_orm::{DbBackend, DbErr, QuerySelect, Select};
@@ -14,7 +14,7 @@ const COLUMNS: &str = "id, carrier, tracking_number, status, substatus, eta, eta
      quote(dropoff_lng), created_at, updated_at";
 
 /// The name of the packed column, which tells this row apart from the others of the
-/// group's first hand-off.
+/// batch's first hand-off.
 pub const PACKED_PARCELS: &str = "packed_parcels";
 
 /// `parcels` (a `parcel` select) as one row of packed parcels.
@@ -27,7 +27,7 @@ pub fn model(columns: &[Value]) -> Result<parcel::Model, DbErr> {
     let at = |i: usize| -> Result<&Value, DbErr> { columns.get(i).ok_or_else(|| DbErr::Custom(format!("packed parcel: no column {i}"))) };
     let text = |i: usize| -> Result<Option<String>, DbErr> { Ok(at(i)?.as_str().map(str::to_string)) };
     let required = |i: usize| text(i)?.ok_or_else(|| DbErr::Custom(format!("packed parcel: column {i} is empty")));
-    let time = |i: usize| packed::time(at(i)?.as_str());
+    let time = |i: usize| json_rows::time(at(i)?.as_str());
     let required_time = |i: usize| time(i)?.ok_or_else(|| DbErr::Custom(format!("packed parcel: column {i} is empty")));
     let real = |i: usize| -> Result<Option<f64>, DbErr> {
         match at(i)?.as_str() {
@@ -95,7 +95,7 @@ mod tests {
 
         let expected = parcel::Entity::find().all(&db).await.unwrap();
         let row = db.query_one(packed_parcels(parcel::Entity::find()).build(DbBackend::Sqlite)).await.unwrap();
-        let rows: Vec<Vec<Value>> = packed::unpack(row.as_ref()).unwrap();
+        let rows: Vec<Vec<Value>> = json_rows::unpack(row.as_ref()).unwrap();
         let read: Vec<parcel::Model> = rows.iter().map(|r| model(r)).collect::<Result<_, _>>().unwrap();
         assert_eq!(read, expected);
         assert_eq!(read[0].pickup_lat, Some(0.1 + 0.2), "not 0.3: every digit kept");

@@ -10,7 +10,7 @@
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, QueryResult, Statement, Values};
 
 /// Runs `statements` in order and returns the rows of all of them, in order.
-pub async fn query_together(txn: &DatabaseTransaction, statements: Vec<Statement>) -> Result<Vec<QueryResult>, DbErr> {
+pub async fn query_in_one_hand_off(txn: &DatabaseTransaction, statements: Vec<Statement>) -> Result<Vec<QueryResult>, DbErr> {
     match joined(txn.get_database_backend(), statements) {
         Joined::One(statement) => txn.query_all(statement).await,
         Joined::Each(statements) => {
@@ -24,7 +24,7 @@ pub async fn query_together(txn: &DatabaseTransaction, statements: Vec<Statement
 }
 
 /// Runs `statements` in order, for their effect only.
-pub async fn execute_together(txn: &DatabaseTransaction, statements: Vec<Statement>) -> Result<(), DbErr> {
+pub async fn execute_in_one_hand_off(txn: &DatabaseTransaction, statements: Vec<Statement>) -> Result<(), DbErr> {
     match joined(txn.get_database_backend(), statements) {
         Joined::One(statement) => txn.execute(statement).await.map(drop),
         Joined::Each(statements) => {
@@ -82,10 +82,10 @@ mod tests {
     async fn statements_sent_together_bind_each_its_own_parameters_and_return_every_row_in_order() {
         let (_dir, db) = database().await;
         let txn = db.begin().await.unwrap();
-        let rows = query_together(&txn, vec![insert(&["a", "b"]), insert(&["b", "c"]), insert(&["d"])]).await.unwrap();
+        let rows = query_in_one_hand_off(&txn, vec![insert(&["a", "b"]), insert(&["b", "c"]), insert(&["d"])]).await.unwrap();
         let returned: Vec<String> = rows.iter().map(|r| r.try_get_by_index(0).unwrap()).collect();
         assert_eq!(returned, ["a", "b", "c", "d"], "the repeated b is skipped by the second statement");
-        execute_together(&txn, vec![insert(&["e"]), Statement::from_string(DbBackend::Sqlite, "DELETE FROM t WHERE v = 'a'")])
+        execute_in_one_hand_off(&txn, vec![insert(&["e"]), Statement::from_string(DbBackend::Sqlite, "DELETE FROM t WHERE v = 'a'")])
             .await
             .unwrap();
         txn.commit().await.unwrap();
@@ -99,7 +99,7 @@ mod tests {
         let (_dir, db) = database().await;
         let txn = db.begin().await.unwrap();
         let wrong = Statement::from_string(DbBackend::Sqlite, "INSERT INTO missing_table VALUES (1)");
-        let error = query_together(&txn, vec![insert(&["a"]), wrong]).await.unwrap_err();
+        let error = query_in_one_hand_off(&txn, vec![insert(&["a"]), wrong]).await.unwrap_err();
         assert!(error.to_string().contains("missing_table"), "{error}");
     }
 }
