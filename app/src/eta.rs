@@ -72,6 +72,7 @@ mod tests {
     fn parcel(status: TrackingStatus, eta: Option<&str>, window: Option<(&str, &str)>, updated: &str) -> ParcelView {
         ParcelView {
             carrier: "uber".into(),
+            carrier_name: String::new(),
             tracking_number: "T1".into(),
             status,
             substatus: None,

@@ -1,7 +1,7 @@
 //! Waybill's user interface: Leptos components rendered on the server and hydrated in the
 //! browser, plus the types both sides share.
 pub mod brand;
-pub mod carrier_name;
+pub mod carrier;
 pub mod components;
 pub mod eta;
 pub mod i18n;

@@ -59,6 +59,7 @@ mod tests {
     fn parcel_with(event: EventView) -> ParcelView {
         ParcelView {
             carrier: "peddler".into(),
+            carrier_name: String::new(),
             tracking_number: "P1".into(),
             status: event.status,
             substatus: None,

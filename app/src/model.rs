@@ -126,6 +126,9 @@ pub struct EventText {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ParcelView {
     pub carrier: String,
+    /// The carrier as it spells itself ("KeyDelivery"), from its profile on the server.
+    #[serde(default)]
+    pub carrier_name: String,
     pub tracking_number: String,
     pub status: TrackingStatus,
     pub substatus: Option<String>,

@@ -247,6 +247,3 @@ impl CarrierHealth {
         (self.deliveries_24h > 0).then(|| self.errors_24h as f64 * 100.0 / self.deliveries_24h as f64)
     }
 }
-
-/// The carriers Waybill takes webhooks from, by their URL names.
-pub const CARRIERS: [&str; 5] = ["deliverect", "uber", "depot", "peddler", "keydelivery"];

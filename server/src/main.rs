@@ -34,7 +34,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Replay => {
             let db = server::db::connect(settings.database_url.expose()).await?;
             server::db::migrate(&db).await?;
-            let adapters = server::carriers::Adapters::from_settings(&settings);
+            let adapters = settings.adapters();
             let summary = server::ingest::replay_all(&db, &adapters).await?;
             println!(
                 "replayed {} raw deliveries: {} applied, {} duplicates, {} quarantined, {} skipped",

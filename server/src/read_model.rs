@@ -141,7 +141,10 @@ impl ReadModel {
             })
             .collect();
         let status = TrackingStatus::parse(&parcel.status).unwrap_or(TrackingStatus::Unknown);
+        let carrier_name =
+            parcel.carrier.parse().map(|c| crate::carriers::profile(c).name.to_string()).unwrap_or_else(|_| parcel.carrier.clone());
         let mut view = ParcelView {
+            carrier_name,
             late: false,
             quiet_days: None,
             delivered_at: (status == TrackingStatus::Delivered).then_some(parcel.status_at).flatten(),

@@ -1,10 +1,13 @@
 //! Every route Waybill serves, in one place.
+use crate::carriers::{self, BodyFormat};
 use crate::http::{brand_css, find, health, live, pod, security_headers, staff, track_api, webhooks};
 use crate::state::AppState;
 use app::brand::SharedBrands;
 use app::source::{SharedStaffSource, SharedTrackingSource};
 use app::{shell, App};
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, RawQuery, Request, State};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -33,14 +36,7 @@ pub fn router(state: AppState) -> Router {
     let post_context = context.clone();
     let get_context = context.clone();
 
-    Router::new()
-        // Carrier webhooks (CONTRACT §2).
-        .route("/webhooks/depot", post(webhooks::depot::depot_webhook))
-        .route("/webhooks/deliverect", post(webhooks::json::deliverect_webhook))
-        .route("/courierUpdateStatus", post(webhooks::json::deliverect_webhook))
-        .route("/webhooks/uber", post(webhooks::json::uber_webhook))
-        .route("/webhooks/peddler", post(webhooks::json::peddler_webhook))
-        .route("/webhooks/keydelivery", post(webhooks::json::keydelivery_webhook))
+    carrier_webhooks(Router::new())
         // Customers (CONTRACT §4).
         .route("/api/v1/track/{tracking_number}", get(track_api::track_api))
         .route("/t/{token}/pod/{id}", get(pod::shared_pod))
@@ -82,6 +78,30 @@ pub fn router(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.settings.request_timeout))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Carrier webhooks (CONTRACT §2): each path of each carrier's profile, to the handler of
+/// its body format.
+fn carrier_webhooks(mut router: Router<AppState>) -> Router<AppState> {
+    for profile in carriers::profiles() {
+        for path in profile.paths {
+            router = match profile.body {
+                BodyFormat::Json => router.route(
+                    path,
+                    post(move |State(state): State<AppState>, RawQuery(query): RawQuery, headers: HeaderMap, body: Body| {
+                        webhooks::json::json_webhook(state, profile, query, headers, body)
+                    }),
+                ),
+                BodyFormat::Multipart => router.route(
+                    path,
+                    post(move |State(state): State<AppState>, headers: HeaderMap, body: Body| {
+                        webhooks::depot::multipart_webhook(state, profile, headers, body)
+                    }),
+                ),
+            };
+        }
+    }
+    router
 }
 
 /// What the pages and server functions read through: the tracking and staff sources, and

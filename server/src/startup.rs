@@ -1,5 +1,4 @@
 //! Building the application from settings, and serving it until told to stop.
-use crate::carriers::Adapters;
 use crate::ingest::Pipeline;
 use crate::read_model::ReadModel;
 use crate::router::router;
@@ -47,7 +46,7 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     let settings = Arc::new(settings);
     let secret_use = Arc::new(crate::http::webhooks::SecretUse::default());
     Ok(AppState::new(crate::state::Shared {
-        pipeline: Pipeline::new(db.clone(), Adapters::from_settings(&settings)),
+        pipeline: Pipeline::new(db.clone(), settings.adapters()),
         read_model: ReadModel::new(db.clone(), settings.quiet_after_days),
         staff_read: crate::staff::StaffReadModel::new(db.clone(), settings.clone(), secret_use.clone()),
         secret_use,

@@ -11,6 +11,7 @@ pub fn ParcelCard(parcel: ParcelView) -> impl IntoView {
     let lang = use_lang();
     let status = parcel.status;
     let carrier = parcel.carrier.clone();
+    let carrier_name = if parcel.carrier_name.is_empty() { parcel.carrier.clone() } else { parcel.carrier_name.clone() };
     // "Late" is the server's judgement (`parcel.late`, from its clock), so that the page
     // hydrates to what it rendered; what else `arrival` says does not depend on the clock.
     let arrival = parcel.arrival(parcel.updated_at);
@@ -20,7 +21,7 @@ pub fn ParcelCard(parcel: ParcelView) -> impl IntoView {
         <article class="parcel" data-carrier=carrier>
             <header class="parcel-header">
                 <p class="parcel-number">
-                    <span class="carrier">{crate::carrier_name::carrier_name(&parcel.carrier)}</span>
+                    <span class="carrier">{carrier_name}</span>
                     " · "
                     <span class="tracking-number">{parcel.tracking_number}</span>
                 </p>

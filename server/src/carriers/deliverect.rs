@@ -14,6 +14,7 @@
 //! | 90               | DELIVERED           | `delivered`        |
 //! | any other        | (as the number)     | `unknown`          |
 use super::fields::{json_object, optional_integer, optional_object, optional_text, required_text};
+use super::profile::{Auth, BodyFormat, CarrierProfile, ReplyFormat};
 use super::{parse_carrier_time, CarrierAdapter, ParseError};
 use crate::domain::{
     first_name_and_initial, Carrier, CourierUpdate, EtaUpdate, NormalizedDelivery, NormalizedEvent, TrackingNumber, TrackingStatus,
@@ -33,6 +34,18 @@ fn map_status(code: i64) -> (TrackingStatus, &'static str, &'static str) {
         _ => (Unknown, "", "Status update from the courier"),
     }
 }
+
+/// Everything about Deliverect besides its mapping (see `profile`).
+pub const PROFILE: CarrierProfile = CarrierProfile {
+    carrier: Carrier::Deliverect,
+    name: "Deliverect",
+    paths: &["/webhooks/deliverect", "/courierUpdateStatus"],
+    secret_variable: "WAYBILL_DELIVERECT_SECRET",
+    previous_secret_variable: "WAYBILL_DELIVERECT_SECRET_PREVIOUS",
+    auth: Auth::Hmac { headers: &["x-server-authorization-hmac-sha256"] },
+    body: BodyFormat::Json,
+    reply: ReplyFormat::Waybill,
+};
 
 impl CarrierAdapter for DeliverectAdapter {
     fn carrier(&self) -> Carrier {

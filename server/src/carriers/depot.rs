@@ -16,6 +16,7 @@
 //! | RTS- Return to Sender              | `returned`         | `returned_to_sender` |
 //! | anything else                      | `unknown`          | the text as snake_case |
 use super::fields::{json_object, optional_text, required_text};
+use super::profile::{Auth, BodyFormat, CarrierProfile, ReplyFormat};
 use super::{parse_carrier_time, snake_key, CarrierAdapter, ParseError};
 use crate::domain::{Carrier, NormalizedDelivery, NormalizedEvent, TrackingNumber, TrackingStatus};
 use chrono::{DateTime, Utc};
@@ -39,6 +40,18 @@ fn map_status(key: &str) -> (TrackingStatus, &'static str) {
         _ => (Unknown, ""),
     }
 }
+
+/// Everything about Depot besides its mapping (see `profile`).
+pub const PROFILE: CarrierProfile = CarrierProfile {
+    carrier: Carrier::Depot,
+    name: "Depot",
+    paths: &["/webhooks/depot"],
+    secret_variable: "WAYBILL_DEPOT_TOKEN",
+    previous_secret_variable: "WAYBILL_DEPOT_TOKEN_PREVIOUS",
+    auth: Auth::Bearer,
+    body: BodyFormat::Multipart,
+    reply: ReplyFormat::Waybill,
+};
 
 impl CarrierAdapter for DepotAdapter {
     fn carrier(&self) -> Carrier {

@@ -16,6 +16,7 @@
 //! | 4                 | Returned to sender  | `returned`         |
 //! | other             | other               | `unknown`          |
 use super::fields::{json_object, optional_integer, optional_text, required_text};
+use super::profile::{Auth, BodyFormat, CarrierProfile, ReplyFormat};
 use super::{snake_key, CarrierAdapter, ParseError};
 use crate::domain::{Carrier, NormalizedDelivery, NormalizedEvent, TrackingNumber, TrackingStatus};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
@@ -81,6 +82,18 @@ impl KeyDeliveryAdapter {
             .ok_or_else(|| ParseError::new(field, format!("{text:?} is not a valid local time")))
     }
 }
+
+/// Everything about KeyDelivery besides its mapping (see `profile`).
+pub const PROFILE: CarrierProfile = CarrierProfile {
+    carrier: Carrier::Keydelivery,
+    name: "KeyDelivery",
+    paths: &["/webhooks/keydelivery"],
+    secret_variable: "WAYBILL_KEYDELIVERY_TOKEN",
+    previous_secret_variable: "WAYBILL_KEYDELIVERY_TOKEN_PREVIOUS",
+    auth: Auth::QueryToken { parameter: "token" },
+    body: BodyFormat::Json,
+    reply: ReplyFormat::CodeAndMessage,
+};
 
 impl CarrierAdapter for KeyDeliveryAdapter {
     fn carrier(&self) -> Carrier {

@@ -1,10 +1,14 @@
 //! Carrier adapters: one file per carrier, each a pure function from the raw body bytes to
-//! normalized events (no I/O), with its status mapping table beside it.
+//! normalized events (no I/O), with its status mapping table beside it, and its `PROFILE`:
+//! everything else about the carrier (name, paths, secret variable, authentication, reply).
+//! `profile` is the one list of them; adding a carrier is its file, its `Carrier` variant
+//! and its line there (docs/ADDING-A-CARRIER.md).
 mod deliverect;
 mod depot;
 mod fields;
 mod keydelivery;
 mod peddler;
+mod profile;
 mod time;
 mod uber;
 
@@ -12,12 +16,29 @@ pub use deliverect::DeliverectAdapter;
 pub use depot::DepotAdapter;
 pub use keydelivery::KeyDeliveryAdapter;
 pub use peddler::PeddlerAdapter;
+pub use profile::{Auth, BodyFormat, CarrierProfile, ReplyFormat};
 pub use time::parse_carrier_time;
 pub use uber::UberAdapter;
 
 use crate::domain::{Carrier, NormalizedDelivery};
 use chrono::{DateTime, FixedOffset, Utc};
 use std::sync::Arc;
+
+/// Everything about `carrier` besides its mapping, from its adapter file.
+pub fn profile(carrier: Carrier) -> &'static CarrierProfile {
+    match carrier {
+        Carrier::Deliverect => &deliverect::PROFILE,
+        Carrier::Uber => &uber::PROFILE,
+        Carrier::Depot => &depot::PROFILE,
+        Carrier::Peddler => &peddler::PROFILE,
+        Carrier::Keydelivery => &keydelivery::PROFILE,
+    }
+}
+
+/// Every carrier's profile, in `Carrier::ALL`'s order.
+pub fn profiles() -> impl Iterator<Item = &'static CarrierProfile> {
+    Carrier::ALL.into_iter().map(profile)
+}
 
 /// Why a body could not be turned into events: which field, and what is wrong with it.
 /// Its text is shown to the carrier in the `400` reply and to staff in the quarantine.
@@ -62,11 +83,6 @@ impl Adapters {
     /// `keydelivery_offset` is the zone of KeyDelivery's zoneless item times.
     pub fn new(keydelivery_offset: FixedOffset) -> Self {
         Self { keydelivery: Arc::new(KeyDeliveryAdapter { offset: keydelivery_offset }), max_future_skew: None }
-    }
-
-    /// The adapters as the settings configure them.
-    pub fn from_settings(settings: &crate::settings::Settings) -> Self {
-        Self::new(settings.keydelivery_offset).with_max_future_skew(settings.max_future_skew)
     }
 
     /// Event times further than `skew` after arrival are refused (see [`Self::check_times`]).
@@ -140,6 +156,21 @@ mod tests {
 
     fn adapters() -> Adapters {
         Adapters::new(FixedOffset::east_opt(0).unwrap())
+    }
+
+    #[test]
+    fn every_carrier_has_its_own_profile_paths_and_secret_variable() {
+        let mut paths = std::collections::HashSet::new();
+        let mut variables = std::collections::HashSet::new();
+        for carrier in Carrier::ALL {
+            let profile = profile(carrier);
+            assert_eq!(profile.carrier, carrier, "{carrier}'s profile is its own");
+            assert_eq!(adapters().get(carrier).carrier(), carrier, "{carrier}'s adapter is its own");
+            assert!(!profile.paths.is_empty() && profile.paths.iter().all(|p| p.starts_with('/') && paths.insert(*p)), "{carrier}");
+            assert!(profile.secret_variable.starts_with("WAYBILL_") && variables.insert(profile.secret_variable), "{carrier}");
+            assert_eq!(profile.previous_secret_variable, format!("{}_PREVIOUS", profile.secret_variable));
+        }
+        assert_eq!(profile(Carrier::Keydelivery).name, "KeyDelivery");
     }
 
     const FIXTURES: [(Carrier, &str); 5] = [

@@ -20,6 +20,7 @@
 //! | EXPIRED                                    | `expired`              |
 //! | anything else                              | `unknown`              |
 use super::fields::{json_object, optional_integer, optional_object, optional_position, optional_text, required_text};
+use super::profile::{Auth, BodyFormat, CarrierProfile, ReplyFormat};
 use super::{parse_carrier_time, snake_key, CarrierAdapter, ParseError};
 use crate::domain::{Carrier, CourierUpdate, LocalizedText, NormalizedDelivery, NormalizedEvent, TrackingNumber, TrackingStatus};
 use chrono::{DateTime, Utc};
@@ -44,6 +45,18 @@ fn map_status(key: &str) -> TrackingStatus {
         _ => Unknown,
     }
 }
+
+/// Everything about Peddler besides its mapping (see `profile`).
+pub const PROFILE: CarrierProfile = CarrierProfile {
+    carrier: Carrier::Peddler,
+    name: "Peddler",
+    paths: &["/webhooks/peddler"],
+    secret_variable: "WAYBILL_PEDDLER_TOKEN",
+    previous_secret_variable: "WAYBILL_PEDDLER_TOKEN_PREVIOUS",
+    auth: Auth::HeaderToken { headers: &["x-webhook-shared-token"] },
+    body: BodyFormat::Json,
+    reply: ReplyFormat::Waybill,
+};
 
 impl CarrierAdapter for PeddlerAdapter {
     fn carrier(&self) -> Carrier {

@@ -14,6 +14,7 @@
 //! | returned                 | `returned`         |
 //! | anything else            | `unknown`          |
 use super::fields::{json_object, optional_object, optional_position, optional_text, path, required_text};
+use super::profile::{Auth, BodyFormat, CarrierProfile, ReplyFormat};
 use super::{parse_carrier_time, snake_key, CarrierAdapter, ParseError};
 use crate::domain::{
     Carrier, CourierUpdate, EtaUpdate, NormalizedDelivery, NormalizedEvent, RemotePod, RoutePoints, TrackingNumber, TrackingStatus,
@@ -92,6 +93,18 @@ fn verification_pods(data: &Map<String, Value>) -> Vec<RemotePod> {
     }
     pods
 }
+
+/// Everything about Uber Direct besides its mapping (see `profile`).
+pub const PROFILE: CarrierProfile = CarrierProfile {
+    carrier: Carrier::Uber,
+    name: "Uber Direct",
+    paths: &["/webhooks/uber"],
+    secret_variable: "WAYBILL_UBER_SIGNING_KEY",
+    previous_secret_variable: "WAYBILL_UBER_SIGNING_KEY_PREVIOUS",
+    auth: Auth::Hmac { headers: &["x-uber-signature", "x-postmates-signature"] },
+    body: BodyFormat::Json,
+    reply: ReplyFormat::Waybill,
+};
 
 impl CarrierAdapter for UberAdapter {
     fn carrier(&self) -> Carrier {

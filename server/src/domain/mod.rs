@@ -1,13 +1,12 @@
 //! Waybill's domain vocabulary: parsed newtypes and the normalized form every carrier's
 //! payload is turned into.
-mod carrier;
 mod normalized;
 mod origin;
 mod storable;
 mod tracking_number;
 
+pub use app::carrier::{Carrier, UnknownCarrier};
 pub use app::model::TrackingStatus;
-pub use carrier::{Carrier, UnknownCarrier};
 pub use normalized::{
     first_name_and_initial, CourierUpdate, EtaUpdate, EventVoid, LocalizedText, NormalizedDelivery, NormalizedEvent, Position, RemotePod,
     RoutePoints,

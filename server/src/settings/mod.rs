@@ -135,6 +135,13 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// The carrier adapters as these settings configure them.
+    pub fn adapters(&self) -> crate::carriers::Adapters {
+        crate::carriers::Adapters::new(self.keydelivery_offset).with_max_future_skew(self.max_future_skew)
+    }
+}
+
 /// `Z`, `UTC`, `+08:00`, `-0530`.
 fn parse_offset(text: &str) -> Option<FixedOffset> {
     let text = text.trim();
@@ -177,7 +184,7 @@ mod tests {
         assert_eq!(s.public_url, "http://127.0.0.1:3000");
         assert_eq!(s.max_pod_bytes, 26_214_400);
         assert!(!s.dev);
-        assert!(s.secrets.depot.is_none());
+        assert!(s.secrets.get(Carrier::Depot).is_none());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use super::SettingsError;
 use crate::domain::Carrier;
 use secrecy::{ExposeSecret, SecretString};
+use std::collections::HashMap;
 use std::fmt;
 
 /// Shortest carrier secret accepted at start-up: a short one can be guessed.
@@ -55,80 +56,53 @@ pub enum SecretSlot {
     Previous,
 }
 
+/// Each configured carrier's secret.
 #[derive(Clone, Debug, Default)]
-pub struct CarrierSecrets {
-    pub deliverect: Option<CarrierSecret>,
-    pub uber: Option<CarrierSecret>,
-    pub depot: Option<CarrierSecret>,
-    pub peddler: Option<CarrierSecret>,
-    pub keydelivery: Option<CarrierSecret>,
-}
+pub struct CarrierSecrets(HashMap<Carrier, CarrierSecret>);
 
 impl CarrierSecrets {
-    /// Reads every carrier's `VARIABLE` and `VARIABLE_PREVIOUS`; each must be at least
-    /// [`MIN_SECRET_BYTES`] long.
+    /// Reads every carrier's variable and its previous one (named in its profile); each
+    /// must be at least [`MIN_SECRET_BYTES`] long.
     pub fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
         let mut secrets = Self::default();
-        for carrier in Carrier::ALL {
-            let current_name = Self::variable(carrier);
-            let previous_name = Self::previous_variable(carrier);
+        for profile in crate::carriers::profiles() {
+            let (current_name, previous_name) = (profile.secret_variable, profile.previous_secret_variable);
             let current = get(current_name).map(|v| checked(current_name, v)).transpose()?;
             let previous = get(previous_name).map(|v| checked(previous_name, v)).transpose()?;
-            let secret = match (current, previous) {
-                (Some(current), previous) => Some(CarrierSecret { current, previous }),
+            match (current, previous) {
+                (Some(current), previous) => secrets.set(profile.carrier, Some(CarrierSecret { current, previous })),
                 (None, Some(_)) => {
                     return Err(SettingsError {
                         name: previous_name,
                         reason: format!("is set but {current_name} is not; set the new value in {current_name}"),
                     })
                 }
-                (None, None) => None,
-            };
-            *secrets.slot(carrier) = secret;
+                (None, None) => {}
+            }
         }
         Ok(secrets)
     }
 
-    fn slot(&mut self, carrier: Carrier) -> &mut Option<CarrierSecret> {
-        match carrier {
-            Carrier::Deliverect => &mut self.deliverect,
-            Carrier::Uber => &mut self.uber,
-            Carrier::Depot => &mut self.depot,
-            Carrier::Peddler => &mut self.peddler,
-            Carrier::Keydelivery => &mut self.keydelivery,
-        }
+    pub fn get(&self, carrier: Carrier) -> Option<&CarrierSecret> {
+        self.0.get(&carrier)
     }
 
-    pub fn get(&self, carrier: Carrier) -> Option<&CarrierSecret> {
-        match carrier {
-            Carrier::Deliverect => self.deliverect.as_ref(),
-            Carrier::Uber => self.uber.as_ref(),
-            Carrier::Depot => self.depot.as_ref(),
-            Carrier::Peddler => self.peddler.as_ref(),
-            Carrier::Keydelivery => self.keydelivery.as_ref(),
-        }
+    /// Sets (or, with `None`, removes) a carrier's secret.
+    pub fn set(&mut self, carrier: Carrier, secret: Option<CarrierSecret>) {
+        match secret {
+            Some(secret) => self.0.insert(carrier, secret),
+            None => self.0.remove(&carrier),
+        };
     }
 
     /// The variable an operator sets to configure this carrier's secret.
     pub fn variable(carrier: Carrier) -> &'static str {
-        match carrier {
-            Carrier::Deliverect => "WAYBILL_DELIVERECT_SECRET",
-            Carrier::Uber => "WAYBILL_UBER_SIGNING_KEY",
-            Carrier::Depot => "WAYBILL_DEPOT_TOKEN",
-            Carrier::Peddler => "WAYBILL_PEDDLER_TOKEN",
-            Carrier::Keydelivery => "WAYBILL_KEYDELIVERY_TOKEN",
-        }
+        crate::carriers::profile(carrier).secret_variable
     }
 
     /// The variable that holds the previous value during a rotation.
     pub fn previous_variable(carrier: Carrier) -> &'static str {
-        match carrier {
-            Carrier::Deliverect => "WAYBILL_DELIVERECT_SECRET_PREVIOUS",
-            Carrier::Uber => "WAYBILL_UBER_SIGNING_KEY_PREVIOUS",
-            Carrier::Depot => "WAYBILL_DEPOT_TOKEN_PREVIOUS",
-            Carrier::Peddler => "WAYBILL_PEDDLER_TOKEN_PREVIOUS",
-            Carrier::Keydelivery => "WAYBILL_KEYDELIVERY_TOKEN_PREVIOUS",
-        }
+        crate::carriers::profile(carrier).previous_secret_variable
     }
 }
 

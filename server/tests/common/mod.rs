@@ -170,16 +170,15 @@ impl TestApp {
 
     /// Posts as the carrier does, with its real credentials.
     pub async fn post_signed(&self, carrier: &str, body: &str) -> reqwest::Response {
-        match carrier {
-            "deliverect" => {
-                self.post_json("/webhooks/deliverect", body, &[("x-server-authorization-hmac-sha256", hmac_hex(DELIVERECT_SECRET, body))])
-                    .await
-            }
-            "uber" => self.post_json("/webhooks/uber", body, &[("x-uber-signature", hmac_hex(UBER_KEY, body))]).await,
-            "peddler" => self.post_json("/webhooks/peddler", body, &[("x-webhook-shared-token", PEDDLER_TOKEN.to_string())]).await,
-            "keydelivery" => self.post_json(&format!("/webhooks/keydelivery?token={KEYDELIVERY_TOKEN}"), body, &[]).await,
-            other => panic!("no signing for {other}"),
-        }
+        // As the carrier's profile says it authenticates, with the secret this app was given.
+        let profile = server::carriers::profile(carrier.parse().expect("a carrier"));
+        let secret = self.vars.get(profile.secret_variable).expect("the test app has every carrier's secret");
+        let credentials = profile.auth.credentials(secret, body.as_bytes());
+        let path = match &credentials.query {
+            Some(query) => format!("{}?{query}", profile.paths[0]),
+            None => profile.paths[0].to_string(),
+        };
+        self.post_json(&path, body, &credentials.headers).await
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

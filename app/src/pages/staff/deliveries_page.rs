@@ -3,7 +3,7 @@
 use super::widgets::{human_bytes, utc, CsrfField, Notice, Pager};
 use crate::route;
 use crate::server_fns::staff::list_deliveries;
-use crate::staff::{DeliveryQuery, DeliveryRow, CARRIERS};
+use crate::staff::{DeliveryQuery, DeliveryRow};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -52,7 +52,7 @@ fn DeliveryList(quarantine: bool) -> impl IntoView {
                         <label>"Carrier"
                             <select name="carrier">
                                 <option value="">"Any"</option>
-                                {CARRIERS.into_iter().map(|c| view! { <option value=c selected=q.carrier.as_deref() == Some(c)>{c}</option> }).collect_view()}
+                                {crate::carrier::Carrier::ALL.into_iter().map(|c| c.as_str()).map(|c| view! { <option value=c selected=q.carrier.as_deref() == Some(c)>{c}</option> }).collect_view()}
                             </select>
                         </label>
                         {(!quarantine).then(|| view! {

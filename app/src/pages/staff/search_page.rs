@@ -4,7 +4,7 @@ use super::widgets::{utc, Pager, StatusChip};
 use crate::model::TrackingStatus;
 use crate::route;
 use crate::server_fns::staff::search_parcels;
-use crate::staff::{encode, ParcelQuery, CARRIERS};
+use crate::staff::{encode, ParcelQuery};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -46,7 +46,7 @@ pub fn StaffSearchPage() -> impl IntoView {
                         <label>"Carrier"
                             <select name="carrier">
                                 <option value="">"Any"</option>
-                                {CARRIERS.into_iter().map(|c| view! {
+                                {crate::carrier::Carrier::ALL.into_iter().map(|c| c.as_str()).map(|c| view! {
                                     <option value=c selected=q.carrier.as_deref() == Some(c)>{c}</option>
                                 }).collect_view()}
                             </select>

@@ -145,3 +145,22 @@ fn keydelivery(start: DateTime<Utc>) -> Vec<DemoPost> {
 pub fn all(start: DateTime<Utc>) -> Vec<DemoPost> {
     [depot(start), deliverect(start), uber(start), peddler(start), keydelivery(start)].into_iter().flatten().collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Carrier;
+    use std::collections::HashSet;
+
+    #[test]
+    fn the_demo_has_a_journey_for_every_carrier() {
+        let carriers: HashSet<Carrier> = all(Utc::now())
+            .iter()
+            .map(|post| match post {
+                DemoPost::Depot { .. } => Carrier::Depot,
+                DemoPost::Json { carrier, .. } => carrier.parse().unwrap(),
+            })
+            .collect();
+        assert_eq!(carriers, Carrier::ALL.into_iter().collect());
+    }
+}

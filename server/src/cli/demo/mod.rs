@@ -2,10 +2,10 @@
 //! endpoints and signed the way each carrier signs, so a fresh install has parcels to show.
 mod journeys;
 
+use crate::domain::Carrier;
 use crate::entity::{parcel, share_link};
-use crate::settings::{CarrierSecret, Settings};
+use crate::settings::Settings;
 use chrono::{DateTime, Duration, Utc};
-use hmac::{Hmac, Mac};
 use indicatif::{ProgressBar, ProgressStyle};
 use journeys::DemoPost;
 use reqwest::multipart::{Form, Part};
@@ -14,53 +14,31 @@ use serde_json::json;
 
 const SIGNATURE_PNG: &[u8] = include_bytes!("../../../tests/fixtures/pod-signature.png");
 
-fn hmac_hex(secret: &CarrierSecret, body: &[u8]) -> anyhow::Result<String> {
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.current.expose().as_bytes())?;
-    mac.update(body);
-    Ok(hex::encode(mac.finalize().into_bytes()))
-}
-
-/// Builds one signed request.
+/// Builds one request, authenticated the way its carrier authenticates (its profile).
 fn request(client: &reqwest::Client, base: &str, settings: &Settings, post: DemoPost) -> anyhow::Result<reqwest::RequestBuilder> {
-    let secrets = &settings.secrets;
-    Ok(match post {
+    let (carrier, body, form) = match post {
         DemoPost::Depot { form_data, pod } => {
             let mut form = Form::new().text("form_data", form_data.to_string());
             if pod {
                 form = form.part("pod_file", Part::bytes(SIGNATURE_PNG).file_name("signature.png").mime_str("image/png")?);
             }
-            let mut request = client.post(format!("{base}/webhooks/depot")).multipart(form);
-            if let Some(token) = &secrets.depot {
-                request = request.bearer_auth(token.current.expose());
-            }
-            request
+            (Carrier::Depot, Vec::new(), Some(form))
         }
-        DemoPost::Json { carrier, body } => {
-            let body = body.to_string();
-            let mut request = match (carrier, &secrets.keydelivery) {
-                ("keydelivery", Some(token)) => {
-                    let token: String = url::form_urlencoded::byte_serialize(token.current.expose().as_bytes()).collect();
-                    client.post(format!("{base}/webhooks/keydelivery?token={token}"))
-                }
-                _ => client.post(format!("{base}/webhooks/{carrier}")),
-            };
-            request = match carrier {
-                "deliverect" => match &secrets.deliverect {
-                    Some(key) => request.header("x-server-authorization-hmac-sha256", hmac_hex(key, body.as_bytes())?),
-                    None => request,
-                },
-                "uber" => match &secrets.uber {
-                    Some(key) => request.header("x-uber-signature", hmac_hex(key, body.as_bytes())?),
-                    None => request,
-                },
-                "peddler" => match &secrets.peddler {
-                    Some(token) => request.header("x-webhook-shared-token", token.current.expose()),
-                    None => request,
-                },
-                _ => request,
-            };
-            request.header("content-type", "application/json").body(body)
-        }
+        DemoPost::Json { carrier, body } => (carrier.parse::<Carrier>()?, body.to_string().into_bytes(), None),
+    };
+    let profile = crate::carriers::profile(carrier);
+    let credentials = settings.secrets.get(carrier).map(|s| profile.auth.credentials(s.current.expose(), &body)).unwrap_or_default();
+    let url = match &credentials.query {
+        Some(query) => format!("{base}{}?{query}", profile.paths[0]),
+        None => format!("{base}{}", profile.paths[0]),
+    };
+    let mut request = client.post(url);
+    for (name, value) in credentials.headers {
+        request = request.header(name, value);
+    }
+    Ok(match form {
+        Some(form) => request.multipart(form),
+        None => request.header("content-type", "application/json").body(body),
     })
 }
 

@@ -2,6 +2,7 @@
 //! time so that response timing tells an attacker nothing about the secret. Each carrier's
 //! current secret is tried first, then its previous one (a rotation in progress); the
 //! caller learns which one matched.
+use crate::carriers::{Auth, CarrierProfile};
 use crate::domain::Carrier;
 use crate::http::ApiError;
 use crate::settings::{CarrierSecret, CarrierSecrets, SecretSlot, Settings};
@@ -29,12 +30,41 @@ pub fn configured_secret(settings: &Settings, carrier: Carrier) -> Result<Option
     }
 }
 
+/// Authenticates a request as `profile`'s carrier with its `secret` (from
+/// [`configured_secret`]), the way its profile says; which of its values matched. A multipart
+/// carrier is authenticated before its body is read, so its scheme never needs the body.
+pub fn authenticate(
+    secret: &CarrierSecret,
+    profile: &CarrierProfile,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<SecretSlot, ApiError> {
+    Ok(match profile.auth {
+        Auth::Hmac { headers: names } => verify_hmac(secret, headers, names, body)?,
+        Auth::HeaderToken { headers: names } => {
+            let token = names.iter().find_map(|name| headers.get(*name)?.to_str().ok()).map(str::trim);
+            verify_token(secret, token, &format!("{} header", names.first().copied().unwrap_or("token")))?
+        }
+        Auth::QueryToken { parameter } => {
+            let token =
+                query.and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == parameter).map(|(_, v)| v.into_owned()));
+            verify_token(secret, token.as_deref(), &format!("{parameter} query parameter"))?
+        }
+        Auth::Bearer => bearer(secret, headers)?,
+    })
+}
+
 /// Checks `Authorization: Bearer <token>` against the carrier's token; `None` in dev mode
 /// with the token unset.
 pub fn verify_bearer(settings: &Settings, carrier: Carrier, headers: &HeaderMap) -> Result<Option<SecretSlot>, ApiError> {
     let Some(secret) = configured_secret(settings, carrier)? else {
         return Ok(None);
     };
+    bearer(secret, headers).map(Some)
+}
+
+fn bearer(secret: &CarrierSecret, headers: &HeaderMap) -> Result<SecretSlot, ApiError> {
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -42,7 +72,6 @@ pub fn verify_bearer(settings: &Settings, carrier: Carrier, headers: &HeaderMap)
         .ok_or_else(|| ApiError::Unauthorized("missing Authorization: Bearer token".into()))?;
     let presented = presented.trim().as_bytes();
     matching(secret, |value| constant_time_eq(presented, value.as_bytes()))
-        .map(Some)
         .ok_or_else(|| ApiError::Unauthorized("invalid bearer token".into()))
 }
 
@@ -95,7 +124,7 @@ mod tests {
 
     fn settings(token: Option<&str>, dev: bool) -> Settings {
         let mut s = Settings::from_lookup(|_| None, &[]).unwrap();
-        s.secrets.depot = token.map(CarrierSecret::new);
+        s.secrets.set(Carrier::Depot, token.map(CarrierSecret::new));
         s.dev = dev;
         s
     }
@@ -141,9 +170,11 @@ mod tests {
     #[test]
     fn the_previous_value_is_accepted_beside_the_current_one_and_says_so() {
         let mut s = settings(Some("new-depot-token-0001"), false);
-        if let Some(depot) = s.secrets.depot.as_mut() {
+        let mut depot = s.secrets.get(Carrier::Depot).cloned();
+        if let Some(depot) = depot.as_mut() {
             depot.previous = Some(crate::settings::Secret::new("old-depot-token-0001"));
         }
+        s.secrets.set(Carrier::Depot, depot);
         assert_eq!(verify_bearer(&s, Carrier::Depot, &bearer("Bearer new-depot-token-0001")).unwrap(), Some(SecretSlot::Current));
         assert_eq!(verify_bearer(&s, Carrier::Depot, &bearer("Bearer old-depot-token-0001")).unwrap(), Some(SecretSlot::Previous));
         assert_eq!(verify_bearer(&s, Carrier::Depot, &bearer("Bearer other-depot-token-01")).unwrap_err().status(), 401);

@@ -1,16 +1,16 @@
-//! `POST /webhooks/depot`: multipart form-data with `form_data` (JSON text, required) and
-//! `pod_file` (optional). The file is streamed into the object store as it arrives, before
+//! A multipart carrier's webhook (the depot's, `POST /webhooks/depot`): multipart form-data
+//! with `form_data` (JSON text, required) and `pod_file` (optional). The file is streamed into the object store as it arrives, before
 //! the database row that points at it is written.
-use super::auth::verify_bearer;
+use super::auth::{authenticate, configured_secret};
 use super::{archived_headers, reply};
-use crate::domain::{Carrier, Origin};
+use crate::carriers::CarrierProfile;
+use crate::domain::Origin;
 use crate::http::multipart::{multipart_error, pod_error};
 use crate::http::ApiError;
 use crate::ingest::RawInput;
 use crate::state::AppState;
 use crate::storage::{store_pod_stream, PodUploadError, StoredPod};
 use axum::body::Body;
-use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::Json;
 use bytes::Bytes;
@@ -23,10 +23,18 @@ const MAX_FIELDS: usize = 16;
 /// Room for multipart headers and boundaries around the fields.
 const ENVELOPE_BYTES: u64 = 64 * 1024;
 
-pub async fn depot_webhook(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Json<Value>, ApiError> {
+/// `POST` to a multipart carrier's path (the depot's; the router mounts one per path in its
+/// profile).
+pub async fn multipart_webhook(
+    state: AppState,
+    profile: &'static CarrierProfile,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<Value>, ApiError> {
     let received_at = chrono::Utc::now();
-    if let Some(matched) = verify_bearer(&state.settings, Carrier::Depot, &headers)? {
-        state.secret_use.record(Carrier::Depot, matched);
+    let carrier = profile.carrier;
+    if let Some(secret) = configured_secret(&state.settings, carrier)? {
+        state.secret_use.record(carrier, authenticate(secret, profile, &headers, None, &[])?);
     }
 
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
@@ -55,7 +63,7 @@ pub async fn depot_webhook(State(state): State<AppState>, headers: HeaderMap, bo
     let read = read_fields(&state, &mut multipart, &mut form, &mut pod, &mut refused_pod).await;
 
     let input = RawInput {
-        carrier: Carrier::Depot,
+        carrier,
         origin: Origin::Carrier,
         received_at,
         headers: archived_headers(&headers, &[]),

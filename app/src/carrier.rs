@@ -1,4 +1,6 @@
-//! The carriers Waybill takes webhooks from.
+//! The carriers Waybill takes webhooks from, as the server and the pages share them.
+//! Everything else about a carrier (its name, path, secret, authentication, reply and
+//! mapping) is in its adapter file on the server (`server::carriers`).
 use std::fmt;
 use std::str::FromStr;
 
@@ -33,9 +35,18 @@ impl fmt::Display for Carrier {
     }
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("unknown carrier {0:?}; expected one of deliverect, uber, depot, peddler, keydelivery")]
+/// A carrier name Waybill does not know.
+#[derive(Debug, PartialEq, Eq)]
 pub struct UnknownCarrier(pub String);
+
+impl fmt::Display for UnknownCarrier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let known: Vec<&str> = Carrier::ALL.iter().map(|c| c.as_str()).collect();
+        write!(f, "unknown carrier {:?}; expected one of {}", self.0, known.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownCarrier {}
 
 impl FromStr for Carrier {
     type Err = UnknownCarrier;
@@ -54,6 +65,7 @@ mod tests {
         for carrier in Carrier::ALL {
             assert_eq!(carrier.as_str().parse::<Carrier>(), Ok(carrier));
         }
-        assert!("fedex".parse::<Carrier>().is_err());
+        let unknown = "fedex".parse::<Carrier>().unwrap_err();
+        assert_eq!(unknown.to_string(), "unknown carrier \"fedex\"; expected one of deliverect, uber, depot, peddler, keydelivery");
     }
 }
