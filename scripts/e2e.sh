@@ -33,6 +33,8 @@ TOML
 export WAYBILL_BRANDS_FILE="$work/brands.toml"
 export E2E_BRAND_URL="http://tulip.example:${port}"
 bin=${WAYBILL_BIN:-target/debug/waybill}
+# The demo loader is `waybill-tools`, built beside the server binary.
+tools="$(dirname "$bin")/waybill-tools"
 # The site the binary was built with: release builds write target/site, debug builds
 # target/site-debug (see scripts/test.sh).
 case "$bin" in
@@ -52,7 +54,7 @@ curl -fsS "http://${WAYBILL_ADDR}/readyz" >/dev/null || { cat "$work/server.log"
 # A staff account for the back office tests; the password goes in on standard input.
 export E2E_STAFF_EMAIL="e2e-staff@example.com" E2E_STAFF_PASSWORD="e2e staff password"
 printf '%s\n' "$E2E_STAFF_PASSWORD" | "$bin" create-staff --email "$E2E_STAFF_EMAIL" >/dev/null
-"$bin" demo --url "http://${WAYBILL_ADDR}" --links-out "$work/links.json"
+"$tools" demo --url "http://${WAYBILL_ADDR}" --links-out "$work/links.json"
 export E2E_BASE_URL="http://${WAYBILL_ADDR}"
 export E2E_LINKS="$work/links.json"
 (cd end2end && npx playwright test "$@")

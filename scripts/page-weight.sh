@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=target/release/waybill
-[ -x "$bin" ] || { echo "build first: cargo leptos build --release"; exit 1; }
+[ -x "$bin" ] && [ -x target/release/waybill-tools ] || { echo "build first: scripts/run.sh (or cargo leptos build --release and cargo build --release -p tools)"; exit 1; }
 
 work=$(mktemp -d)
 port=${WEIGHT_PORT:-3108}
@@ -18,7 +18,7 @@ server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do curl -fsS "$base/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 
-"$bin" demo --url "$base" --links-out "$work/links.json" >/dev/null
+target/release/waybill-tools demo --url "$base" --links-out "$work/links.json" >/dev/null
 # A KeyDelivery parcel with 200 events, in one push.
 python3 - "$work/200.json" <<'PY'
 import json, sys, datetime

@@ -11,6 +11,9 @@ export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 
 printf '\033[1m==> building (release)\033[0m\n'
 cargo leptos build --release
+# The demo loader (`waybill-tools`). LEPTOS_OUTPUT_NAME as cargo-leptos sets it, so that
+# the server library just built is reused rather than built again.
+LEPTOS_OUTPUT_NAME=waybill cargo build --release -p tools
 
 export LEPTOS_SITE_ROOT=target/site
 target/release/waybill serve &
@@ -26,7 +29,7 @@ done
 curl -fsS "$base/readyz" >/dev/null || { echo "Waybill did not become ready"; exit 1; }
 
 printf '\033[1m==> loading sample deliveries\033[0m\n'
-target/release/waybill demo --url "$base"
+target/release/waybill-tools demo --url "$base"
 # A staff account to try the back office with (its password is reset on every run).
 printf '%s\n' "waybill-demo-password" | target/release/waybill create-staff --email staff@example.com >/dev/null
 printf '\n\033[1mWaybill is running at %s\033[0m (Ctrl-C to stop). Try %s/track/WB-DEMO-1001\n' "$base" "$base"

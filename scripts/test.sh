@@ -37,6 +37,8 @@ cargo leptos build
 # rebuilding, and keeps target/debug/waybill pointing at the right wasm file.
 export RUSTFLAGS="--cfg erase_components"
 export LEPTOS_OUTPUT_NAME=waybill
+# The demo loader the browser tests use (`waybill-tools`, beside target/debug/waybill).
+cargo build -p tools
 printf '\033[1m==> unit and integration tests\033[0m\n'
 cargo test -p app --features ssr
 cargo test -p server

@@ -10,6 +10,7 @@ pub mod localize;
 pub mod lookup;
 pub mod model;
 pub mod next_step;
+pub mod outcome;
 pub mod pages;
 pub mod route;
 #[cfg(feature = "ssr")]

@@ -172,7 +172,7 @@ pub struct DeliveryQuery {
     /// A tracking number (case, spaces and dashes aside, as customers' lookups).
     #[serde(default)]
     pub number: Option<String>,
-    pub outcome: Option<String>,
+    pub outcome: Option<crate::outcome::Outcome>,
     pub from: Option<String>,
     pub until: Option<String>,
     pub page: Option<u64>,
@@ -183,7 +183,7 @@ pub struct DeliveryRow {
     pub id: i64,
     pub carrier: String,
     pub received_at: DateTime<Utc>,
-    pub outcome: String,
+    pub outcome: crate::outcome::Outcome,
     pub error: Option<String>,
     pub tracking_number: Option<String>,
     pub bytes: u64,

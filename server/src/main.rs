@@ -1,6 +1,7 @@
-//! `waybill`: serve (default), migrate, create-staff, create-api-key, replay, demo, sweep, generate, bench.
+//! `waybill`: serve (default), migrate, create-staff, create-api-key, replay, sweep. The
+//! bench, the demo and the generator are `waybill-tools`.
 use clap::Parser;
-use server::cli::{create_api_key, create_staff, run_bench, run_demo, Cli, Command};
+use server::cli::{create_api_key, create_staff, Cli, Command};
 use server::settings::Settings;
 use server::startup::Application;
 use tracing_subscriber::EnvFilter;
@@ -41,16 +42,8 @@ async fn main() -> anyhow::Result<()> {
                 summary.deliveries, summary.applied, summary.duplicates, summary.quarantined, summary.skipped
             );
         }
-        Command::Generate { parcels, events_per_parcel, first } => {
-            let db = server::db::connect(settings.database_url.expose()).await?;
-            server::db::migrate(&db).await?;
-            let written = server::cli::generate(&db, first, first.saturating_add(parcels), events_per_parcel).await?;
-            println!("generated {} parcels and {} events in {:.1} s", written.parcels, written.events, written.seconds);
-        }
-        Command::Bench(args) => run_bench(&settings.site_root, args).await?,
         Command::CreateStaff { email } => create_staff(&settings, &email).await?,
         Command::CreateApiKey { email } => create_api_key(&settings, &email).await?,
-        Command::Demo { url, links_out } => run_demo(&settings, url, links_out).await?,
         Command::Sweep { older_than_secs } => {
             let db = server::db::connect(settings.database_url.expose()).await?;
             server::db::migrate(&db).await?;

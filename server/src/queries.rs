@@ -157,7 +157,7 @@ pub fn current_statuses(backend: DbBackend, parcel_ids: impl IntoIterator<Item =
 pub fn quarantined_for(number: &str) -> Select<raw_delivery::Entity> {
     raw_delivery::Entity::find()
         .filter(lookup_key_is("tracking_number", &app::lookup::lookup_key(number)))
-        .filter(raw_delivery::Column::Outcome.eq("quarantined"))
+        .filter(raw_delivery::Column::Outcome.eq(app::outcome::Outcome::Quarantined))
 }
 
 /// Every query above with sample values, by name, as `backend` would receive it, and the

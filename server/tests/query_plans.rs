@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 const SORTED_BY_INDEX: [&str; 2] = ["staff list, newest first", "staff list, one status"];
 
 async fn plans(app: &TestApp) -> Vec<(&'static str, String)> {
-    server::cli::generate(&app.db, 0, 3_000, 5).await.expect("generated parcels");
+    tools::generate::generate(&app.db, 0, 3_000, 5).await.expect("generated parcels");
     let backend = app.db.get_database_backend();
     let txn = app.db.begin().await.expect("transaction");
     if backend == DbBackend::Postgres {
@@ -83,10 +83,10 @@ async fn every_hot_query_is_served_by_an_index_on_postgres() {
 }
 
 async fn the_generator_writes_parcels_the_tracking_api_and_share_links_can_read(app: TestApp) {
-    let written = server::cli::generate(&app.db, 0, 50, 7).await.expect("generated parcels");
+    let written = tools::generate::generate(&app.db, 0, 50, 7).await.expect("generated parcels");
     assert_eq!((written.parcels, written.events), (50, 350));
     assert_eq!((app.count("parcel").await, app.count("tracking_event").await, app.count("share_link").await), (50, 350, 50));
-    let parcel = &app.track_json(&server::cli::generated_number(42)).await["parcels"][0];
+    let parcel = &app.track_json(&tools::generate::generated_number(42)).await["parcels"][0];
     assert_eq!(parcel["tracking_number"], "GEN-0000042");
     assert_eq!(parcel["events"].as_array().map(Vec::len), Some(7));
     // The stored status is the one the newest event gives, as the pipeline would store it.
@@ -94,9 +94,9 @@ async fn the_generator_writes_parcels_the_tracking_api_and_share_links_can_read(
     let share = app.get("/t/gen-share-0000042").await;
     assert_eq!(share.status(), 200);
     // Adding to an earlier run continues the numbers; numbers already present are refused.
-    server::cli::generate(&app.db, 50, 60, 1).await.expect("more parcels");
+    tools::generate::generate(&app.db, 50, 60, 1).await.expect("more parcels");
     assert_eq!(app.count("parcel").await, 60);
-    assert!(server::cli::generate(&app.db, 55, 56, 1).await.is_err(), "GEN-0000055 exists already");
+    assert!(tools::generate::generate(&app.db, 55, 56, 1).await.is_err(), "GEN-0000055 exists already");
 }
 on_both_backends!(the_generator_writes_parcels_the_tracking_api_and_share_links_can_read);
 

@@ -1,12 +1,7 @@
-//! The `waybill` command line.
-mod bench;
-mod demo;
-mod generate;
+//! The `waybill` command line: serving and operating. The bench, the demo and the data
+//! generator are `waybill-tools` (the `tools` crate).
 mod staff;
 
-pub use bench::{run_bench, BenchArgs};
-pub use demo::run_demo;
-pub use generate::{generate, generated_number, Generated};
 pub use staff::{create_api_key, create_staff};
 
 use clap::{Parser, Subcommand};
@@ -33,9 +28,6 @@ pub enum Command {
         #[arg(long, default_value_t = 86_400)]
         older_than_secs: u64,
     },
-    /// Measure: ingest throughput and latency, the HTTP ceiling, page renders against a
-    /// static file, and a large POD upload, on a fresh server started on loopback.
-    Bench(BenchArgs),
     /// Create a staff account (or set a new password for it); the password is read from
     /// standard input, one line.
     CreateStaff {
@@ -47,27 +39,5 @@ pub enum Command {
     CreateApiKey {
         #[arg(long)]
         email: String,
-    },
-    /// Load synthetic parcels (`GEN-0000000`, …) and their timelines straight into the
-    /// database, for measuring reads at scale; numbers already present are an error.
-    Generate {
-        /// How many parcels.
-        #[arg(long, default_value_t = 1_000_000)]
-        parcels: u64,
-        /// Events per parcel.
-        #[arg(long, default_value_t = 10)]
-        events_per_parcel: u32,
-        /// The first parcel's index, to add to an earlier run.
-        #[arg(long, default_value_t = 0)]
-        first: u64,
-    },
-    /// Post realistic sample deliveries to a running server through its real webhooks.
-    Demo {
-        /// Base URL of the running server (default: WAYBILL_PUBLIC_URL).
-        #[arg(long)]
-        url: Option<String>,
-        /// Also write the sample parcels' share links as JSON to this file.
-        #[arg(long)]
-        links_out: Option<std::path::PathBuf>,
     },
 }

@@ -15,8 +15,7 @@ pub struct Model {
     pub body: Vec<u8>,
     /// JSON of a `StoredPod` when a file came with the delivery.
     pub pod_file: Option<String>,
-    /// `applied`, `duplicate`, `quarantined` or `discarded`.
-    pub outcome: String,
+    pub outcome: app::outcome::Outcome,
     pub error: Option<String>,
     pub tracking_number: Option<String>,
     /// Which parser reads `body`: the carrier's adapter or the staff entry format.

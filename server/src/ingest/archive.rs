@@ -8,6 +8,7 @@ use super::write_gate::WriteGate;
 use crate::carriers::{Adapters, ParseError};
 use crate::domain::{storable_text, NormalizedDelivery};
 use crate::entity::raw_delivery;
+use app::outcome::Outcome;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
 /// The archived row of one delivery, as it arrived, with the outcome its parse gives.
@@ -24,7 +25,7 @@ pub fn raw_row(
         content_type: Set(input.content_type.as_deref().map(storable_header)),
         body: Set(input.body.to_vec()),
         pod_file: Set(input.pod.as_ref().map(|p| serde_json::to_string(p).unwrap_or_default())),
-        outcome: Set(outcome_name(parsed, false).to_string()),
+        outcome: Set(outcome_of(parsed, false)),
         error: Set(parsed.as_ref().err().map(|e| storable_error(&e.to_string()))),
         tracking_number: Set(tracking_number),
         ..Default::default()
@@ -73,10 +74,10 @@ pub fn storable_error(text: &str) -> String {
 }
 
 /// The `outcome` column's value.
-pub fn outcome_name<T>(parsed: &Result<T, ParseError>, duplicate: bool) -> &'static str {
+pub fn outcome_of<T>(parsed: &Result<T, ParseError>, duplicate: bool) -> Outcome {
     match (parsed, duplicate) {
-        (Err(_), _) => "quarantined",
-        (Ok(_), true) => "duplicate",
-        (Ok(_), false) => "applied",
+        (Err(_), _) => Outcome::Quarantined,
+        (Ok(_), true) => Outcome::Duplicate,
+        (Ok(_), false) => Outcome::Applied,
     }
 }

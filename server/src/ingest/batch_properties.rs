@@ -164,7 +164,7 @@ async fn dump(db: &DatabaseConnection) -> Vec<String> {
         out.push(format!("{} share link", name[&l.parcel_id]));
     }
     for r in raw_delivery::Entity::find().all(db).await.unwrap() {
-        out.push(format!("raw {} {} {:?} {:?}", r.id, r.outcome, r.tracking_number, r.error));
+        out.push(format!("raw {} {} {:?} {:?}", r.id, r.outcome.as_str(), r.tracking_number, r.error));
     }
     out.sort();
     out

@@ -283,7 +283,7 @@ mod tests {
         assert_eq!(crate::entity::tracking_event::Entity::find().count(&db).await.unwrap(), 39);
         let raws = crate::entity::raw_delivery::Entity::find().all(&db).await.unwrap();
         assert_eq!(raws.len(), 40, "the refused one is archived too");
-        let refused: Vec<_> = raws.iter().filter(|r| r.outcome == "quarantined").collect();
+        let refused: Vec<_> = raws.iter().filter(|r| r.outcome == app::outcome::Outcome::Quarantined).collect();
         assert_eq!(refused.len(), 1);
         assert_eq!(refused[0].tracking_number.as_deref(), Some("GROUP0007"));
         assert!(refused[0].error.as_deref().unwrap_or("").contains("refused for the test"), "{:?}", refused[0].error);

@@ -1,12 +1,13 @@
 //! `waybill replay`: rebuilds every event, POD entry and parcel status from the stored raw
 //! deliveries, through the same adapters and apply step as live traffic. Parcels and their
 //! share links are kept, so links sent to customers keep working.
-use super::archive::{outcome_name, storable_error, HELD_FOR_STAFF};
+use super::archive::{outcome_of, storable_error, HELD_FOR_STAFF};
 use super::refused::apply_refusable;
 use crate::carriers::Adapters;
 use crate::domain::{Carrier, TrackingStatus};
 use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_delivery, tracking_event};
 use crate::storage::StoredPod;
+use app::outcome::Outcome;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryOrder, Set, TransactionTrait};
 
@@ -52,12 +53,12 @@ pub async fn replay_all(db: &DatabaseConnection, adapters: &Adapters) -> Result<
         for raw in batch {
             summary.deliveries += 1;
             // Staff took these out of the quarantine; they stay out.
-            if raw.outcome == "discarded" {
+            if raw.outcome == Outcome::Discarded {
                 summary.skipped += 1;
                 continue;
             }
             // Held for a staff decision (a refused file, a database refusal): not replay's.
-            if raw.outcome == "quarantined" && raw.error.as_deref().is_some_and(|e| e.starts_with(HELD_FOR_STAFF)) {
+            if raw.outcome == Outcome::Quarantined && raw.error.as_deref().is_some_and(|e| e.starts_with(HELD_FOR_STAFF)) {
                 summary.quarantined += 1;
                 continue;
             }
@@ -74,15 +75,15 @@ pub async fn replay_all(db: &DatabaseConnection, adapters: &Adapters) -> Result<
                 },
                 Err(error) => (Err(error), false),
             };
-            let outcome = outcome_name(&parsed, duplicate);
+            let outcome = outcome_of(&parsed, duplicate);
             match outcome {
-                "applied" => summary.applied += 1,
-                "duplicate" => summary.duplicates += 1,
-                _ => summary.quarantined += 1,
+                Outcome::Applied => summary.applied += 1,
+                Outcome::Duplicate => summary.duplicates += 1,
+                Outcome::Quarantined | Outcome::Discarded => summary.quarantined += 1,
             }
             if outcome != raw.outcome {
                 let mut row: raw_delivery::ActiveModel = raw.into();
-                row.outcome = Set(outcome.to_string());
+                row.outcome = Set(outcome);
                 row.error = Set(parsed.as_ref().err().map(|e| storable_error(&e.to_string())));
                 row.update(&txn).await?;
             }

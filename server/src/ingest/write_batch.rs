@@ -8,7 +8,7 @@
 //! delivery at a time (each in a savepoint, through this same function), so that only the
 //! failing delivery gets the error.
 use super::apply_batch::{apply_batch, BatchDelivery};
-use super::archive::{outcome_name, raw_row};
+use super::archive::{outcome_of, raw_row};
 use super::hand_off::execute_in_one_hand_off;
 use super::input::{IngestOutcome, RawInput};
 use crate::carriers::ParseError;
@@ -62,7 +62,7 @@ pub async fn write_batch<'a>(
         let rows = chunk.iter().map(|&i| {
             let mut row = raw_row(inputs[i], &parsed[i].0, parsed[i].1.clone());
             row.id = Set(raw_ids[i]);
-            row.outcome = Set(outcome_name(&parsed[i].0, duplicate[i]).to_string());
+            row.outcome = Set(outcome_of(&parsed[i].0, duplicate[i]));
             row
         });
         last.push(backend.build(&raw_delivery::Entity::insert_many(rows).into_query()));

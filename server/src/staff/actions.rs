@@ -9,6 +9,7 @@ use crate::ingest::{
     STAFF_CONTENT_TYPE,
 };
 use crate::storage::StoredPod;
+use app::outcome::Outcome;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait};
@@ -186,7 +187,7 @@ pub async fn reprocess(pipeline: &Pipeline, id: i64, actor: &str) -> Result<Repr
     let _turn = pipeline.gate.enter().await;
     let txn = pipeline.db.begin().await?;
     let raw = raw_delivery::Entity::find_by_id(id).one(&txn).await?.ok_or(ActionError::NoSuchDelivery)?;
-    if raw.outcome != "quarantined" {
+    if raw.outcome != Outcome::Quarantined {
         return Err(ActionError::NotQuarantined(id));
     }
     let carrier: Carrier = raw.carrier.parse().map_err(|_| ActionError::Invalid(format!("unknown carrier {:?}", raw.carrier)))?;
@@ -205,7 +206,7 @@ pub async fn reprocess(pipeline: &Pipeline, id: i64, actor: &str) -> Result<Repr
     };
     let result = match parsed {
         Ok((delivery, duplicate)) => {
-            row.outcome = Set(if duplicate { "duplicate" } else { "applied" }.to_string());
+            row.outcome = Set(if duplicate { Outcome::Duplicate } else { Outcome::Applied });
             row.error = Set(None);
             row.tracking_number = Set(Some(delivery.tracking_number.to_string()));
             Reprocessed::Applied { tracking_number: delivery.tracking_number.to_string(), duplicate }
@@ -231,11 +232,11 @@ pub async fn discard(pipeline: &Pipeline, id: i64, actor: &str) -> Result<(), Ac
     let _turn = pipeline.gate.enter().await;
     let txn = pipeline.db.begin().await?;
     let raw = raw_delivery::Entity::find_by_id(id).one(&txn).await?.ok_or(ActionError::NoSuchDelivery)?;
-    if raw.outcome != "quarantined" {
+    if raw.outcome != Outcome::Quarantined {
         return Err(ActionError::NotQuarantined(id));
     }
     let mut row: raw_delivery::ActiveModel = raw.into();
-    row.outcome = Set("discarded".into());
+    row.outcome = Set(Outcome::Discarded);
     row.update(&txn).await?;
     record(&txn, actor, AuditAction::DiscardDelivery, &format!("delivery #{id}"), None).await?;
     txn.commit().await?;

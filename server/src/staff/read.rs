@@ -5,6 +5,7 @@ use crate::domain::{Carrier, Origin};
 use crate::entity::{audit_log, parcel, parcel_reference, pod_file, raw_delivery, share_link, tracking_event};
 use crate::http::webhooks::{SecretUse, CREDENTIAL_HEADERS, REDACTED};
 use crate::settings::{CarrierSecrets, SecretSlot, Settings};
+use app::outcome::Outcome;
 use app::source::{SourceUnavailable, StaffSource};
 use app::staff::*;
 use sea_orm::sea_query::{Expr, SimpleExpr};
@@ -25,7 +26,7 @@ pub struct StaffReadModel {
 }
 
 /// The delivery list's columns: everything but the body, whose size is computed in SQL.
-type DeliveryTuple = (i64, String, chrono::DateTime<chrono::Utc>, String, Option<String>, Option<String>, i64);
+type DeliveryTuple = (i64, String, chrono::DateTime<chrono::Utc>, Outcome, Option<String>, Option<String>, i64);
 
 impl StaffReadModel {
     pub fn new(db: DatabaseConnection, settings: Arc<Settings>, secret_use: Arc<SecretUse>) -> Self {
@@ -154,7 +155,7 @@ impl StaffReadModel {
             condition = condition.add(raw_delivery::Column::Carrier.eq(carrier.as_str()));
         }
         if let Some(outcome) = &query.outcome {
-            condition = condition.add(raw_delivery::Column::Outcome.eq(outcome.as_str()));
+            condition = condition.add(raw_delivery::Column::Outcome.eq(*outcome));
         }
         if let Some(number) = query.number.as_deref().filter(|n| !n.trim().is_empty()) {
             condition = condition.add(crate::queries::number_is("tracking_number", number));
@@ -250,7 +251,7 @@ impl StaffReadModel {
             let deliveries_24h = from_carrier().filter(raw_delivery::Column::ReceivedAt.gte(since)).count(&self.db).await?;
             let errors_24h = from_carrier()
                 .filter(raw_delivery::Column::ReceivedAt.gte(since))
-                .filter(raw_delivery::Column::Outcome.is_in(["quarantined", "discarded"]))
+                .filter(raw_delivery::Column::Outcome.is_in([Outcome::Quarantined, Outcome::Discarded]))
                 .count(&self.db)
                 .await?;
             health.push(CarrierHealth {

@@ -1,20 +1,19 @@
 //! `/staff/deliveries`: every raw delivery, filtered by carrier, outcome and time; and
 //! `/staff/quarantine`: the ones that could not be read, each with re-process and discard.
 use super::widgets::{human_bytes, utc, CsrfField, Notice, Pager};
+use crate::outcome::Outcome;
 use crate::route;
 use crate::server_fns::staff::list_deliveries;
 use crate::staff::{DeliveryQuery, DeliveryRow};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-const OUTCOMES: [&str; 4] = ["applied", "duplicate", "quarantined", "discarded"];
-
 fn read_query(get: impl Fn(&str) -> Option<String>, quarantine: bool) -> DeliveryQuery {
     let text = |k: &str| get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     DeliveryQuery {
         carrier: text("carrier"),
         number: text("number"),
-        outcome: if quarantine { Some("quarantined".into()) } else { text("outcome") },
+        outcome: if quarantine { Some(Outcome::Quarantined) } else { text("outcome").as_deref().and_then(Outcome::parse) },
         from: text("from"),
         until: text("until"),
         page: text("page").and_then(|p| p.parse().ok()),
@@ -59,7 +58,7 @@ fn DeliveryList(quarantine: bool) -> impl IntoView {
                             <label>"Outcome"
                                 <select name="outcome">
                                     <option value="">"Any"</option>
-                                    {OUTCOMES.into_iter().map(|o| view! { <option value=o selected=q.outcome.as_deref() == Some(o)>{o}</option> }).collect_view()}
+                                    {Outcome::ALL.into_iter().map(|o| view! { <option value=o.as_str() selected=q.outcome == Some(o)>{o.as_str()}</option> }).collect_view()}
                                 </select>
                             </label>
                         })}
@@ -82,7 +81,7 @@ fn DeliveryList(quarantine: bool) -> impl IntoView {
                                 "{path}?carrier={}&number={}&outcome={}&from={}&until={}",
                                 q.carrier.unwrap_or_default(),
                                 crate::staff::encode(&q.number.unwrap_or_default()),
-                                if quarantine { String::new() } else { q.outcome.unwrap_or_default() },
+                                if quarantine { "" } else { q.outcome.map_or("", Outcome::as_str) },
                                 q.from.unwrap_or_default(),
                                 q.until.unwrap_or_default()
                             );
@@ -116,7 +115,7 @@ fn DeliveryLine(row: DeliveryRow, quarantine: bool) -> impl IntoView {
                 let href = format!("/staff/parcels/{}/{}", row.carrier, crate::staff::encode(&n));
                 view! { <a href=href>{n}</a> }
             })}</td>
-            <td><span class=format!("outcome outcome-{}", row.outcome)>{row.outcome.clone()}</span></td>
+            <td><span class=format!("outcome outcome-{}", row.outcome.as_str())>{row.outcome.as_str()}</span></td>
             <td class="error-text">{row.error.unwrap_or_default()}</td>
             <td>{human_bytes(row.bytes)}</td>
             {quarantine.then(|| view! {

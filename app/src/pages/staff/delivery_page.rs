@@ -19,14 +19,14 @@ pub fn StaffDeliveryPage() -> impl IntoView {
                 match detail.await {
                     Ok(Some(d)) => {
                         let row = d.row;
-                        let quarantined = row.outcome == "quarantined";
+                        let quarantined = row.outcome == crate::outcome::Outcome::Quarantined;
                         view! {
                             <section class="staff-delivery">
                                 <h1>{format!("Delivery #{}", row.id)}</h1>
                                 <dl class="facts">
                                     <dt>"Carrier"</dt><dd>{row.carrier.clone()}</dd>
                                     <dt>"Received"</dt><dd>{utc(row.received_at)}</dd>
-                                    <dt>"Outcome"</dt><dd><span class=format!("outcome outcome-{}", row.outcome)>{row.outcome.clone()}</span></dd>
+                                    <dt>"Outcome"</dt><dd><span class=format!("outcome outcome-{}", row.outcome.as_str())>{row.outcome.as_str()}</span></dd>
                                     {row.error.clone().map(|e| view! { <dt>"Error"</dt><dd class="error-text">{e}</dd> })}
                                     {row.tracking_number.clone().map(|n| view! {
                                         <dt>"Parcel"</dt><dd><a href=format!("/staff/parcels/{}/{}", row.carrier, crate::staff::encode(&n))>{n.clone()}</a></dd>

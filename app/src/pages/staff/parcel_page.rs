@@ -114,7 +114,7 @@ fn ParcelDetail(detail: StaffParcelDetail) -> impl IntoView {
                     {detail.deliveries.into_iter().map(|d| view! {
                         <li>
                             <a href=format!("/staff/deliveries/{}", d.id)>{format!("#{} {} · {}", d.id, d.carrier, utc(d.received_at))}</a>
-                            " "<span class=format!("outcome outcome-{}", d.outcome)>{d.outcome.clone()}</span>
+                            " "<span class=format!("outcome outcome-{}", d.outcome.as_str())>{d.outcome.as_str()}</span>
                         </li>
                     }).collect_view()}
                 </ul>

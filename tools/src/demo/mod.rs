@@ -1,18 +1,18 @@
-//! `waybill demo`: sample journeys for all five carriers, posted through the real HTTP
+//! `waybill-tools demo`: sample journeys for all five carriers, posted through the real HTTP
 //! endpoints and signed the way each carrier signs, so a fresh install has parcels to show.
 mod journeys;
 
-use crate::domain::Carrier;
-use crate::entity::{parcel, share_link};
-use crate::settings::Settings;
 use chrono::{DateTime, Duration, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use journeys::DemoPost;
 use reqwest::multipart::{Form, Part};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
+use server::domain::Carrier;
+use server::entity::{parcel, share_link};
+use server::settings::Settings;
 
-const SIGNATURE_PNG: &[u8] = include_bytes!("../../../tests/fixtures/pod-signature.png");
+const SIGNATURE_PNG: &[u8] = include_bytes!("../../../server/tests/fixtures/pod-signature.png");
 
 /// Builds one request, authenticated the way its carrier authenticates (its profile).
 fn request(client: &reqwest::Client, base: &str, settings: &Settings, post: DemoPost) -> anyhow::Result<reqwest::RequestBuilder> {
@@ -26,7 +26,7 @@ fn request(client: &reqwest::Client, base: &str, settings: &Settings, post: Demo
         }
         DemoPost::Json { carrier, body } => (carrier.parse::<Carrier>()?, body.to_string().into_bytes(), None),
     };
-    let profile = crate::carriers::profile(carrier);
+    let profile = server::carriers::profile(carrier);
     let credentials = settings.secrets.get(carrier).map(|s| profile.auth.credentials(s.current.expose(), &body)).unwrap_or_default();
     let url = match &credentials.query {
         Some(query) => format!("{base}{}?{query}", profile.paths[0]),
@@ -66,7 +66,7 @@ pub async fn run_demo(settings: &Settings, url: Option<String>, links_out: Optio
     }
     bar.finish_with_message("done");
 
-    let db = crate::db::connect(settings.database_url.expose()).await?;
+    let db = server::db::connect(settings.database_url.expose()).await?;
     let mut links = serde_json::Map::new();
     for number in journeys::NUMBERS {
         let Some(parcel) = parcel::Entity::find().filter(parcel::Column::TrackingNumber.eq(number)).one(&db).await? else {

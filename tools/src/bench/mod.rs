@@ -1,4 +1,4 @@
-//! `waybill bench`: starts this binary as a server on loopback with fresh data (SQLite, or
+//! `waybill-tools bench`: starts the `waybill` binary as a server on loopback with fresh data (SQLite, or
 //! PostgreSQL with `--db postgres`), drives load from the same machine, and prints one
 //! table of figures measured side by side in the same run, with the targets of issue 7 and
 //! the CPU each request used (`cpu`), which says how far a target is from this machine.
@@ -7,15 +7,15 @@ mod load;
 mod plot;
 mod requests;
 mod scale;
-mod server;
+mod under_test;
 
 use cpu::CpuClock;
 use load::{drive, LoadResult, MakeRequest};
 use requests::{depot_delivery, get, uber_ping};
-use server::{BenchServer, DEPOT_TOKEN, KEYDELIVERY_TOKEN};
 use std::time::{Duration, Instant};
+use under_test::{BenchServer, DEPOT_TOKEN, KEYDELIVERY_TOKEN};
 
-/// What to run; see `waybill bench --help`.
+/// What to run; see `waybill-tools bench --help`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct BenchArgs {
     /// `sqlite` (default) or `postgres`.
@@ -31,7 +31,7 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 1024)]
     pub upload_mib: u64,
     /// Measure reads at scale instead: lookups, pages and memory at 10,000 parcels and
-    /// again at `--parcels`, loaded by the generator (`waybill generate`).
+    /// again at `--parcels`, loaded by the generator (`waybill-tools generate`).
     #[arg(long)]
     pub scale: bool,
     /// With `--scale`: the larger size, in parcels.
@@ -78,7 +78,7 @@ fn verdict(ok: bool) -> &'static str {
 
 pub async fn run_bench(site_root: &str, args: BenchArgs) -> anyhow::Result<()> {
     if cfg!(debug_assertions) {
-        eprintln!("warning: this is a debug build; run `cargo leptos build --release` and target/release/waybill bench");
+        eprintln!("warning: this is a debug build; run `cargo leptos build --release`, `cargo build --release -p tools` and target/release/waybill-tools bench");
     }
     let data = tempfile::tempdir()?;
     // The server runs in the data directory, so the site root must not be relative.
@@ -163,7 +163,7 @@ async fn bench_against(database_url: &str, data: &std::path::Path, site_root: &s
     // One large POD upload, streamed; the server's memory is sampled while it runs.
     let bytes = args.upload_mib * 1024 * 1024;
     let baseline = server.rss_bytes();
-    let sampling = server::PeakRss::start(server.pid());
+    let sampling = under_test::PeakRss::start(server.pid());
     let chunk = bytes::Bytes::from(vec![0u8; 1 << 20]);
     let mut first = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
     first.resize(1 << 20, 0);

@@ -1,4 +1,4 @@
-//! The sample journeys `waybill demo` posts: realistic sequences for every carrier, with
+//! The sample journeys `waybill-tools demo` posts: realistic sequences for every carrier, with
 //! times relative to a start time so the pages look current.
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
@@ -58,7 +58,7 @@ fn deliverect(start: DateTime<Utc>) -> Vec<DemoPost> {
 }
 
 fn uber(start: DateTime<Utc>) -> Vec<DemoPost> {
-    let base: Value = serde_json::from_str(include_str!("../../../tests/fixtures/uber-courier-update.json")).unwrap_or(Value::Null);
+    let base: Value = serde_json::from_str(include_str!("../../../server/tests/fixtures/uber-courier-update.json")).unwrap_or(Value::Null);
     let (from, to) = ((40.71093, -74.0119), (40.724533, -74.00839));
     let steps = [
         ("event.delivery_status", "pending", 0, 0.0),
@@ -82,7 +82,16 @@ fn uber(start: DateTime<Utc>) -> Vec<DemoPost> {
             body["data"]["id"] = json!("del_WBDEMO3001");
             body["data"]["external_id"] = json!("SHOP-3001");
             body["data"]["status"] = json!(status);
+            // Every time of the sample moves with the journey, so that no 2023 window sits
+            // beside events of today.
             body["data"]["dropoff_eta"] = json!(at(start, 18 - i as i64 / 3));
+            body["data"]["dropoff_ready"] = json!(at(start, 0));
+            body["data"]["dropoff_deadline"] = json!(at(start, 50));
+            body["data"]["pickup_ready"] = json!(at(start, 0));
+            body["data"]["pickup_eta"] = json!(at(start, 4));
+            body["data"]["pickup_deadline"] = json!(at(start, 20));
+            body["data"]["created"] = json!(at(start, 0));
+            body["data"]["updated"] = json!(at(start, minutes));
             body["location"] = json!({"lat": from.0 + (to.0 - from.0) * progress, "lng": from.1 + (to.1 - from.1) * progress});
             DemoPost::Json { carrier: "uber", body }
         })
@@ -149,7 +158,7 @@ pub fn all(start: DateTime<Utc>) -> Vec<DemoPost> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Carrier;
+    use server::domain::Carrier;
     use std::collections::HashSet;
 
     #[test]

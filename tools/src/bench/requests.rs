@@ -1,10 +1,10 @@
 //! The requests the load driver sends: signed Uber courier pings, depot deliveries, and
 //! plain GETs, each built for request number `n`.
 use super::load::MakeRequest;
-use super::server::{DEPOT_TOKEN, UBER_KEY};
+use super::under_test::{DEPOT_TOKEN, UBER_KEY};
 use std::sync::Arc;
 
-const UBER_SAMPLE: &str = include_str!("../../../tests/fixtures/uber-courier-update.json");
+const UBER_SAMPLE: &str = include_str!("../../../server/tests/fixtures/uber-courier-update.json");
 
 fn hmac_hex(key: &str, body: &[u8]) -> String {
     use hmac::{Hmac, Mac};

@@ -1,10 +1,10 @@
-//! `waybill bench --scale`: reads at 10,000 parcels and again at `--parcels` (1M by
+//! `waybill-tools bench --scale`: reads at 10,000 parcels and again at `--parcels` (1M by
 //! default, 10 events each), on the same fresh server: JSON lookups and tracking pages of
 //! parcels picked across the whole range, and the server's memory at idle and under load.
 use super::load::{drive, LoadResult, MakeRequest};
-use super::server::{BenchServer, PeakRss};
+use super::under_test::{BenchServer, PeakRss};
 use super::{row, verdict, BenchArgs};
-use crate::cli::generate::{generate, generated_number};
+use crate::generate::{generate, generated_number};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -54,7 +54,7 @@ async fn measure(server: &BenchServer, parcels: u64, seconds: Duration) -> AtSca
 
 pub async fn bench_scale(database_url: &str, data: &std::path::Path, site_root: &str, args: &BenchArgs) -> anyhow::Result<()> {
     let server = BenchServer::start(database_url, data, site_root, &args.server_log).await?;
-    let db = crate::db::connect(database_url).await?;
+    let db = server::db::connect(database_url).await?;
     let seconds = Duration::from_secs(args.seconds.max(1));
     let large = args.parcels.max(SMALL);
     println!(

@@ -1,5 +1,6 @@
-//! The server under test: this same binary, started as `waybill serve` on a loopback port
-//! with fresh data, and its memory read from /proc while it runs (`cpu`).
+//! The server under test: the `waybill` binary beside this one (or `WAYBILL_BIN`), started
+//! as `waybill serve` on a loopback port with fresh data, and its memory read from /proc
+//! while it runs (`cpu`).
 use super::cpu::rss_bytes;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -7,6 +8,15 @@ use std::time::Duration;
 pub const DEPOT_TOKEN: &str = "bench-depot-token";
 pub const UBER_KEY: &str = "bench-uber-signing-key";
 pub const KEYDELIVERY_TOKEN: &str = "bench-keydelivery-token";
+
+/// `WAYBILL_BIN`, or the `waybill` built beside this binary.
+fn waybill_binary() -> anyhow::Result<std::path::PathBuf> {
+    if let Some(path) = std::env::var_os("WAYBILL_BIN") {
+        return Ok(path.into());
+    }
+    let here = std::env::current_exe()?;
+    Ok(here.with_file_name("waybill"))
+}
 
 pub struct BenchServer {
     pub base: String,
@@ -16,7 +26,7 @@ pub struct BenchServer {
 impl BenchServer {
     pub async fn start(database_url: &str, data: &std::path::Path, site_root: &str, log: &str) -> anyhow::Result<Self> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let child = Command::new(std::env::current_exe()?)
+        let child = Command::new(waybill_binary()?)
             .arg("serve")
             .current_dir(data)
             .env_clear()

@@ -1,4 +1,4 @@
-//! `waybill generate`: loads synthetic parcels and their timelines straight into the
+//! `waybill-tools generate`: loads synthetic parcels and their timelines straight into the
 //! database, for measuring reads at scale (issue 7: 1M parcels and 10M events).
 //!
 //! Why not through the webhooks: ten million deliveries would take hours at the ingest
@@ -7,10 +7,10 @@
 //! thousand rows per statement and one transaction per batch of parcels. Its share tokens
 //! (`gen-share-0000042`) are predictable: generated parcels belong in a benchmark database,
 //! never beside real ones.
-use crate::domain::TrackingStatus;
-use crate::entity::{parcel, share_link, tracking_event};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QuerySelect, Set, TransactionTrait};
+use server::domain::TrackingStatus;
+use server::entity::{parcel, share_link, tracking_event};
 use std::time::Instant;
 
 /// Parcels written per transaction.

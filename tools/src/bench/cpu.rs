@@ -81,7 +81,7 @@ impl Budget {
 /// The part of the server a thread belongs to, by the name it was given (as /proc shows
 /// it: at most 15 bytes).
 fn part_of(thread: &str) -> Part {
-    if thread == crate::ingest::WRITER_THREAD_NAME {
+    if thread == server::ingest::WRITER_THREAD_NAME {
         Part::Writer
     } else if thread.starts_with("sqlx-sqlite") {
         Part::Sqlite
@@ -150,7 +150,7 @@ mod tests {
 
     #[test]
     fn threads_are_told_apart_by_the_names_they_were_given() {
-        assert_eq!(part_of(crate::ingest::WRITER_THREAD_NAME), Part::Writer);
+        assert_eq!(part_of(server::ingest::WRITER_THREAD_NAME), Part::Writer);
         assert_eq!(part_of("sqlx-sqlite-wor"), Part::Sqlite, "sqlx-sqlite-worker-N, cut to 15 bytes");
         assert_eq!(part_of("tokio-rt-worker"), Part::Runtime, "tokio's worker and blocking threads");
         assert_eq!(part_of("tokio-runtime-w"), Part::Runtime, "the same in older tokio versions");
@@ -188,7 +188,7 @@ mod tests {
         let clock = CpuClock::new(std::process::id());
         let before = clock.read();
         let worker = std::thread::Builder::new()
-            .name(crate::ingest::WRITER_THREAD_NAME.into())
+            .name(server::ingest::WRITER_THREAD_NAME.into())
             .spawn(move || {
                 let started = std::time::Instant::now();
                 let mut x = 0u64;

@@ -1,0 +1,8 @@
+//! What measures and demonstrates Waybill, kept out of the server binary (`waybill`), whose
+//! dependencies are what serving needs: `bench` starts the `waybill` built beside
+//! `waybill-tools` (or `WAYBILL_BIN`) and measures it; `demo` posts sample journeys to a
+//! running server through its webhooks; `generate` writes synthetic parcels straight into
+//! the database (the benchmark's scale run and the query-plan tests use it).
+pub mod bench;
+pub mod demo;
+pub mod generate;

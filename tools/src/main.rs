@@ -1,0 +1,62 @@
+//! `waybill-tools`: the command line of the `tools` crate (see `lib.rs`).
+use clap::{Parser, Subcommand};
+use server::settings::Settings;
+use tools::{bench, demo, generate};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, Parser)]
+#[command(name = "waybill-tools", version, about = "Waybill's bench, demo and data generator")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Measure: ingest throughput and latency, the HTTP ceiling, page renders against a
+    /// static file, and a large POD upload, on a fresh server started on loopback.
+    Bench(bench::BenchArgs),
+    /// Load synthetic parcels (`GEN-0000000`, …) and their timelines straight into the
+    /// database, for measuring reads at scale; numbers already present are an error.
+    Generate {
+        /// How many parcels.
+        #[arg(long, default_value_t = 1_000_000)]
+        parcels: u64,
+        /// Events per parcel.
+        #[arg(long, default_value_t = 10)]
+        events_per_parcel: u32,
+        /// The first parcel's index, to add to an earlier run.
+        #[arg(long, default_value_t = 0)]
+        first: u64,
+    },
+    /// Post realistic sample deliveries to a running server through its real webhooks.
+    Demo {
+        /// Base URL of the running server (default: WAYBILL_PUBLIC_URL).
+        #[arg(long)]
+        url: Option<String>,
+        /// Also write the sample parcels' share links as JSON to this file.
+        #[arg(long)]
+        links_out: Option<std::path::PathBuf>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let settings = Settings::from_env()?;
+    match cli.command {
+        Command::Bench(args) => bench::run_bench(&settings.site_root, args).await?,
+        Command::Generate { parcels, events_per_parcel, first } => {
+            let db = server::db::connect(settings.database_url.expose()).await?;
+            server::db::migrate(&db).await?;
+            let written = generate::generate(&db, first, first.saturating_add(parcels), events_per_parcel).await?;
+            println!("generated {} parcels and {} events in {:.1} s", written.parcels, written.events, written.seconds);
+        }
+        Command::Demo { url, links_out } => demo::run_demo(&settings, url, links_out).await?,
+    }
+    Ok(())
+}
