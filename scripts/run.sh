@@ -9,10 +9,12 @@ export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 
 [ -f .env ] || { cp .env.example .env; echo "created .env from .env.example"; }
 
-printf '\033[1m==> building (release)\033[0m\n'
+printf '\033[1m==> building (release: about 12 minutes the first time on 2 cores, a minute after a change)\033[0m\n'
 cargo leptos build --release
-# The demo loader (`waybill-tools`). LEPTOS_OUTPUT_NAME as cargo-leptos sets it, so that
-# the server library just built is reused rather than built again.
+printf '\033[1m==> building waybill-tools (the demo loader: about 2.5 minutes the first time)\033[0m\n'
+# The demo loader (`waybill-tools`), with LEPTOS_OUTPUT_NAME as cargo-leptos sets it (leptos
+# reads it at compile time). Its HTTP client adds features to dependencies the server shares,
+# so cargo builds the server library once more for it.
 LEPTOS_OUTPUT_NAME=waybill cargo build --release -p tools
 
 export LEPTOS_SITE_ROOT=target/site

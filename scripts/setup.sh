@@ -21,14 +21,14 @@ fi
 
 # cargo-leptos 0.3.10 is the newest that builds with this toolchain (see BUILD-NOTES).
 if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.10'; then
-  say "installing cargo-leptos 0.3.10 (about 15-20 minutes, once)"
+  say "installing cargo-leptos 0.3.10 (compiled from source: about 12 minutes on 2 cores, once)"
   cargo install cargo-leptos --locked --version 0.3.10
 fi
 
 # wasm-bindgen-cli must match the wasm-bindgen version in Cargo.lock exactly.
 wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
 if ! wasm-bindgen --version 2>/dev/null | grep -q " ${wb_version}\$"; then
-  say "installing wasm-bindgen-cli ${wb_version} (a few minutes, once)"
+  say "installing wasm-bindgen-cli ${wb_version} (about 3 minutes, once)"
   cargo install wasm-bindgen-cli --version "${wb_version}"
 fi
 

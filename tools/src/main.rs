@@ -40,6 +40,12 @@ enum Command {
     },
 }
 
+/// The server's allocator here too: the benchmark's load driver shares the cores with the
+/// server, and glibc's allocator would make it, and so the figures, slower than before the
+/// bench moved out of the server binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()

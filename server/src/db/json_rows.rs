@@ -1,9 +1,8 @@
 //! Query results packed into one row: a JSON array with an array per result row.
 //!
 //! sqlx hands every row a query returns from SQLite's own thread to the writer separately,
-//! and under load the writer is asleep by the time each next row is ready: measured in
-//! docs/BENCHMARKS.md (session 16), about three thread switches per Uber ping, one per row
-//! it read back, and the switches cost more than the queries. A commit batch's reads that
+//! and under load the writer is asleep by the time each next row is ready: a thread switch
+//! per row read back, which costs more than the queries (docs/BENCHMARKS.md). A commit batch's reads that
 //! return a row per parcel are therefore packed into one row; PostgreSQL gets the same
 //! packing, so that both read the same way.
 use sea_orm::{DbBackend, DbErr, QueryResult};

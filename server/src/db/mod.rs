@@ -35,8 +35,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .foreign_keys(true)
                 // A multi-row statement inside a transaction keeps a statement journal, to
                 // undo just that statement if it fails. In a file (SQLite's default) each
-                // batch commit created, wrote and deleted one in /var/tmp: a third of the
-                // writer's bytes written (docs/BENCHMARKS.md, session 17). Scratch data only;
+                // batch commit created, wrote and deleted one in /var/tmp, a large share of
+                // the writer's bytes written (docs/BENCHMARKS.md). Scratch data only;
                 // durability is the log's.
                 .pragma("temp_store", "memory")
                 // The log is copied into the database file by `spawn_wal_checkpointer`;
@@ -93,9 +93,8 @@ pub fn writer_connection(db: &DatabaseConnection) -> DatabaseConnection {
 /// Pages of write-ahead log after which a commit checkpoints by itself.
 const WAL_AUTOCHECKPOINT_PAGES: u32 = 10_000;
 /// How often the background checkpoint runs while deliveries are being written. Small
-/// checkpoints often keep the batch commits' latency even: at 250 ms, the Uber pings' p99
-/// at 64 connections was 30-36 ms, at 40 ms 19-24 ms, at 20 ms 17 ms (docs/BENCHMARKS.md,
-/// session 15).
+/// checkpoints often keep the batch commits' latency even: a long interval makes each
+/// checkpoint large and the commits behind it wait (docs/BENCHMARKS.md has the p99s).
 const WAL_CHECKPOINT_BUSY: Duration = Duration::from_millis(20);
 /// How often it runs once a checkpoint found nothing new in the log (an idle server).
 const WAL_CHECKPOINT_IDLE: Duration = Duration::from_secs(1);

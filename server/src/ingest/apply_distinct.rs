@@ -3,8 +3,8 @@
 //! courier positions, read the statuses, update the parcels (the parcels themselves are
 //! found or created by `batch_parcels`) — instead of several statements per delivery. The
 //! single SQLite writer spends its time on hand-offs to the database thread, so statements
-//! that do not need each other's results go in one hand-off (`hand_off`): a batch of 64
-//! courier pings goes from about 400 statements one at a time to six hand-offs.
+//! that do not need each other's results go in one hand-off (`hand_off`): a batch of
+//! courier pings takes six hand-offs, however many pings it holds.
 //!
 //! No two deliveries here share a parcel (`apply_batch` puts a parcel's later deliveries in
 //! later rounds), so their order does not matter; a delivery's own repeats are reduced

@@ -1,6 +1,6 @@
-//! The SQLite writer's own thread (see `commit_queue`): measured against the shared
-//! runtime, interleaved runs on one machine gave about 7 % more Uber pings and 10 % more
-//! depot deliveries per second at 64 connections (docs/BENCHMARKS.md, session 13).
+//! The SQLite writer's own thread (see `commit_queue`): the one writer never waits behind
+//! request handlers for a turn on the shared runtime's threads, which under load paces every
+//! batch (the measurements are in docs/BENCHMARKS.md).
 
 /// The writer thread's name, as the benchmark finds it in /proc (at most 15 bytes there).
 pub const WRITER_THREAD_NAME: &str = "waybill-writer";
