@@ -10,7 +10,13 @@ use serde_json::Value;
 use server::entity::raw_delivery;
 
 async fn quarantined(app: &TestApp) -> Vec<raw_delivery::Model> {
-    raw_delivery::Entity::find().all(&app.db).await.unwrap().into_iter().filter(|r| r.outcome == app::outcome::Outcome::Quarantined).collect()
+    raw_delivery::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.outcome == app::outcome::Outcome::Quarantined)
+        .collect()
 }
 
 /// Staff re-process every quarantined delivery through the back office form.
@@ -138,7 +144,10 @@ async fn a_carrier_cannot_pass_off_its_body_as_staff_work(app: TestApp) {
     assert_eq!(app.count("parcel").await, 0, "nothing was applied as staff work");
     assert_eq!(app.count("tracking_event").await, 0);
     let origins = raw_delivery::Entity::find().all(&app.db).await.unwrap();
-    assert!(origins.iter().all(|r| r.origin == server::domain::Origin::Carrier && r.outcome == app::outcome::Outcome::Quarantined), "{origins:?}");
+    assert!(
+        origins.iter().all(|r| r.origin == server::domain::Origin::Carrier && r.outcome == app::outcome::Outcome::Quarantined),
+        "{origins:?}"
+    );
 }
 on_both_backends!(a_carrier_cannot_pass_off_its_body_as_staff_work);
 

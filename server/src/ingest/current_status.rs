@@ -6,7 +6,6 @@ use crate::domain::{NormalizedEvent, TrackingStatus};
 use crate::entity::parcel;
 use chrono::{DateTime, Utc};
 use sea_orm::Set;
-use std::collections::BTreeMap;
 
 /// What the status recompute writes on the parcel.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,19 +20,10 @@ pub struct CurrentStatus {
 /// ordering can decide (two candidates tie on time and step, and the tie would go to the
 /// dedupe key in the database's collation).
 pub fn of_first_events(events: &[NormalizedEvent]) -> Option<CurrentStatus> {
-    // One event per dedupe key, the earliest (first seen on equal times), as the upsert keeps.
-    let mut kept: BTreeMap<&str, &NormalizedEvent> = BTreeMap::new();
-    for event in events {
-        kept.entry(&event.dedupe_key)
-            .and_modify(|k| {
-                if event.occurred_at < k.occurred_at {
-                    *k = event;
-                }
-            })
-            .or_insert(event);
-    }
-    let latest = kept.values().map(|e| e.occurred_at).max();
-    let mut known: Vec<&NormalizedEvent> = kept.into_values().filter(|e| e.status != TrackingStatus::Unknown).collect();
+    // One event per dedupe key, as the insert keeps them (`rows::earliest_per_key`).
+    let kept = super::rows::earliest_per_key(events);
+    let latest = kept.iter().map(|e| e.occurred_at).max();
+    let mut known: Vec<&NormalizedEvent> = kept.into_iter().filter(|e| e.status != TrackingStatus::Unknown).collect();
     known.sort_by_key(|e| std::cmp::Reverse((e.occurred_at, e.status.step_rank())));
     let rank = |e: &NormalizedEvent| (e.occurred_at, e.status.step_rank());
     if let [first, second, ..] = known.as_slice() {
@@ -73,6 +63,7 @@ pub fn set_status(update: &mut parcel::ActiveModel, current: CurrentStatus) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn event(key: &str, hour: u32, status: TrackingStatus) -> NormalizedEvent {
         NormalizedEvent {
