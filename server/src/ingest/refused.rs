@@ -4,13 +4,9 @@
 //! once the cause is gone, and the carrier is told so (`400`), not asked to retry (`503`).
 //! Live ingest (`keep_refused`, in the batch commit's per-delivery retry), replay and staff
 //! re-processing (`apply_refusable`) all end here.
-use super::apply_batch::{apply_batch, BatchDelivery};
 use super::archive::quarantined_row;
 use super::input::{IngestError, IngestOutcome, RawInput};
 use crate::carriers::ParseError;
-use crate::domain::NormalizedDelivery;
-use crate::storage::StoredPod;
-use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, TransactionTrait};
 
 /// What the carrier is told about a delivery the database refused; the database's own
@@ -35,34 +31,5 @@ pub(super) async fn keep_refused(
             savepoint.rollback().await?;
             Err(IngestError::Database(error))
         }
-    }
-}
-
-/// Applies one archived delivery in a savepoint: `Ok(Err(reason))` when the database
-/// refused its data (it then goes to the quarantine instead of failing the whole replay).
-pub async fn apply_refusable(
-    txn: &DatabaseTransaction,
-    raw_id: i64,
-    delivery: &NormalizedDelivery,
-    pod: Option<&StoredPod>,
-    received_at: DateTime<Utc>,
-) -> Result<Result<bool, ParseError>, DbErr> {
-    let savepoint = txn.begin().await?;
-    // The one write path, for a batch of this one delivery.
-    let batch = [BatchDelivery { delivery, pod, received_at }];
-    let applied = match apply_batch(&savepoint, &batch, None, |_| Ok(vec![raw_id])).await {
-        Ok(applied) => super::hand_off::execute_in_one_hand_off(&savepoint, applied.parcel_updates).await.map(|()| applied.duplicates),
-        Err(error) => Err(error),
-    };
-    match applied {
-        Ok(duplicates) => {
-            savepoint.commit().await?;
-            Ok(Ok(duplicates.first().copied().unwrap_or(true)))
-        }
-        Err(error) if crate::db::is_permanent(&error) => {
-            savepoint.rollback().await?;
-            Ok(Err(ParseError::new("database", format!("refused it: {error}"))))
-        }
-        Err(error) => Err(error),
     }
 }

@@ -1,12 +1,11 @@
 //! `waybill replay`: rebuilds every event, POD entry and parcel status from the stored raw
 //! deliveries, through the same adapters and apply step as live traffic. Parcels and their
 //! share links are kept, so links sent to customers keep working.
-use super::archive::{outcome_of, storable_error, HELD_FOR_STAFF};
-use super::refused::apply_refusable;
+use super::archive::{storable_error, HELD_FOR_STAFF};
+use super::reapply::reapply;
 use crate::carriers::Adapters;
 use crate::domain::{Carrier, TrackingStatus};
 use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_delivery, tracking_event};
-use crate::storage::StoredPod;
 use app::outcome::Outcome;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryOrder, Set, TransactionTrait};
@@ -66,16 +65,7 @@ pub async fn replay_all(db: &DatabaseConnection, adapters: &Adapters) -> Result<
                 summary.skipped += 1;
                 continue;
             };
-            let parsed = super::parse::parse_delivery(adapters, carrier, raw.origin, &raw.body, raw.received_at);
-            let pod: Option<StoredPod> = raw.pod_file.as_deref().and_then(|json| serde_json::from_str(json).ok());
-            let (parsed, duplicate) = match parsed {
-                Ok(delivery) => match apply_refusable(&txn, raw.id, &delivery, pod.as_ref(), raw.received_at).await? {
-                    Ok(duplicate) => (Ok(delivery), duplicate),
-                    Err(refused) => (Err(refused), false),
-                },
-                Err(error) => (Err(error), false),
-            };
-            let outcome = outcome_of(&parsed, duplicate);
+            let (parsed, outcome) = reapply(&txn, adapters, carrier, &raw).await?;
             match outcome {
                 Outcome::Applied => summary.applied += 1,
                 Outcome::Duplicate => summary.duplicates += 1,

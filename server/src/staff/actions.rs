@@ -5,8 +5,7 @@ use super::audit::{record, AuditAction};
 use crate::domain::{Carrier, Origin, TrackingStatus};
 use crate::entity::{parcel, pod_file, raw_delivery, share_link, tracking_event};
 use crate::ingest::{
-    apply_refusable, parse_delivery, storable_error, IngestError, IngestOutcome, ManualEvent, Pipeline, RawInput, StaffEntry, VoidedEvent,
-    STAFF_CONTENT_TYPE,
+    reapply, storable_error, IngestError, IngestOutcome, ManualEvent, Pipeline, RawInput, StaffEntry, VoidedEvent, STAFF_CONTENT_TYPE,
 };
 use crate::storage::StoredPod;
 use app::outcome::Outcome;
@@ -191,22 +190,13 @@ pub async fn reprocess(pipeline: &Pipeline, id: i64, actor: &str) -> Result<Repr
         return Err(ActionError::NotQuarantined(id));
     }
     let carrier: Carrier = raw.carrier.parse().map_err(|_| ActionError::Invalid(format!("unknown carrier {:?}", raw.carrier)))?;
-    let parsed = parse_delivery(&pipeline.adapters, carrier, raw.origin, &raw.body, raw.received_at);
-    // A file that was refused when the delivery arrived is not in the store: re-processing
-    // applies the status without it.
-    let pod: Option<StoredPod> = raw.pod_file.as_deref().and_then(|json| serde_json::from_str(json).ok());
     let subject = format!("delivery #{id}");
     let mut row: raw_delivery::ActiveModel = raw.clone().into();
-    let parsed = match parsed {
-        Ok(delivery) => match apply_refusable(&txn, id, &delivery, pod.as_ref(), raw.received_at).await? {
-            Ok(duplicate) => Ok((delivery, duplicate)),
-            Err(refused) => Err(refused),
-        },
-        Err(error) => Err(error),
-    };
+    let (parsed, outcome) = reapply(&txn, &pipeline.adapters, carrier, &raw).await?;
     let result = match parsed {
-        Ok((delivery, duplicate)) => {
-            row.outcome = Set(if duplicate { Outcome::Duplicate } else { Outcome::Applied });
+        Ok(delivery) => {
+            let duplicate = outcome == Outcome::Duplicate;
+            row.outcome = Set(outcome);
             row.error = Set(None);
             row.tracking_number = Set(Some(delivery.tracking_number.to_string()));
             Reprocessed::Applied { tracking_number: delivery.tracking_number.to_string(), duplicate }
