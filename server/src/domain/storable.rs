@@ -55,7 +55,10 @@ const HIDDEN: &str = "…";
 /// email addresses inside a text.
 static PERSONAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"-?\d{1,3}[.,]\d{3,}\s*[,;/ ]\s*-?\d{1,3}[.,]\d{3,}",
+        // A pair where one number has at least three decimals: the other may be as short as
+        // "54.69" or "54" (a carrier's or a formatter's rounding), and still locates a person.
+        r"-?\d{1,3}[.,]\d{3,}\s*[,;/ ]\s*-?\d{1,3}(?:[.,]\d+)?",
+        r"|-?\d{1,3}(?:[.,]\d+)?\s*[,;/ ]\s*-?\d{1,3}[.,]\d{3,}",
         r"|\+\d[\d\s().-]{6,}\d",
         r"|\b0[1-9](?:[\s-]?\d){8}\b",
         r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}",
@@ -159,5 +162,10 @@ mod tests {
         for kept in ["Delivered 2025-10-08 10:15", "2 of 3 parcels", "Scan at hub 12", "Article ARP1000052447", "Partial delivery"] {
             assert_eq!(public_text(kept), kept);
         }
+        // A property test's find: the second number rounded short still makes a position.
+        assert_eq!(public_text("at 11.04952, 54.69"), "at …");
+        assert_eq!(public_text("at 54.69, 11.04952"), "at …");
+        assert_eq!(public_text("at 11.04952 54"), "at …");
+        assert_eq!(public_text("between 10.15, 11.30"), "between 10.15, 11.30", "two short numbers are no position");
     }
 }
