@@ -4,7 +4,6 @@ use clap::Parser;
 use server::cli::{create_api_key, create_staff, Cli, Command};
 use server::settings::Settings;
 use server::startup::Application;
-use tracing_subscriber::EnvFilter;
 
 /// mimalloc instead of glibc's allocator: the server allocates and frees many small
 /// buffers on every request and statement, and glibc's spent about a sixth of the CPU
@@ -14,11 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
-        // Standard output is for what commands print (an API key, a summary); logs go to stderr.
-        .with_writer(std::io::stderr)
-        .init();
+    server::cli::init_logging();
     let cli = Cli::parse();
     let settings = Settings::from_env()?;
     match cli.command.unwrap_or(Command::Serve) {

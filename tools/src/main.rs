@@ -2,7 +2,6 @@
 use clap::{Parser, Subcommand};
 use server::settings::Settings;
 use tools::{bench, demo, generate};
-use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
 #[command(name = "waybill-tools", version, about = "Waybill's bench, demo and data generator")]
@@ -48,10 +47,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
-        .with_writer(std::io::stderr)
-        .init();
+    server::cli::init_logging();
     let cli = Cli::parse();
     let settings = Settings::from_env()?;
     match cli.command {

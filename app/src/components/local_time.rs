@@ -1,7 +1,7 @@
 //! A time shown in the visitor's own time zone. The server renders it in the brand's zone
 //! with the zone named (it cannot know the visitor's), and once hydrated the browser
 //! rewrites it with its own zone and the page language.
-use crate::brand::use_brand;
+use crate::brand::Brand;
 use crate::i18n::Lang;
 use crate::zone::format_in_zone;
 use chrono::{DateTime, Utc};
@@ -9,7 +9,9 @@ use leptos::prelude::*;
 
 #[component]
 pub fn LocalTime(time: DateTime<Utc>, lang: Lang, #[prop(optional)] time_only: bool) -> impl IntoView {
-    let server_text = format_in_zone(lang, time, &use_brand().time_zone, time_only);
+    // Read in place: a page renders a time per event, and the brand need not be copied each time.
+    let server_text = with_context(|brand: &Brand| format_in_zone(lang, time, &brand.time_zone, time_only))
+        .unwrap_or_else(|| format_in_zone(lang, time, "UTC", time_only));
     let element = NodeRef::<leptos::html::Time>::new();
     // Written straight into the element: the browser's text may equal what the WebAssembly
     // would compute (UTC) yet differ from what the server sent (the brand's zone).

@@ -10,7 +10,7 @@ pub async fn get_shared_parcel(token: String, lang: Option<String>, all: bool) -
     let lang = crate::i18n::request_language(lang.as_deref());
     let mut shared = source.parcel_by_share_token(&token).await.map_err(|_| ServerFnError::new(super::UNAVAILABLE))?;
     if let Some(shared) = &mut shared {
-        super::ready_for_page(&mut shared.parcel, lang, all);
+        super::ready_for_page(&mut shared.parcel, lang, &crate::brand::request_brand().time_zone, all);
     }
     Ok(SharePageData { lang, shared })
 }

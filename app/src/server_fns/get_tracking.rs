@@ -9,8 +9,9 @@ pub async fn get_tracking(tracking_number: String, lang: Option<String>, all: bo
     let source = expect_context::<crate::source::SharedTrackingSource>();
     let lang = crate::i18n::request_language(lang.as_deref());
     let mut parcels = source.parcels_by_number(&tracking_number).await.map_err(|_| ServerFnError::new(super::UNAVAILABLE))?;
+    let zone = crate::brand::request_brand().time_zone;
     for parcel in &mut parcels {
-        super::ready_for_page(parcel, lang, all);
+        super::ready_for_page(parcel, lang, &zone, all);
     }
     let unreadable_updates =
         parcels.is_empty() && source.has_unreadable_updates(&tracking_number).await.map_err(|_| ServerFnError::new(super::UNAVAILABLE))?;

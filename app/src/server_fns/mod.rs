@@ -14,11 +14,10 @@ pub const UNAVAILABLE: &str = "tracking is temporarily unavailable";
 /// the brand's zone (the browser groups by it while hydrating, so both render the same days),
 /// and a long timeline cut unless `all`.
 #[cfg(feature = "ssr")]
-fn ready_for_page(parcel: &mut crate::model::ParcelView, lang: crate::i18n::Lang, all: bool) {
+fn ready_for_page(parcel: &mut crate::model::ParcelView, lang: crate::i18n::Lang, zone: &str, all: bool) {
     crate::localize::localize(parcel, lang);
-    let zone = crate::brand::request_brand().time_zone;
     for event in &mut parcel.events {
-        event.day = Some(crate::zone::day_in_zone(event.occurred_at, &zone));
+        event.day = Some(crate::zone::day_in_zone(event.occurred_at, zone));
     }
     if !all {
         parcel.truncate_timeline(crate::model::PAGE_EVENTS);

@@ -4,6 +4,17 @@ mod staff;
 
 pub use staff::{create_api_key, create_staff};
 
+/// Logs to standard error, filtered by `RUST_LOG` (`info,sqlx=warn` unless set): standard
+/// output is for what commands print (an API key, a summary, a bench table). Both binaries
+/// of the workspace start with this.
+pub fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_writer(std::io::stderr)
+        .init();
+}
+
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]

@@ -25,7 +25,7 @@ pub enum ActionError {
     Invalid(String),
     #[error("database: {0}")]
     Database(#[from] DbErr),
-    /// The ingest pipeline could not commit (a failed group commit, shutdown).
+    /// The ingest pipeline could not commit (a failed batch commit, shutdown).
     #[error("ingest: {0}")]
     Ingest(IngestError),
 }

@@ -3,7 +3,7 @@
 use super::read_search::{search, PER_PAGE};
 use crate::domain::{Carrier, Origin};
 use crate::entity::{audit_log, parcel, parcel_reference, pod_file, raw_delivery, share_link, tracking_event};
-use crate::http::webhooks::{SecretUse, CREDENTIAL_HEADERS, REDACTED};
+use crate::http::webhooks::{is_credential, SecretUse, REDACTED};
 use crate::settings::{CarrierSecrets, SecretSlot, Settings};
 use app::outcome::Outcome;
 use app::source::{SourceUnavailable, StaffSource};
@@ -190,7 +190,7 @@ impl StaffReadModel {
             .unwrap_or_default()
             .into_iter()
             .map(|(name, value)| {
-                let shown = if CREDENTIAL_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+                let shown = if is_credential(&name) {
                     REDACTED.to_string()
                 } else {
                     value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string())

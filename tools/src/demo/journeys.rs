@@ -2,13 +2,14 @@
 //! times relative to a start time so the pages look current.
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
+use server::domain::Carrier;
 
 /// One request the demo sends.
 pub enum DemoPost {
     /// A multipart depot delivery, with the sample signature as POD when `pod` is set.
     Depot { form_data: Value, pod: bool },
-    /// A JSON body for a JSON carrier's webhook (`deliverect`, `uber`, `peddler`, `keydelivery`).
-    Json { carrier: &'static str, body: Value },
+    /// A JSON body for a JSON carrier's webhook.
+    Json { carrier: Carrier, body: Value },
 }
 
 /// The tracking numbers the demo creates, for printing their links.
@@ -47,7 +48,7 @@ fn deliverect(start: DateTime<Utc>) -> Vec<DemoPost> {
     [(83, 0, 45), (85, 10, 45), (87, 20, 42), (87, 25, 44), (90, 44, 44)]
         .into_iter()
         .map(|(status, minutes, eta)| DemoPost::Json {
-            carrier: "deliverect",
+            carrier: Carrier::Deliverect,
             body: json!({
                 "received": at(start, minutes), "orderId": "WB-DLV-2001", "rawDriverUpdate": [], "updatedOrigin": 1,
                 "pickupTime": at(start, 15), "deliveryTime": at(start, eta), "location": "demo-location",
@@ -93,7 +94,7 @@ fn uber(start: DateTime<Utc>) -> Vec<DemoPost> {
             body["data"]["created"] = json!(at(start, 0));
             body["data"]["updated"] = json!(at(start, minutes));
             body["location"] = json!({"lat": from.0 + (to.0 - from.0) * progress, "lng": from.1 + (to.1 - from.1) * progress});
-            DemoPost::Json { carrier: "uber", body }
+            DemoPost::Json { carrier: Carrier::Uber, body }
         })
         .collect()
 }
@@ -108,7 +109,7 @@ fn peddler(start: DateTime<Utc>) -> Vec<DemoPost> {
         if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
             body.extend(extra.clone());
         }
-        DemoPost::Json { carrier: "peddler", body }
+        DemoPost::Json { carrier: Carrier::Peddler, body }
     };
     vec![
         post("OUT_FOR_DELIVERY", 540, 410, json!({"location": {"lat": 52.3409992, "lng": 4.8236365}})),
@@ -143,7 +144,7 @@ fn keydelivery(start: DateTime<Utc>) -> Vec<DemoPost> {
             .map(|(context, status, m)| json!({"context": context, "time": time(*m), "order_status_description": status, "area_name": "Rotterdam", "location": null}))
             .collect();
         DemoPost::Json {
-            carrier: "keydelivery",
+            carrier: Carrier::Keydelivery,
             body: json!({"event": "update", "message": "OK", "carrier_id": "dhl", "tracking_number": "WBKD5001", "signer": 1, "items": list}),
         }
     };
@@ -158,7 +159,6 @@ pub fn all(start: DateTime<Utc>) -> Vec<DemoPost> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use server::domain::Carrier;
     use std::collections::HashSet;
 
     #[test]
@@ -167,7 +167,7 @@ mod tests {
             .iter()
             .map(|post| match post {
                 DemoPost::Depot { .. } => Carrier::Depot,
-                DemoPost::Json { carrier, .. } => carrier.parse().unwrap(),
+                DemoPost::Json { carrier, .. } => *carrier,
             })
             .collect();
         assert_eq!(carriers, Carrier::ALL.into_iter().collect());

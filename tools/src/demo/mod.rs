@@ -24,7 +24,7 @@ fn request(client: &reqwest::Client, base: &str, settings: &Settings, post: Demo
             }
             (Carrier::Depot, Vec::new(), Some(form))
         }
-        DemoPost::Json { carrier, body } => (carrier.parse::<Carrier>()?, body.to_string().into_bytes(), None),
+        DemoPost::Json { carrier, body } => (carrier, body.to_string().into_bytes(), None),
     };
     let profile = server::carriers::profile(carrier);
     let credentials = settings.secrets.get(carrier).map(|s| profile.auth.credentials(s.current.expose(), &body)).unwrap_or_default();
@@ -55,7 +55,7 @@ pub async fn run_demo(settings: &Settings, url: Option<String>, links_out: Optio
     for post in posts {
         let label = match &post {
             DemoPost::Depot { .. } => "depot",
-            DemoPost::Json { carrier, .. } => carrier,
+            DemoPost::Json { carrier, .. } => carrier.as_str(),
         };
         bar.set_message(label);
         let response = request(&client, &base, settings, post)?.send().await?;

@@ -55,15 +55,7 @@ pub fn authenticate(
     })
 }
 
-/// Checks `Authorization: Bearer <token>` against the carrier's token; `None` in dev mode
-/// with the token unset.
-pub fn verify_bearer(settings: &Settings, carrier: Carrier, headers: &HeaderMap) -> Result<Option<SecretSlot>, ApiError> {
-    let Some(secret) = configured_secret(settings, carrier)? else {
-        return Ok(None);
-    };
-    bearer(secret, headers).map(Some)
-}
-
+/// Checks `Authorization: Bearer <token>` against the carrier's secret.
 fn bearer(secret: &CarrierSecret, headers: &HeaderMap) -> Result<SecretSlot, ApiError> {
     let presented = headers
         .get(header::AUTHORIZATION)
@@ -121,6 +113,14 @@ pub fn verify_token(secret: &CarrierSecret, presented: Option<&str>, what: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The depot's check as its webhook makes it: the configured secret, then its profile's scheme.
+    fn verify_bearer(settings: &Settings, carrier: Carrier, headers: &HeaderMap) -> Result<Option<SecretSlot>, ApiError> {
+        match configured_secret(settings, carrier)? {
+            Some(secret) => authenticate(secret, crate::carriers::profile(carrier), headers, None, &[]).map(Some),
+            None => Ok(None),
+        }
+    }
 
     fn settings(token: Option<&str>, dev: bool) -> Settings {
         let mut s = Settings::from_lookup(|_| None, &[]).unwrap();

@@ -5,5 +5,5 @@ pub mod json;
 mod reply;
 mod secret_use;
 
-pub use reply::{archived_headers, reply, CREDENTIAL_HEADERS, REDACTED};
+pub use reply::{archived_headers, is_credential, reply, REDACTED};
 pub use secret_use::SecretUse;

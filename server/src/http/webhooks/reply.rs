@@ -1,4 +1,5 @@
 //! What every webhook answers, and which request headers the raw archive keeps.
+use crate::carriers::Auth;
 use crate::http::ApiError;
 use crate::ingest::IngestOutcome;
 use axum::http::HeaderMap;
@@ -16,8 +17,14 @@ pub fn reply(outcome: IngestOutcome) -> Result<Json<Value>, ApiError> {
     }
 }
 
-/// Headers that carry a secret as-is (not a signature derived from it).
-pub const CREDENTIAL_HEADERS: [&str; 3] = ["authorization", "x-webhook-shared-token", "cookie"];
+/// Whether a header carries a secret as-is (not a signature derived from it): the bearer
+/// token, a cookie, or a carrier's shared-token header (its profile's `Auth::HeaderToken`).
+pub fn is_credential(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name == "authorization"
+        || name == "cookie"
+        || crate::carriers::profiles().any(|p| matches!(p.auth, Auth::HeaderToken { headers } if headers.contains(&name.as_str())))
+}
 /// What a credential's value is replaced with.
 pub const REDACTED: &str = "[redacted]";
 
@@ -31,10 +38,8 @@ pub fn archived_headers(headers: &HeaderMap, extra: &[&str]) -> Value {
             kept.insert(name.to_string(), Value::String(value.chars().take(512).collect()));
         }
     }
-    for credential in CREDENTIAL_HEADERS {
-        if headers.contains_key(credential) {
-            kept.insert(credential.into(), Value::String(REDACTED.into()));
-        }
+    for name in headers.keys().map(|n| n.as_str()).filter(|n| is_credential(n)) {
+        kept.insert(name.to_string(), Value::String(REDACTED.into()));
     }
     Value::Object(kept)
 }
