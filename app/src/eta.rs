@@ -71,7 +71,7 @@ mod tests {
 
     fn parcel(status: TrackingStatus, eta: Option<&str>, window: Option<(&str, &str)>, updated: &str) -> ParcelView {
         ParcelView {
-            carrier: "uber".into(),
+            carrier: crate::carrier::Carrier::Uber,
             carrier_name: String::new(),
             tracking_number: "T1".into(),
             status,

@@ -58,7 +58,7 @@ mod tests {
 
     fn parcel_with(event: EventView) -> ParcelView {
         ParcelView {
-            carrier: "peddler".into(),
+            carrier: crate::carrier::Carrier::Peddler,
             carrier_name: String::new(),
             tracking_number: "P1".into(),
             status: event.status,

@@ -1,11 +1,17 @@
 //! Types shared by the server and the browser: the normalized status vocabulary (CONTRACT §3)
 //! and the read models the tracking pages render.
 use chrono::{DateTime, Utc};
+#[cfg(feature = "ssr")]
+use sea_orm::sea_query::StringLen;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The carrier-neutral status of a parcel or of one tracking event (CONTRACT §3).
+/// Stored in `parcel.status` and `tracking_event.status` in the same spelling (the server
+/// derives sea-orm's `ActiveEnum` here, behind `ssr`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::None)", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum TrackingStatus {
     InfoReceived,
@@ -20,6 +26,12 @@ pub enum TrackingStatus {
     Canceled,
     Expired,
     Unknown,
+}
+
+impl std::fmt::Display for TrackingStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl TrackingStatus {
@@ -125,7 +137,7 @@ pub struct EventText {
 /// What the public page may show of a parcel: no personal data, no POD.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ParcelView {
-    pub carrier: String,
+    pub carrier: crate::carrier::Carrier,
     /// The carrier as it spells itself ("KeyDelivery"), from its profile on the server.
     #[serde(default)]
     pub carrier_name: String,

@@ -1,5 +1,7 @@
 //! Types of the staff back office, shared by the server and the browser: who is signed in,
 //! and the read models of the staff pages.
+use crate::carrier::Carrier;
+use crate::model::TrackingStatus;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -85,9 +87,9 @@ pub fn encode(value: &str) -> String {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParcelRow {
-    pub carrier: String,
+    pub carrier: Carrier,
     pub tracking_number: String,
-    pub status: String,
+    pub status: TrackingStatus,
     pub references: Vec<String>,
     pub created_at: DateTime<Utc>,
     /// Carrier time of the latest event (or creation).
@@ -101,14 +103,14 @@ pub struct ParcelSearchPage {
     pub page: u64,
     pub pages: u64,
     /// Matches per status for the same search without its status filter.
-    pub status_counts: Vec<(String, u64)>,
+    pub status_counts: Vec<(TrackingStatus, u64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffEvent {
     pub id: i64,
     pub occurred_at: DateTime<Utc>,
-    pub status: String,
+    pub status: TrackingStatus,
     pub substatus: String,
     pub raw_status: String,
     pub description: Option<String>,
@@ -181,7 +183,7 @@ pub struct DeliveryQuery {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryRow {
     pub id: i64,
-    pub carrier: String,
+    pub carrier: Carrier,
     pub received_at: DateTime<Utc>,
     pub outcome: crate::outcome::Outcome,
     pub error: Option<String>,
@@ -226,7 +228,7 @@ pub enum SecretMatch {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CarrierHealth {
-    pub carrier: String,
+    pub carrier: Carrier,
     /// The variable that holds its secret; the secret itself never leaves the server.
     pub variable: String,
     pub secret_configured: bool,

@@ -4,6 +4,7 @@
 //! (issue 7: lookups at 1M parcels must cost about what they cost at 10k).
 use crate::db::json_rows::{packed, select_packed};
 use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_delivery, share_link, tracking_event};
+use app::carrier::Carrier;
 use app::model::TrackingStatus;
 use app::staff::ParcelQuery;
 use sea_orm::sea_query::{Alias, Expr, Query, SimpleExpr};
@@ -62,7 +63,7 @@ pub fn standing_events_newest_first(parcel_id: i64) -> Select<tracking_event::En
 /// The event that sets a parcel's status: the known, standing status with the latest
 /// carrier time.
 pub fn latest_known_event(parcel_id: i64) -> Select<tracking_event::Entity> {
-    standing_events_newest_first(parcel_id).filter(tracking_event::Column::Status.ne(TrackingStatus::Unknown.as_str())).limit(1)
+    standing_events_newest_first(parcel_id).filter(tracking_event::Column::Status.ne(TrackingStatus::Unknown)).limit(1)
 }
 
 /// The live share link with this token.
@@ -180,7 +181,7 @@ pub fn hot_queries(backend: DbBackend) -> Vec<(&'static str, Statement)> {
         (
             "find or create a parcel",
             parcel::Entity::find()
-                .filter(parcel::Column::Carrier.eq("depot"))
+                .filter(parcel::Column::Carrier.eq(Carrier::Depot))
                 .filter(parcel::Column::TrackingNumber.eq("GEN-0000001"))
                 .build(backend),
         ),
@@ -198,7 +199,7 @@ pub fn hot_queries(backend: DbBackend) -> Vec<(&'static str, Statement)> {
         let batch = parcel::Entity::find()
             .select_only()
             .column(parcel::Column::Id)
-            .filter(parcel::Column::Carrier.eq("depot"))
+            .filter(parcel::Column::Carrier.eq(Carrier::Depot))
             .filter(parcel::Column::TrackingNumber.is_in(["GEN-0000001", "GEN-0000002"]));
         queries.push(("POD a commit batch's parcels have", known_pods(backend, batch.into_query())));
     }

@@ -39,7 +39,7 @@ impl ReadModel {
         };
         // Proof of delivery once there is a delivery: Uber sends its verification (photo,
         // PIN, barcode) with every ping, long before the door.
-        let delivered = parcel.status == TrackingStatus::Delivered.as_str();
+        let delivered = parcel.status == TrackingStatus::Delivered;
         let stored = if delivered { queries::pods_of(parcel.id).all(&self.db).await? } else { Vec::new() };
         let pods = stored
             .into_iter()
@@ -64,7 +64,7 @@ impl ReadModel {
 
     /// The courier card: name, vehicle and, until delivery, the last known position.
     async fn courier_view(&self, parcel: &parcel::Model) -> Result<Option<CourierView>, DbErr> {
-        let delivered = parcel.status == TrackingStatus::Delivered.as_str();
+        let delivered = parcel.status == TrackingStatus::Delivered;
         let mut trail = if delivered { Vec::new() } else { queries::courier_trail(parcel.id).all(&self.db).await? };
         trail.reverse();
         let last = trail.last().cloned();
@@ -132,7 +132,7 @@ impl ReadModel {
             .map(|e| EventView {
                 occurred_at: e.occurred_at,
                 day: None,
-                status: TrackingStatus::parse(&e.status).unwrap_or(TrackingStatus::Unknown),
+                status: e.status,
                 substatus: e.substatus,
                 raw_status: e.raw_status,
                 description: e.description,
@@ -140,9 +140,8 @@ impl ReadModel {
                 texts: e.texts.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default(),
             })
             .collect();
-        let status = TrackingStatus::parse(&parcel.status).unwrap_or(TrackingStatus::Unknown);
-        let carrier_name =
-            parcel.carrier.parse().map(|c| crate::carriers::profile(c).name.to_string()).unwrap_or_else(|_| parcel.carrier.clone());
+        let status = parcel.status;
+        let carrier_name = crate::carriers::profile(parcel.carrier).name.to_string();
         let mut view = ParcelView {
             carrier_name,
             late: false,

@@ -9,7 +9,7 @@
 //! never beside real ones.
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QuerySelect, Set, TransactionTrait};
-use server::domain::TrackingStatus;
+use server::domain::{Carrier, TrackingStatus};
 use server::entity::{parcel, share_link, tracking_event};
 use std::time::Instant;
 
@@ -71,9 +71,9 @@ pub async fn generate(db: &DatabaseConnection, from: u64, until: u64, events_per
             rows.extend(timeline);
             parcels.push(parcel::ActiveModel {
                 id: Set(id),
-                carrier: Set("depot".into()),
+                carrier: Set(Carrier::Depot),
                 tracking_number: Set(generated_number(n)),
-                status: Set(status.as_str().into()),
+                status: Set(status),
                 substatus: Set(Some(substatus.into())),
                 status_at: Set(Some(last_at)),
                 created_at: Set(start),
@@ -133,7 +133,7 @@ fn timeline(parcel_id: i64, n: u64, start: DateTime<Utc>, count: u32) -> Vec<tra
                 parcel_id: Set(parcel_id),
                 raw_delivery_id: Set(None),
                 occurred_at: Set(start + Duration::hours(i as i64)),
-                status: Set(status.as_str().into()),
+                status: Set(status),
                 substatus: Set(substatus.into()),
                 raw_status: Set(raw.into()),
                 description: Set(Some(format!("Scan {i} at depot {}", (n + i as u64) % 40))),

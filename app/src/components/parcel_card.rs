@@ -10,8 +10,8 @@ use leptos::prelude::*;
 pub fn ParcelCard(parcel: ParcelView) -> impl IntoView {
     let lang = use_lang();
     let status = parcel.status;
-    let carrier = parcel.carrier.clone();
-    let carrier_name = if parcel.carrier_name.is_empty() { parcel.carrier.clone() } else { parcel.carrier_name.clone() };
+    let carrier = parcel.carrier.as_str();
+    let carrier_name = if parcel.carrier_name.is_empty() { parcel.carrier.to_string() } else { parcel.carrier_name.clone() };
     // "Late" is the server's judgement (`parcel.late`, from its clock), so that the page
     // hydrates to what it rendered; what else `arrival` says does not depend on the clock.
     let arrival = parcel.arrival(parcel.updated_at);

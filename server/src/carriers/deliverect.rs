@@ -45,6 +45,7 @@ pub const PROFILE: CarrierProfile = CarrierProfile {
     auth: Auth::Hmac { headers: &["x-server-authorization-hmac-sha256"] },
     body: BodyFormat::Json,
     reply: ReplyFormat::Waybill,
+    adapter: |_| Box::new(DeliverectAdapter),
 };
 
 impl CarrierAdapter for DeliverectAdapter {

@@ -51,6 +51,7 @@ pub const PROFILE: CarrierProfile = CarrierProfile {
     auth: Auth::Bearer,
     body: BodyFormat::Multipart,
     reply: ReplyFormat::Waybill,
+    adapter: |_| Box::new(DepotAdapter),
 };
 
 impl CarrierAdapter for DepotAdapter {

@@ -93,6 +93,7 @@ pub const PROFILE: CarrierProfile = CarrierProfile {
     auth: Auth::QueryToken { parameter: "token" },
     body: BodyFormat::Json,
     reply: ReplyFormat::CodeAndMessage,
+    adapter: |offset| Box::new(KeyDeliveryAdapter { offset }),
 };
 
 impl CarrierAdapter for KeyDeliveryAdapter {

@@ -1,43 +1,49 @@
 //! Carrier adapters: one file per carrier, each a pure function from the raw body bytes to
 //! normalized events (no I/O), with its status mapping table beside it, and its `PROFILE`:
-//! everything else about the carrier (name, paths, secret variable, authentication, reply).
-//! `profile` is the one list of them; adding a carrier is its file, its `Carrier` variant
-//! and its line there (docs/ADDING-A-CARRIER.md).
-mod deliverect;
-mod depot;
+//! everything else about the carrier (name, paths, secret variable, authentication, reply,
+//! and how its adapter is made). `adapter_files!` below is the one list of those files;
+//! adding a carrier is its file, its line there and its `Carrier` variant
+//! (docs/ADDING-A-CARRIER.md).
 mod fields;
-mod keydelivery;
-mod peddler;
 mod profile;
 mod time;
-mod uber;
 
-pub use deliverect::DeliverectAdapter;
-pub use depot::DepotAdapter;
-pub use keydelivery::KeyDeliveryAdapter;
-pub use peddler::PeddlerAdapter;
 pub use profile::{Auth, BodyFormat, CarrierProfile, ReplyFormat};
 pub use time::parse_carrier_time;
-pub use uber::UberAdapter;
 
 use crate::domain::{Carrier, NormalizedDelivery};
 use chrono::{DateTime, FixedOffset, Utc};
 use std::sync::Arc;
 
+/// Declares each adapter file as a module and lists its `PROFILE`, in `Carrier`'s order;
+/// the assertion below fails the build when the list and the enum disagree.
+macro_rules! adapter_files {
+    ($($file:ident),* $(,)?) => {
+        $(mod $file;)*
+        const PROFILES: &[&CarrierProfile] = &[$(&$file::PROFILE),*];
+    };
+}
+
+adapter_files!(deliverect, uber, depot, peddler, keydelivery);
+
+const _: () = {
+    assert!(PROFILES.len() == Carrier::ALL.len(), "every carrier has one line in adapter_files!");
+    let mut i = 0;
+    while i < PROFILES.len() {
+        assert!(PROFILES[i].carrier.index() == i, "adapter_files! lists the carriers in Carrier's order");
+        i += 1;
+    }
+};
+
 /// Everything about `carrier` besides its mapping, from its adapter file.
 pub fn profile(carrier: Carrier) -> &'static CarrierProfile {
-    match carrier {
-        Carrier::Deliverect => &deliverect::PROFILE,
-        Carrier::Uber => &uber::PROFILE,
-        Carrier::Depot => &depot::PROFILE,
-        Carrier::Peddler => &peddler::PROFILE,
-        Carrier::Keydelivery => &keydelivery::PROFILE,
-    }
+    // In bounds and the carrier's own: checked when the crate is built (above).
+    PROFILES[carrier.index()]
 }
 
 /// Every carrier's profile, in `Carrier::ALL`'s order.
 pub fn profiles() -> impl Iterator<Item = &'static CarrierProfile> {
-    Carrier::ALL.into_iter().map(profile)
+    PROFILES.iter().copied()
 }
 
 /// Why a body could not be turned into events: which field, and what is wrong with it.
@@ -72,17 +78,21 @@ pub trait CarrierAdapter: Send + Sync {
     }
 }
 
-/// One adapter per carrier, configured once at start-up.
+/// One adapter per carrier, made once at start-up by each profile's `adapter`, in
+/// `Carrier::ALL`'s order.
 #[derive(Clone)]
 pub struct Adapters {
-    keydelivery: Arc<KeyDeliveryAdapter>,
+    by_carrier: Arc<[Box<dyn CarrierAdapter>]>,
+    zoneless_offset: FixedOffset,
     max_future_skew: Option<chrono::Duration>,
 }
 
 impl Adapters {
-    /// `keydelivery_offset` is the zone of KeyDelivery's zoneless item times.
-    pub fn new(keydelivery_offset: FixedOffset) -> Self {
-        Self { keydelivery: Arc::new(KeyDeliveryAdapter { offset: keydelivery_offset }), max_future_skew: None }
+    /// `zoneless_offset` is the zone of carrier times that name none (KeyDelivery's item
+    /// times, `WAYBILL_KEYDELIVERY_TIME_OFFSET`).
+    pub fn new(zoneless_offset: FixedOffset) -> Self {
+        let by_carrier = PROFILES.iter().map(|p| (p.adapter)(zoneless_offset)).collect();
+        Self { by_carrier, zoneless_offset, max_future_skew: None }
     }
 
     /// Event times further than `skew` after arrival are refused (see [`Self::check_times`]).
@@ -113,22 +123,14 @@ impl Adapters {
     }
 
     pub fn get(&self, carrier: Carrier) -> &dyn CarrierAdapter {
-        match carrier {
-            Carrier::Deliverect => &DeliverectAdapter,
-            Carrier::Uber => &UberAdapter,
-            Carrier::Depot => &DepotAdapter,
-            Carrier::Peddler => &PeddlerAdapter,
-            Carrier::Keydelivery => self.keydelivery.as_ref(),
-        }
+        // One per profile, so in bounds (see `profile`).
+        self.by_carrier[carrier.index()].as_ref()
     }
 }
 
 impl std::fmt::Debug for Adapters {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Adapters")
-            .field("keydelivery_offset", &self.keydelivery.offset)
-            .field("max_future_skew", &self.max_future_skew)
-            .finish()
+        f.debug_struct("Adapters").field("zoneless_offset", &self.zoneless_offset).field("max_future_skew", &self.max_future_skew).finish()
     }
 }
 
@@ -162,7 +164,7 @@ mod tests {
     fn every_carrier_has_its_own_profile_paths_and_secret_variable() {
         let mut paths = std::collections::HashSet::new();
         let mut variables = std::collections::HashSet::new();
-        for carrier in Carrier::ALL {
+        for carrier in Carrier::ALL.iter().copied() {
             let profile = profile(carrier);
             assert_eq!(profile.carrier, carrier, "{carrier}'s profile is its own");
             assert_eq!(adapters().get(carrier).carrier(), carrier, "{carrier}'s adapter is its own");
@@ -186,7 +188,7 @@ mod tests {
 
         #[test]
         fn arbitrary_bytes_never_panic_any_adapter(body in proptest::collection::vec(any::<u8>(), 0..2048)) {
-            for carrier in Carrier::ALL {
+            for carrier in Carrier::ALL.iter().copied() {
                 let _ = adapters().get(carrier).parse(&body, Utc::now());
             }
         }
@@ -233,7 +235,7 @@ mod tests {
     #[test]
     fn deeply_nested_json_is_refused_without_overflowing_the_stack() {
         let body = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-        for carrier in Carrier::ALL {
+        for carrier in Carrier::ALL.iter().copied() {
             assert!(adapters().get(carrier).parse(body.as_bytes(), Utc::now()).is_err());
         }
     }

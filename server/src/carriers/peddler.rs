@@ -56,6 +56,7 @@ pub const PROFILE: CarrierProfile = CarrierProfile {
     auth: Auth::HeaderToken { headers: &["x-webhook-shared-token"] },
     body: BodyFormat::Json,
     reply: ReplyFormat::Waybill,
+    adapter: |_| Box::new(PeddlerAdapter),
 };
 
 impl CarrierAdapter for PeddlerAdapter {

@@ -4,7 +4,7 @@
 //! pages and the tests read these; nothing else names a carrier's particulars.
 use crate::domain::Carrier;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct CarrierProfile {
     pub carrier: Carrier,
     /// As the carrier spells itself ("KeyDelivery").
@@ -19,6 +19,8 @@ pub struct CarrierProfile {
     pub auth: Auth,
     pub body: BodyFormat,
     pub reply: ReplyFormat,
+    /// Makes its adapter, given the zone of carrier times that name none.
+    pub adapter: fn(chrono::FixedOffset) -> Box<dyn super::CarrierAdapter>,
 }
 
 /// How a carrier proves a webhook is its own.

@@ -104,6 +104,7 @@ pub const PROFILE: CarrierProfile = CarrierProfile {
     auth: Auth::Hmac { headers: &["x-uber-signature", "x-postmates-signature"] },
     body: BodyFormat::Json,
     reply: ReplyFormat::Waybill,
+    adapter: |_| Box::new(UberAdapter),
 };
 
 impl CarrierAdapter for UberAdapter {

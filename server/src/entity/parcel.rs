@@ -6,9 +6,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub carrier: String,
+    pub carrier: app::carrier::Carrier,
     pub tracking_number: String,
-    pub status: String,
+    pub status: app::model::TrackingStatus,
     pub substatus: Option<String>,
     pub eta: Option<DateTimeUtc>,
     /// The delivery window, when the carrier gives one.

@@ -7,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub carrier: String,
+    pub carrier: app::carrier::Carrier,
     pub received_at: DateTimeUtc,
     /// JSON object of the headers worth keeping, secrets removed.
     pub headers: String,

@@ -9,7 +9,7 @@ pub struct Model {
     pub parcel_id: i64,
     pub raw_delivery_id: Option<i64>,
     pub occurred_at: DateTimeUtc,
-    pub status: String,
+    pub status: app::model::TrackingStatus,
     pub substatus: String,
     pub raw_status: String,
     pub description: Option<String>,

@@ -2,6 +2,7 @@
 //! CONTRACT §4 (events newest first, RFC 3339 UTC times).
 use crate::http::ApiError;
 use crate::state::AppState;
+use app::carrier::Carrier;
 use app::model::ParcelView;
 use axum::extract::{Path, State};
 use axum::Json;
@@ -15,7 +16,7 @@ pub struct TrackResponse {
 
 #[derive(Serialize)]
 pub struct TrackedParcel {
-    pub carrier: String,
+    pub carrier: Carrier,
     pub tracking_number: String,
     pub status: &'static str,
     pub substatus: Option<String>,

@@ -18,7 +18,7 @@ pub fn raw_row(
     tracking_number: Option<String>,
 ) -> raw_delivery::ActiveModel {
     raw_delivery::ActiveModel {
-        carrier: Set(input.carrier.as_str().to_string()),
+        carrier: Set(input.carrier),
         origin: Set(input.origin),
         received_at: Set(input.received_at),
         headers: Set(input.headers.to_string()),

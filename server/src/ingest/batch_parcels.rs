@@ -11,7 +11,7 @@ use super::hand_off::query_in_one_hand_off;
 use super::parcel_json::{self, packed_parcels, PACKED_PARCELS};
 use super::share_token::new_share_token;
 use crate::db::json_rows::unpack;
-use crate::domain::{NormalizedDelivery, TrackingStatus};
+use crate::domain::{Carrier, NormalizedDelivery, TrackingStatus};
 use crate::entity::{parcel, share_link};
 use crate::queries::{known_pods, KNOWN_POD};
 use chrono::{DateTime, Utc};
@@ -26,10 +26,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 const PARCELS_BEFORE: &str = "parcels_before";
 
 /// A parcel's carrier and tracking number.
-pub type ParcelKey = (String, String);
+pub type ParcelKey = (Carrier, String);
 
 pub fn key_of(delivery: &NormalizedDelivery) -> ParcelKey {
-    (delivery.carrier.as_str().to_string(), delivery.tracking_number.as_str().to_string())
+    (delivery.carrier, delivery.tracking_number.as_str().to_string())
 }
 
 /// The batch's parcels, in the order asked for, each with whether this batch created it;
@@ -138,9 +138,9 @@ pub async fn find_or_create(
 /// The insert of new parcels for `wanted`, skipping any that exist.
 fn new_parcels<'a>(wanted: impl Iterator<Item = &'a (ParcelKey, DateTime<Utc>)>) -> sea_orm::Insert<parcel::ActiveModel> {
     let rows = wanted.map(|((carrier, number), received_at)| parcel::ActiveModel {
-        carrier: Set(carrier.clone()),
+        carrier: Set(*carrier),
         tracking_number: Set(number.clone()),
-        status: Set(TrackingStatus::Unknown.as_str().to_string()),
+        status: Set(TrackingStatus::Unknown),
         created_at: Set(*received_at),
         updated_at: Set(*received_at),
         ..Default::default()
@@ -152,12 +152,12 @@ fn new_parcels<'a>(wanted: impl Iterator<Item = &'a (ParcelKey, DateTime<Utc>)>)
 /// The parcels with these keys; on PostgreSQL locked, in one global order, so that the
 /// status recompute sees every committed event and writers do not deadlock.
 fn find_parcels(keys: &[ParcelKey], backend: DbBackend) -> Select<parcel::Entity> {
-    let mut by_carrier: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut by_carrier: BTreeMap<&str, (Carrier, Vec<&str>)> = BTreeMap::new();
     for (carrier, number) in keys {
-        by_carrier.entry(carrier).or_default().push(number);
+        by_carrier.entry(carrier.as_str()).or_insert_with(|| (*carrier, Vec::new())).1.push(number);
     }
     let mut condition = Condition::any();
-    for (carrier, numbers) in by_carrier {
+    for (carrier, numbers) in by_carrier.into_values() {
         condition = condition.add(parcel::Column::Carrier.eq(carrier).and(parcel::Column::TrackingNumber.is_in(numbers)));
     }
     let query = parcel::Entity::find().filter(condition);
@@ -169,5 +169,5 @@ fn find_parcels(keys: &[ParcelKey], backend: DbBackend) -> Select<parcel::Entity
 
 async fn read(txn: &DatabaseTransaction, keys: &[ParcelKey]) -> Result<HashMap<ParcelKey, parcel::Model>, DbErr> {
     let parcels = find_parcels(keys, txn.get_database_backend()).all(txn).await?;
-    Ok(parcels.into_iter().map(|p| ((p.carrier.clone(), p.tracking_number.clone()), p)).collect())
+    Ok(parcels.into_iter().map(|p| ((p.carrier, p.tracking_number.clone()), p)).collect())
 }

@@ -183,7 +183,7 @@ async fn write_in_batches(db: &DatabaseConnection, adapters: &Adapters, inputs: 
 
 /// What each parcel should end up as, by the plain rule, from the parsed deliveries in
 /// order: (status, updated_at, standing events).
-fn model(deliveries: &[NormalizedDelivery]) -> BTreeMap<String, (String, Option<DateTime<Utc>>, usize)> {
+fn model(deliveries: &[NormalizedDelivery]) -> Parcels {
     let mut events: BTreeMap<String, HashMap<String, (DateTime<Utc>, TrackingStatus)>> = BTreeMap::new();
     let mut voided: HashMap<String, HashSet<String>> = HashMap::new();
     for d in deliveries {
@@ -211,13 +211,13 @@ fn model(deliveries: &[NormalizedDelivery]) -> BTreeMap<String, (String, Option<
                 .filter(|(_, s)| *s != TrackingStatus::Unknown)
                 .max_by_key(|(at, s)| (*at, s.step_rank()))
                 .map_or(TrackingStatus::Unknown, |(_, s)| *s);
-            (name, (status.as_str().to_string(), standing.iter().map(|(at, _)| *at).max(), standing.len()))
+            (name, (status, standing.iter().map(|(at, _)| *at).max(), standing.len()))
         })
         .collect()
 }
 
 /// The same as `model`, read from the database.
-async fn stored(db: &DatabaseConnection) -> BTreeMap<String, (String, Option<DateTime<Utc>>, usize)> {
+async fn stored(db: &DatabaseConnection) -> Parcels {
     let events = tracking_event::Entity::find().all(db).await.unwrap();
     parcel::Entity::find()
         .all(db)
@@ -252,7 +252,7 @@ async fn both_ways(picks: &[Pick], size: usize, postgres: bool) -> (Vec<String>,
     (dumps.0, dumps.1, modelled)
 }
 
-type Parcels = BTreeMap<String, (String, Option<DateTime<Utc>>, usize)>;
+type Parcels = BTreeMap<String, (TrackingStatus, Option<DateTime<Utc>>, usize)>;
 type Modelled = (Parcels, Parcels);
 
 fn pick() -> impl Strategy<Value = Pick> {

@@ -40,12 +40,12 @@ pub fn of_first_events(events: &[NormalizedEvent]) -> Option<CurrentStatus> {
 pub fn set_status(update: &mut parcel::ActiveModel, current: CurrentStatus) {
     match current.status {
         Some((status, substatus, at)) => {
-            update.status = Set(status.as_str().to_string());
+            update.status = Set(status);
             update.substatus = Set(Some(substatus));
             update.status_at = Set(Some(at));
         }
         None => {
-            update.status = Set(TrackingStatus::Unknown.as_str().to_string());
+            update.status = Set(TrackingStatus::Unknown);
             update.substatus = Set(None);
             update.status_at = Set(None);
         }

@@ -5,7 +5,7 @@
 use crate::db::json_rows::{self, packed};
 use crate::entity::parcel;
 use sea_orm::sea_query::Expr;
-use sea_orm::{DbBackend, DbErr, QuerySelect, Select};
+use sea_orm::{ActiveEnum, DbBackend, DbErr, QuerySelect, Select};
 use serde_json::Value;
 
 /// The columns packed, in the order `model` reads them.
@@ -37,9 +37,9 @@ pub fn model(columns: &[Value]) -> Result<parcel::Model, DbErr> {
     };
     Ok(parcel::Model {
         id: at(0)?.as_i64().ok_or_else(|| DbErr::Custom("packed parcel: no id".into()))?,
-        carrier: required(1)?,
+        carrier: ActiveEnum::try_from_value(&required(1)?)?,
         tracking_number: required(2)?,
-        status: required(3)?,
+        status: ActiveEnum::try_from_value(&required(3)?)?,
         substatus: text(4)?,
         eta: time(5)?,
         eta_from: time(6)?,
@@ -70,9 +70,9 @@ mod tests {
         crate::db::migrate(&db).await.unwrap();
         let at = chrono::DateTime::parse_from_rfc3339("2025-01-01T08:00:00.123456+00:00").unwrap().with_timezone(&chrono::Utc);
         let full = parcel::ActiveModel {
-            carrier: Set("uber".into()),
+            carrier: Set(app::carrier::Carrier::Uber),
             tracking_number: Set("WB-1".into()),
-            status: Set("in_transit".into()),
+            status: Set(app::model::TrackingStatus::InTransit),
             eta: Set(Some(at)),
             courier_name: Set(Some("Ana R.".into())),
             pickup_lat: Set(Some(0.1 + 0.2)),
@@ -84,9 +84,9 @@ mod tests {
         };
         full.insert(&db).await.unwrap();
         let sparse = parcel::ActiveModel {
-            carrier: Set("depot".into()),
+            carrier: Set(app::carrier::Carrier::Depot),
             tracking_number: Set("WB-2".into()),
-            status: Set("unknown".into()),
+            status: Set(app::model::TrackingStatus::Unknown),
             created_at: Set(at),
             updated_at: Set(at),
             ..Default::default()

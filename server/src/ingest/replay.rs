@@ -4,7 +4,7 @@
 use super::archive::{storable_error, HELD_FOR_STAFF};
 use super::reapply::reapply;
 use crate::carriers::Adapters;
-use crate::domain::{Carrier, TrackingStatus};
+use crate::domain::TrackingStatus;
 use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_delivery, tracking_event};
 use app::outcome::Outcome;
 use sea_orm::sea_query::Expr;
@@ -61,11 +61,7 @@ pub async fn replay_all(db: &DatabaseConnection, adapters: &Adapters) -> Result<
                 summary.quarantined += 1;
                 continue;
             }
-            let Ok(carrier) = raw.carrier.parse::<Carrier>() else {
-                summary.skipped += 1;
-                continue;
-            };
-            let (parsed, outcome) = reapply(&txn, adapters, carrier, &raw).await?;
+            let (parsed, outcome) = reapply(&txn, adapters, raw.carrier, &raw).await?;
             match outcome {
                 Outcome::Applied => summary.applied += 1,
                 Outcome::Duplicate => summary.duplicates += 1,

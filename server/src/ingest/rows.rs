@@ -21,7 +21,7 @@ pub fn event_row(
         parcel_id: Set(parcel_id),
         raw_delivery_id: Set(raw_delivery_id),
         occurred_at: Set(event.occurred_at),
-        status: Set(event.status.as_str().to_string()),
+        status: Set(event.status),
         substatus: Set(event.substatus.clone()),
         raw_status: Set(event.raw_status.clone()),
         description: Set(event.description.clone()),

@@ -40,11 +40,7 @@ impl From<IngestError> for ActionError {
 }
 
 pub async fn find_parcel(db: &DatabaseConnection, carrier: Carrier, number: &str) -> Result<Option<parcel::Model>, DbErr> {
-    parcel::Entity::find()
-        .filter(parcel::Column::Carrier.eq(carrier.as_str()))
-        .filter(parcel::Column::TrackingNumber.eq(number))
-        .one(db)
-        .await
+    parcel::Entity::find().filter(parcel::Column::Carrier.eq(carrier)).filter(parcel::Column::TrackingNumber.eq(number)).one(db).await
 }
 
 fn subject(parcel: &parcel::Model) -> String {
@@ -60,7 +56,7 @@ async fn ingest_entry(
     void: Option<VoidedEvent>,
     pod: Option<StoredPod>,
 ) -> Result<(), ActionError> {
-    let carrier: Carrier = parcel.carrier.parse().map_err(|_| ActionError::NoSuchParcel)?;
+    let carrier = parcel.carrier;
     let entry = StaffEntry { recorded_by: actor.to_string(), tracking_number: parcel.tracking_number.clone(), event, void };
     let body = serde_json::to_vec(&entry).map_err(|e| ActionError::Invalid(e.to_string()))?;
     let input = RawInput {
@@ -189,7 +185,7 @@ pub async fn reprocess(pipeline: &Pipeline, id: i64, actor: &str) -> Result<Repr
     if raw.outcome != Outcome::Quarantined {
         return Err(ActionError::NotQuarantined(id));
     }
-    let carrier: Carrier = raw.carrier.parse().map_err(|_| ActionError::Invalid(format!("unknown carrier {:?}", raw.carrier)))?;
+    let carrier = raw.carrier;
     let subject = format!("delivery #{id}");
     let mut row: raw_delivery::ActiveModel = raw.clone().into();
     let (parsed, outcome) = reapply(&txn, &pipeline.adapters, carrier, &raw).await?;

@@ -26,7 +26,7 @@ pub struct StaffReadModel {
 }
 
 /// The delivery list's columns: everything but the body, whose size is computed in SQL.
-type DeliveryTuple = (i64, String, chrono::DateTime<chrono::Utc>, Outcome, Option<String>, Option<String>, i64);
+type DeliveryTuple = (i64, Carrier, chrono::DateTime<chrono::Utc>, Outcome, Option<String>, Option<String>, i64);
 
 impl StaffReadModel {
     pub fn new(db: DatabaseConnection, settings: Arc<Settings>, secret_use: Arc<SecretUse>) -> Self {
@@ -152,7 +152,7 @@ impl StaffReadModel {
     async fn deliveries_inner(&self, query: &DeliveryQuery) -> Result<DeliveryPage, DbErr> {
         let mut condition = Condition::all();
         if let Some(carrier) = &query.carrier {
-            condition = condition.add(raw_delivery::Column::Carrier.eq(carrier.as_str()));
+            condition = condition.add(raw_delivery::Column::Carrier.eq(carrier));
         }
         if let Some(outcome) = &query.outcome {
             condition = condition.add(raw_delivery::Column::Outcome.eq(*outcome));
@@ -240,10 +240,10 @@ impl StaffReadModel {
     async fn carrier_health_inner(&self) -> Result<Vec<CarrierHealth>, DbErr> {
         let since = chrono::Utc::now() - chrono::Duration::hours(24);
         let mut health = Vec::new();
-        for carrier in Carrier::ALL {
+        for carrier in Carrier::ALL.iter().copied() {
             let from_carrier = || {
                 raw_delivery::Entity::find()
-                    .filter(raw_delivery::Column::Carrier.eq(carrier.as_str()))
+                    .filter(raw_delivery::Column::Carrier.eq(carrier))
                     .filter(raw_delivery::Column::Origin.eq(Origin::Carrier))
             };
             let last_delivery_at =
@@ -255,7 +255,7 @@ impl StaffReadModel {
                 .count(&self.db)
                 .await?;
             health.push(CarrierHealth {
-                carrier: carrier.as_str().to_string(),
+                carrier,
                 variable: CarrierSecrets::variable(carrier).to_string(),
                 secret_configured: self.settings.secrets.get(carrier).is_some(),
                 previous_variable: CarrierSecrets::previous_variable(carrier).to_string(),

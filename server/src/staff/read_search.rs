@@ -62,8 +62,7 @@ pub fn condition(query: &ParcelQuery, with_status: bool) -> Condition {
     }
     if let Some(days) = query.stuck_days.filter(|d| *d > 0) {
         let quiet_since = Utc::now() - chrono::Duration::days(i64::from(days));
-        all =
-            all.add(parcel::Column::UpdatedAt.lt(quiet_since)).add(parcel::Column::Status.is_not_in(FINISHED.map(TrackingStatus::as_str)));
+        all = all.add(parcel::Column::UpdatedAt.lt(quiet_since)).add(parcel::Column::Status.is_not_in(FINISHED));
     }
     all
 }
@@ -106,7 +105,7 @@ pub async fn search(db: &DatabaseConnection, query: &ParcelQuery) -> Result<Parc
     let mut references = references_of(db, parcels.iter().map(|p| p.id).collect()).await?;
     let rows = parcels.into_iter().map(|p| row(p, &mut references)).collect();
 
-    let mut status_counts: Vec<(String, i64)> = parcel::Entity::find()
+    let mut status_counts: Vec<(TrackingStatus, i64)> = parcel::Entity::find()
         .select_only()
         .column(parcel::Column::Status)
         .column_as(parcel::Column::Id.count(), "n")
@@ -116,7 +115,7 @@ pub async fn search(db: &DatabaseConnection, query: &ParcelQuery) -> Result<Parc
         .all(db)
         .await?;
     // In journey order, as the status filter lists them.
-    status_counts.sort_by_key(|(status, _)| TrackingStatus::parse(status).map(TrackingStatus::step_rank).unwrap_or(i32::MAX));
+    status_counts.sort_by_key(|(status, _)| status.step_rank());
     Ok(ParcelSearchPage {
         rows,
         total,

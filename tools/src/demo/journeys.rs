@@ -170,6 +170,6 @@ mod tests {
                 DemoPost::Json { carrier, .. } => *carrier,
             })
             .collect();
-        assert_eq!(carriers, Carrier::ALL.into_iter().collect());
+        assert_eq!(carriers, Carrier::ALL.iter().copied().collect());
     }
 }

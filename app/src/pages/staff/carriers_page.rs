@@ -26,8 +26,8 @@ pub fn StaffCarriersPage() -> impl IntoView {
                                     {rows.into_iter().map(|c| {
                                         let rate = c.error_rate_24h().map(|r| format!("{r:.1} %")).unwrap_or_else(|| "–".into());
                                         view! {
-                                            <tr data-carrier=c.carrier.clone()>
-                                                <td>{c.carrier.clone()}</td>
+                                            <tr data-carrier=c.carrier.as_str()>
+                                                <td>{c.carrier.as_str()}</td>
                                                 <td>{if c.secret_configured {
                                                     view! { <span class="ok">"configured"</span> }.into_any()
                                                 } else {

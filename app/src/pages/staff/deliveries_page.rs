@@ -51,7 +51,7 @@ fn DeliveryList(quarantine: bool) -> impl IntoView {
                         <label>"Carrier"
                             <select name="carrier">
                                 <option value="">"Any"</option>
-                                {crate::carrier::Carrier::ALL.into_iter().map(|c| c.as_str()).map(|c| view! { <option value=c selected=q.carrier.as_deref() == Some(c)>{c}</option> }).collect_view()}
+                                {crate::carrier::Carrier::ALL.iter().copied().map(|c| c.as_str()).map(|c| view! { <option value=c selected=q.carrier.as_deref() == Some(c)>{c}</option> }).collect_view()}
                             </select>
                         </label>
                         {(!quarantine).then(|| view! {
@@ -109,7 +109,7 @@ fn DeliveryLine(row: DeliveryRow, quarantine: bool) -> impl IntoView {
         <tr data-delivery-id=id>
             <td><a href=format!("/staff/deliveries/{id}")>{format!("#{id}")}</a></td>
             <td>{utc(row.received_at)}</td>
-            <td>{row.carrier.clone()}</td>
+            <td>{row.carrier.as_str()}</td>
             // The parcel's page when the number names one of this carrier's parcels.
             <td>{row.tracking_number.map(|n| {
                 let href = format!("/staff/parcels/{}/{}", row.carrier, crate::staff::encode(&n));

@@ -24,7 +24,7 @@ pub fn StaffDeliveryPage() -> impl IntoView {
                             <section class="staff-delivery">
                                 <h1>{format!("Delivery #{}", row.id)}</h1>
                                 <dl class="facts">
-                                    <dt>"Carrier"</dt><dd>{row.carrier.clone()}</dd>
+                                    <dt>"Carrier"</dt><dd>{row.carrier.as_str()}</dd>
                                     <dt>"Received"</dt><dd>{utc(row.received_at)}</dd>
                                     <dt>"Outcome"</dt><dd><span class=format!("outcome outcome-{}", row.outcome.as_str())>{row.outcome.as_str()}</span></dd>
                                     {row.error.clone().map(|e| view! { <dt>"Error"</dt><dd class="error-text">{e}</dd> })}

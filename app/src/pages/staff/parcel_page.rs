@@ -45,7 +45,7 @@ fn ParcelDetail(detail: StaffParcelDetail) -> impl IntoView {
         <section class="staff-parcel">
             <header class="parcel-head">
                 <h1>{parcel.tracking_number.clone()}</h1>
-                <p>{parcel.carrier.clone()}" · "<StatusChip status=parcel.status.clone()/>
+                <p>{parcel.carrier.as_str()}" · "<StatusChip status=parcel.status/>
                     {detail.eta.map(|eta| format!(" · ETA {}", utc(eta)))}
                     {(!parcel.references.is_empty()).then(|| format!(" · references: {}", parcel.references.join(", ")))}
                 </p>

@@ -46,7 +46,7 @@ pub fn StaffSearchPage() -> impl IntoView {
                         <label>"Carrier"
                             <select name="carrier">
                                 <option value="">"Any"</option>
-                                {crate::carrier::Carrier::ALL.into_iter().map(|c| c.as_str()).map(|c| view! {
+                                {crate::carrier::Carrier::ALL.iter().copied().map(|c| c.as_str()).map(|c| view! {
                                     <option value=c selected=q.carrier.as_deref() == Some(c)>{c}</option>
                                 }).collect_view()}
                             </select>
@@ -69,8 +69,8 @@ pub fn StaffSearchPage() -> impl IntoView {
                             view! {
                                 <ul class="status-counts" aria-label="Matches per status">
                                     {page.status_counts.iter().map(|(status, n)| {
-                                        let href = format!("/staff?{without_status}{sep}status={}", encode(status));
-                                        view! { <li><a href=href><StatusChip status=status.clone()/>" "<b>{*n}</b></a></li> }
+                                        let href = format!("/staff?{without_status}{sep}status={}", encode(status.as_str()));
+                                        view! { <li><a href=href><StatusChip status=*status/>" "<b>{*n}</b></a></li> }
                                     }).collect_view()}
                                 </ul>
                                 <p class="result-count">
@@ -85,8 +85,8 @@ pub fn StaffSearchPage() -> impl IntoView {
                                             view! {
                                                 <tr>
                                                     <td><a href=href>{row.tracking_number.clone()}</a></td>
-                                                    <td>{row.carrier.clone()}</td>
-                                                    <td><StatusChip status=row.status.clone()/></td>
+                                                    <td>{row.carrier.as_str()}</td>
+                                                    <td><StatusChip status=row.status/></td>
                                                     <td>{row.references.join(", ")}</td>
                                                     <td>{utc(row.updated_at)}</td>
                                                 </tr>

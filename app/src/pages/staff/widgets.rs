@@ -62,9 +62,8 @@ pub fn CopyButton(target: &'static str) -> impl IntoView {
 
 /// A status as a coloured chip.
 #[component]
-pub fn StatusChip(status: String) -> impl IntoView {
-    let label = crate::model::TrackingStatus::parse(&status).map(|s| s.label()).unwrap_or("Status update").to_string();
-    view! { <span class=format!("chip status-{status}")>{label}</span> }
+pub fn StatusChip(status: crate::model::TrackingStatus) -> impl IntoView {
+    view! { <span class=format!("chip status-{status}")>{status.label()}</span> }
 }
 
 #[cfg(test)]

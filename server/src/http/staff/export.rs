@@ -39,9 +39,9 @@ pub async fn export_parcels(
         for parcel in batch {
             let row = parcel_row(parcel, &mut references);
             out.write_record([
-                cell(&row.carrier),
+                row.carrier.to_string(),
                 cell(&row.tracking_number),
-                row.status,
+                row.status.to_string(),
                 cell(&row.references.join(" ")),
                 row.created_at.to_rfc3339(),
                 row.updated_at.to_rfc3339(),

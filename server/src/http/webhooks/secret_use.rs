@@ -17,21 +17,17 @@ impl SecretUse {
             SecretSlot::Current => CURRENT,
             SecretSlot::Previous => PREVIOUS,
         };
-        self.0[index(carrier)].store(value, Ordering::Relaxed);
+        self.0[carrier.index()].store(value, Ordering::Relaxed);
     }
 
     /// `None` until a webhook of this carrier was authenticated here.
     pub fn last(&self, carrier: Carrier) -> Option<SecretSlot> {
-        match self.0[index(carrier)].load(Ordering::Relaxed) {
+        match self.0[carrier.index()].load(Ordering::Relaxed) {
             CURRENT => Some(SecretSlot::Current),
             PREVIOUS => Some(SecretSlot::Previous),
             _ => None,
         }
     }
-}
-
-fn index(carrier: Carrier) -> usize {
-    Carrier::ALL.iter().position(|c| *c == carrier).unwrap_or(0)
 }
 
 #[cfg(test)]
