@@ -14,7 +14,7 @@ test("two hosts show two brands, each in its title, header, colours and footer",
   await page.goto(`${brandUrl}/`);
   await expect(page.locator(".brand-name")).toHaveText("Tulip Flowers");
   // The browser asks for English (Playwright's en-US); the brand's Dutch is for browsers
-  // that ask for neither (server/tests/brands_and_zones.rs).
+  // that ask for neither (server/tests/integration/brands_and_zones.rs).
   await expect(page).toHaveTitle("Track your parcel · Tulip Flowers");
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await expect(page.locator(".site-footer")).toContainText("Bloemgracht 1");

@@ -1,6 +1,6 @@
 //! Indexes for the staff parcel list at scale: its first page (newest update first) and
 //! one status's first page read 25 index entries instead of sorting every parcel.
-//! `server/tests/query_plans.rs` checks that both databases use them.
+//! `server/tests/integration/query_plans.rs` checks that both databases use them.
 use sea_orm_migration::prelude::*;
 
 pub struct Migration;

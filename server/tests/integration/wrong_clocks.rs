@@ -2,7 +2,7 @@
 //! arrived is quarantined by default, and staff can void a wrong event that got in anyway
 //! (the check turned off, or a plausible but wrong time). A void is audited, survives
 //! replay, and leaves the event struck through for staff and absent for customers.
-mod common;
+use crate::common;
 
 use common::{depot_form, TestApp};
 use serde_json::Value;

@@ -1,12 +1,12 @@
 //! What customers read is meant for them: carriers by their own names, the carrier's raw
 //! status code only behind a details toggle, no file hashes, and no coordinates as text
 //! (the share link's map shows the courier; its text says only when).
-mod common;
+use crate::common;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn customers_see_names_and_words_not_codes_hashes_or_coordinates() {
     let app = common::spawn_app(common::Backend::Sqlite).await;
-    let keydelivery = include_str!("fixtures/keydelivery-completed.json");
+    let keydelivery = include_str!("../fixtures/keydelivery-completed.json");
     assert_eq!(app.post_signed("keydelivery", keydelivery).await.status(), 200);
     let page = app.get("/track/6981236054").await.text().await.unwrap();
     assert!(page.contains(r#"<span class="carrier">KeyDelivery"#), "the carrier's own spelling");
@@ -15,7 +15,7 @@ async fn customers_see_names_and_words_not_codes_hashes_or_coordinates() {
     assert!(!page.contains("Carrier status: "), "not as a line of its own");
 
     // The Uber share link: a courier on the map, a photo as POD.
-    let uber = include_str!("fixtures/uber-courier-update.json");
+    let uber = include_str!("../fixtures/uber-courier-update.json");
     assert_eq!(app.post_signed("uber", uber).await.status(), 200);
     let token = app.share_token("del_y_aY8RuTQ0CRKu2aFXe8qQ").await;
     let share = app.get(&format!("/t/{token}")).await.text().await.unwrap();

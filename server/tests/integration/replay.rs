@@ -1,6 +1,6 @@
 //! `waybill replay` rebuilds the same parcels from the raw deliveries, run as the real
 //! binary against the database the server wrote.
-mod common;
+use crate::common;
 
 use common::{depot_form, TestApp, SIGNATURE_PNG};
 

@@ -1,5 +1,5 @@
 //! Staff accounts, sessions and the guards around the back office (CONTRACT §5).
-mod common;
+use crate::common;
 
 use common::staff::{csrf_in, StaffBrowser, STAFF_EMAIL, STAFF_PASSWORD};
 use common::{Backend, TestApp};

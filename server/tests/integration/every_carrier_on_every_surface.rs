@@ -2,7 +2,7 @@
 //! surface reads that list. This fails when a carrier is missing from one: its webhook paths,
 //! its authentication, the configuration docs, the staff pages' lists and carriers page, and
 //! the customer page's display name.
-mod common;
+use crate::common;
 
 use server::carriers::{profiles, BodyFormat};
 
@@ -44,7 +44,7 @@ async fn every_carrier_is_mounted_authenticated_documented_and_listed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn customers_read_each_carrier_by_the_name_in_its_profile() {
     let app = common::spawn_app(common::Backend::Sqlite).await;
-    assert_eq!(app.post_signed("keydelivery", include_str!("fixtures/keydelivery-completed.json")).await.status(), 200);
+    assert_eq!(app.post_signed("keydelivery", include_str!("../fixtures/keydelivery-completed.json")).await.status(), 200);
     let page = app.get("/track/6981236054").await.text().await.unwrap();
     let name = server::carriers::profile(server::domain::Carrier::Keydelivery).name;
     assert!(page.replace("<!>", "").contains(&format!(r#"<span class="carrier">{name}</span>"#)), "{name}");

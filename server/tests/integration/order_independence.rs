@@ -9,7 +9,7 @@ use server::ingest::{IngestOutcome, Pipeline, RawInput};
 use server::read_model::ReadModel;
 
 fn uber(created: &str, status: &str, lat: f64, eta: &str) -> String {
-    let mut body: Value = serde_json::from_str(include_str!("fixtures/uber-courier-update.json")).unwrap();
+    let mut body: Value = serde_json::from_str(include_str!("../fixtures/uber-courier-update.json")).unwrap();
     body["created"] = json!(created);
     body["id"] = json!(format!("evt_{created}"));
     body["data"]["status"] = json!(status);

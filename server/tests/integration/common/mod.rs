@@ -19,7 +19,7 @@ pub const DELIVERECT_SECRET: &str = "test-deliverect-secret";
 pub const UBER_KEY: &str = "test-uber-signing-key";
 pub const PEDDLER_TOKEN: &str = "test-peddler-token";
 pub const KEYDELIVERY_TOKEN: &str = "test-keydelivery-token";
-pub const SIGNATURE_PNG: &[u8] = include_bytes!("../fixtures/pod-signature.png");
+pub const SIGNATURE_PNG: &[u8] = include_bytes!("../../fixtures/pod-signature.png");
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -41,7 +41,6 @@ pub struct TestApp {
 }
 
 /// Runs the same test body against SQLite and PostgreSQL, as two named tests.
-#[macro_export]
 macro_rules! on_both_backends {
     ($name:ident) => {
         mod $name {

@@ -1,6 +1,6 @@
 //! While PostgreSQL is unreachable, webhooks get `503` (so carriers retry) and `/readyz`
 //! says the database is down; when it is back, work resumes without a restart.
-mod common;
+use crate::common;
 
 use common::proxy::TcpProxy;
 use common::{depot_form, Backend};

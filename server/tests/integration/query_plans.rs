@@ -3,7 +3,7 @@
 //! neither plans a full table scan, and the staff list's pages come in index order
 //! instead of sorting every parcel. This is what keeps a lookup at 1M parcels close to its
 //! cost at 10k (`waybill bench --scale` measures that).
-mod common;
+use crate::common;
 use common::{spawn_app, Backend, TestApp};
 use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 

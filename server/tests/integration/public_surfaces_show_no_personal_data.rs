@@ -7,7 +7,7 @@
 //! phone number, an email address and the coordinates too: those are found in any text (a
 //! name in free text cannot be told from other words, so names go in the named fields only).
 //! Staff work credits no person.
-mod common;
+use crate::common;
 
 use common::staff::STAFF_EMAIL;
 use proptest::prelude::*;

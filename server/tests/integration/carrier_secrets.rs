@@ -2,7 +2,7 @@
 //! beside the new one, and the carriers page says which one a carrier still uses), a short
 //! secret is refused at start-up, and no log line shows the database password or the
 //! `AWS_*` secrets.
-mod common;
+use crate::common;
 
 use common::{TestApp, PEDDLER_TOKEN};
 use std::process::{Command, Stdio};

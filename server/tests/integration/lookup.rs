@@ -1,7 +1,7 @@
 //! A customer finds a parcel the way phone keyboards and copied texts give its number:
 //! any case, with spaces for dashes, without dashes. The stored number stays as the
 //! carrier sent it, and a number that finds nothing is repeated in a pre-filled form.
-mod common;
+use crate::common;
 
 use common::{depot_form, TestApp};
 

@@ -2,7 +2,7 @@
 //! staff re-process or discard them; none is refused forever with a `503`, and nothing a
 //! carrier sends is applied as something else: a database that refuses a value, a POD file
 //! that is refused while its status is fine, and a content type that claims staff work.
-mod common;
+use crate::common;
 
 use common::{depot_form, Backend, TestApp, SIGNATURE_PNG};
 use sea_orm::{ConnectionTrait, EntityTrait};

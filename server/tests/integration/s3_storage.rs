@@ -1,7 +1,7 @@
 //! POD files in a real S3-compatible server (moto on loopback) through `s3://bucket/prefix`
 //! and the standard `AWS_*` variables: upload, download, sniffing, limits, and what happens
 //! while the store is down.
-mod common;
+use crate::common;
 
 use common::staff::STAFF_EMAIL;
 use common::{depot_form, spawn_app_on_s3, Backend, SIGNATURE_PNG};

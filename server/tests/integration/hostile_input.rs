@@ -1,7 +1,7 @@
 //! A corpus of bad inputs, each with the status CONTRACT §2 promises for it, run against the
 //! real server on both backends; then random multipart bodies, which must never get a 5xx
 //! or take the server down. Prints the corpus as a table.
-mod common;
+use crate::common;
 
 use common::{hmac_hex, ConnectionTrait, TestApp, DELIVERECT_SECRET, DEPOT_TOKEN, PEDDLER_TOKEN};
 use proptest::prelude::*;

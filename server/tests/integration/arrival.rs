@@ -1,7 +1,7 @@
 //! What the public page says about the arrival (`app::eta`): "Delivered at …" once
 //! delivered, the estimate otherwise, without a window older than the parcel's latest
 //! event, and "No delivery estimate yet" when there is none.
-mod common;
+use crate::common;
 
 fn arrival_of(html: &str) -> String {
     html.split(r#"<p class="eta"#).nth(1).and_then(|rest| rest.split("</p>").next()).unwrap_or_default().replace("<!>", "")
@@ -24,7 +24,7 @@ async fn the_page_says_delivered_expected_or_no_estimate_by_the_rules() {
     assert!(!delivered.contains("Expected"), "a delivered parcel is not expected any more");
 
     // Uber: today's estimate with the sample's window of 2023 beside events of today.
-    let mut uber: serde_json::Value = serde_json::from_str(include_str!("fixtures/uber-courier-update.json")).unwrap();
+    let mut uber: serde_json::Value = serde_json::from_str(include_str!("../fixtures/uber-courier-update.json")).unwrap();
     let now = chrono::Utc::now();
     let at = |minutes: i64| (now + chrono::Duration::minutes(minutes)).to_rfc3339();
     uber["data"]["id"] = "del_ARR2".into();

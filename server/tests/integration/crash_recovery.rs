@@ -1,7 +1,7 @@
 //! kill -9 during 2,000 concurrent webhook posts, then a restart: every delivery that was
 //! answered `200` is there exactly once, and SQLite's integrity check passes. Runs the real
 //! binary, on SQLite and on PostgreSQL, and prints sent / acknowledged / persisted / lost.
-mod common;
+use crate::common;
 
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use std::process::{Child, Command, Stdio};

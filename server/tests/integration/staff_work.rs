@@ -1,6 +1,6 @@
 //! What staff do all day: find parcels, upload and download POD, add events, rotate share
 //! links, inspect raw deliveries and clear the quarantine (CONTRACT §5).
-mod common;
+use crate::common;
 
 use common::staff::{csrf_in, StaffBrowser, STAFF_EMAIL};
 use common::{depot_form, Backend, TestApp, SIGNATURE_PNG};
@@ -106,7 +106,7 @@ async fn search_finds_parcels_by_partial_reference_status_and_carrier_and_export
     app.post_depot(&depot_form("WB-SEARCH-1001", "Delivered", "2025-10-08T15:00:00Z"), None).await;
     app.post_depot(&depot_form("WB-SEARCH-1002", "In Transit", "2025-10-08T09:00:00Z"), None).await;
     app.post_depot(&depot_form("OTHER-77", "In Transit", "2025-09-01T09:00:00Z"), None).await;
-    let peddler = include_str!("fixtures/peddler-out-for-delivery.json");
+    let peddler = include_str!("../fixtures/peddler-out-for-delivery.json");
     assert_eq!(app.post_signed("peddler", peddler).await.status(), 200);
 
     let (_, html) = browser.page("/staff?q=search-10").await;
@@ -231,7 +231,7 @@ on_both_backends!(a_quarantined_delivery_is_applied_once_the_configuration_is_fi
 
 async fn raw_deliveries_show_headers_with_credentials_redacted(app: TestApp) {
     let mut browser = app.staff_browser().await;
-    let peddler = include_str!("fixtures/peddler-out-for-delivery.json");
+    let peddler = include_str!("../fixtures/peddler-out-for-delivery.json");
     app.post_signed("peddler", peddler).await;
     let (_, list) = browser.page("/staff/deliveries?carrier=peddler&outcome=applied").await;
     assert!(list.contains("P123456789012345678"));
@@ -252,7 +252,7 @@ on_both_backends!(raw_deliveries_show_headers_with_credentials_redacted);
 async fn the_carriers_page_says_which_secrets_are_set_but_never_shows_one() {
     let app = common::spawn_app_with(Backend::Sqlite, &[("WAYBILL_UBER_SIGNING_KEY", "")]).await;
     let mut browser = app.staff_browser().await;
-    app.post_signed("peddler", include_str!("fixtures/peddler-out-for-delivery.json")).await;
+    app.post_signed("peddler", include_str!("../fixtures/peddler-out-for-delivery.json")).await;
     app.post_signed("peddler", "{}").await;
     let (_, html) = browser.page("/staff/carriers").await;
     assert!(html.contains("WAYBILL_UBER_SIGNING_KEY"), "the unset one names its variable");

@@ -2,7 +2,7 @@
 //! place the doorstep (PNG text and EXIF chunks, WebP EXIF and XMP, as JPEG's EXIF before
 //! them), an image whose metadata cannot be removed only as an attachment, and PDFs in a
 //! sandbox. Staff still get every file byte for byte.
-mod common;
+use crate::common;
 
 use bytes::Bytes;
 use common::depot_form;

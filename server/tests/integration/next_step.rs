@@ -1,7 +1,7 @@
 //! The headline and the one sentence on what happens next follow the parcel's situation,
 //! in the visitor's language: a missed delivery followed by "back at the depot" is not "in
 //! transit" from the start again (`app::next_step`).
-mod common;
+use crate::common;
 
 use common::depot_form;
 

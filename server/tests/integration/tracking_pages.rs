@@ -1,5 +1,5 @@
 //! The customer pages and the POD route, rendered by the real server.
-mod common;
+use crate::common;
 
 use common::{depot_form, TestApp, SIGNATURE_PNG};
 use serde_json::Value;

@@ -1,6 +1,6 @@
 //! Slow and greedy clients: a deadline for request headers, a bounded number of
 //! connections, graceful shutdown on SIGTERM, and the security headers of every page.
-mod common;
+use crate::common;
 
 use common::Backend;
 use std::io::{Read, Write};
@@ -64,7 +64,7 @@ async fn sigterm_lets_the_request_in_flight_finish_then_exits() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     // A body that arrives in two halves, a second apart; SIGTERM comes in between.
-    let body = include_str!("fixtures/peddler-out-for-delivery.json").to_string();
+    let body = include_str!("../fixtures/peddler-out-for-delivery.json").to_string();
     let (first, second) = body.split_at(body.len() / 2);
     let (first, second) = (first.to_string(), second.to_string());
     let stream = futures::stream::unfold(0, move |step| {

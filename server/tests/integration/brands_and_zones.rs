@@ -2,7 +2,7 @@
 //! request's host, times rendered in `WAYBILL_DEFAULT_TIMEZONE` with the zone named, the
 //! document's language negotiated on every page, Dutch event texts where the carrier sends
 //! none, and a notice on a parcel that has gone quiet.
-mod common;
+use crate::common;
 
 use common::{spawn_app_with, Backend, TestApp};
 
@@ -85,7 +85,7 @@ async fn every_page_speaks_the_browsers_language_and_carrier_texts_follow_in_dut
     assert!(home.contains(r#"name="lang" value="nl""#), "and its form sends the language it shows");
     assert!(headers["vary"].to_str().unwrap().contains("Accept-Language"));
 
-    let keydelivery = include_str!("fixtures/keydelivery-completed.json");
+    let keydelivery = include_str!("../fixtures/keydelivery-completed.json");
     assert_eq!(app.post_signed("keydelivery", keydelivery).await.status(), 200);
     let english = page(&app, "/track/6981236054").await;
     let (_, dutch) = get_as(&app, "localhost", "/track/6981236054", Some("nl")).await;

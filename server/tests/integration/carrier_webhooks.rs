@@ -1,5 +1,5 @@
 //! The four JSON carriers through their real endpoints, on SQLite and on PostgreSQL.
-mod common;
+use crate::common;
 
 use common::{hmac_hex, TestApp};
 use serde_json::{json, Value};
@@ -43,7 +43,7 @@ async fn deliverect_updates_move_the_eta_without_adding_events(app: TestApp) {
 on_both_backends!(deliverect_updates_move_the_eta_without_adding_events);
 
 fn uber(event_id: &str, kind: &str, created: &str, status: &str, lat: f64, eta: &str) -> String {
-    let mut body: Value = serde_json::from_str(include_str!("fixtures/uber-courier-update.json")).unwrap();
+    let mut body: Value = serde_json::from_str(include_str!("../fixtures/uber-courier-update.json")).unwrap();
     body["id"] = json!(event_id);
     body["kind"] = json!(kind);
     body["created"] = json!(created);
@@ -136,7 +136,7 @@ async fn the_courier_trail_shows_the_newest_fifty_positions_keeps_at_most_twice_
 on_both_backends!(the_courier_trail_shows_the_newest_fifty_positions_keeps_at_most_twice_that_and_ignores_older_pings);
 
 async fn peddler_keeps_both_languages_and_is_found_by_id_and_metadata(app: TestApp) {
-    let failed = include_str!("fixtures/peddler-failed-attempt.json");
+    let failed = include_str!("../fixtures/peddler-failed-attempt.json");
     assert_eq!(app.post_signed("peddler", failed).await.status(), 200);
     let parcel = &app.track_json("P199684830307745678").await["parcels"][0];
     assert_eq!(parcel["status"], "failed_attempt");
@@ -159,7 +159,7 @@ async fn peddler_keeps_both_languages_and_is_found_by_id_and_metadata(app: TestA
     let english = page("en-GB,en;q=0.9").await;
     assert!(shown(&english, "Customer not answering; no neighbours available"), "English reason for others");
 
-    let out = include_str!("fixtures/peddler-out-for-delivery.json");
+    let out = include_str!("../fixtures/peddler-out-for-delivery.json");
     assert_eq!(app.post_signed("peddler", out).await.status(), 200);
     let parcel = &app.track_json("P123456789012345678").await["parcels"][0];
     assert_eq!(parcel["events"][0]["location"], serde_json::Value::Null, "the doorstep's GPS is no public location");
@@ -171,7 +171,7 @@ async fn peddler_keeps_both_languages_and_is_found_by_id_and_metadata(app: TestA
 on_both_backends!(peddler_keeps_both_languages_and_is_found_by_id_and_metadata);
 
 async fn keydelivery_history_becomes_one_event_per_item_however_often_resent(app: TestApp) {
-    let history = include_str!("fixtures/keydelivery-completed.json");
+    let history = include_str!("../fixtures/keydelivery-completed.json");
     for _ in 0..3 {
         let response = app.post_signed("keydelivery", history).await;
         assert_eq!(response.status(), 200);
@@ -205,9 +205,9 @@ on_both_backends!(keydelivery_history_becomes_one_event_per_item_however_often_r
 
 async fn every_carrier_refuses_bad_credentials_with_401_and_applies_nothing(app: TestApp) {
     let deliverect_body = deliverect("2024-03-11T12:04:31Z", 87, "2024-03-11T12:35:00Z");
-    let uber_body = include_str!("fixtures/uber-courier-update.json");
-    let peddler_body = include_str!("fixtures/peddler-out-for-delivery.json");
-    let key_body = include_str!("fixtures/keydelivery-completed.json");
+    let uber_body = include_str!("../fixtures/uber-courier-update.json");
+    let peddler_body = include_str!("../fixtures/peddler-out-for-delivery.json");
+    let key_body = include_str!("../fixtures/keydelivery-completed.json");
     // Re-serialized JSON under the original signature must not pass.
     let reserialized = serde_json::to_string_pretty(&serde_json::from_str::<Value>(&deliverect_body).unwrap()).unwrap();
     let cases: Vec<(&str, String, Vec<(&str, String)>)> = vec![
@@ -246,7 +246,7 @@ async fn every_carrier_refuses_bad_credentials_with_401_and_applies_nothing(app:
 on_both_backends!(every_carrier_refuses_bad_credentials_with_401_and_applies_nothing);
 
 async fn unknown_statuses_are_stored_as_unknown_and_leave_the_status_alone(app: TestApp) {
-    app.post_signed("peddler", include_str!("fixtures/peddler-out-for-delivery.json")).await;
+    app.post_signed("peddler", include_str!("../fixtures/peddler-out-for-delivery.json")).await;
     let odd = json!({"carrierTrackingNumber": "P123456789012345678", "status": "BEAMED_UP", "ts": "2023-06-14T11:00:00Z", "code": 999});
     assert_eq!(app.post_signed("peddler", &odd.to_string()).await.status(), 200);
     let parcel = &app.track_json("P123456789012345678").await["parcels"][0];
@@ -266,7 +266,7 @@ async fn malformed_json_is_400_naming_the_field_and_wrong_types_are_415_or_413()
     assert_eq!(not_json.status(), 400);
     assert_eq!(app.count("raw_delivery").await, 2, "both kept in the quarantine");
 
-    let body = include_str!("fixtures/peddler-out-for-delivery.json");
+    let body = include_str!("../fixtures/peddler-out-for-delivery.json");
     let wrong_type = app
         .client
         .post(format!("{}/webhooks/peddler", app.address))

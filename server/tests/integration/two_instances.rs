@@ -1,6 +1,6 @@
 //! Two Waybill instances on one PostgreSQL and one S3 store, as behind a load balancer:
 //! concurrent copies of a delivery split across both, a staff session, and a POD file.
-mod common;
+use crate::common;
 
 use common::staff::{StaffBrowser, STAFF_EMAIL, STAFF_PASSWORD};
 use common::{depot_form, spawn_app_on_s3, Backend, SIGNATURE_PNG};

@@ -1,11 +1,11 @@
 //! `POST /webhooks/depot` against the real server, on SQLite and on PostgreSQL.
-mod common;
+use crate::common;
 
 use common::{depot_form, ConnectionTrait, TestApp, SIGNATURE_PNG};
 use serde_json::{json, Value};
 
 async fn a_delivered_depot_delivery_with_pod_is_accepted_and_tracked(app: TestApp) {
-    let form = include_str!("fixtures/depot-delivered.form_data.json");
+    let form = include_str!("../fixtures/depot-delivered.form_data.json");
     let response = app.post_depot(form, Some((SIGNATURE_PNG, "signature.png"))).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/json");

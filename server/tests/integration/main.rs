@@ -1,0 +1,31 @@
+//! Waybill's integration tests, one module per subject, linked into one test binary so
+//! that a change to the server links the tests once instead of once per file (the times
+//! before and after are in docs/BENCHMARKS.md). Each module starts its own server on port 0
+//! (`common::spawn_app`) against its own database, so they run side by side.
+#[macro_use]
+mod common;
+mod arrival;
+mod brands_and_zones;
+mod carrier_secrets;
+mod carrier_webhooks;
+mod crash_recovery;
+mod customer_wording;
+mod database_outage;
+mod deliveries_that_cannot_apply;
+mod depot_webhook;
+mod every_carrier_on_every_surface;
+mod hostile_input;
+mod lookup;
+mod next_step;
+mod order_independence;
+mod pod_metadata;
+mod public_surfaces_show_no_personal_data;
+mod query_plans;
+mod replay;
+mod s3_storage;
+mod slow_clients;
+mod staff_accounts;
+mod staff_work;
+mod tracking_pages;
+mod two_instances;
+mod wrong_clocks;
