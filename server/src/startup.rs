@@ -50,6 +50,7 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
         read_model: ReadModel::new(db.clone(), settings.quiet_after_days),
         staff_read: crate::staff::StaffReadModel::new(db.clone(), settings.clone(), secret_use.clone()),
         secret_use,
+        live_streams: crate::http::live_streams::LiveStreams::new(settings.live),
         password_hasher: crate::staff::accounts::PasswordHasher::new(settings.staff.password_hash_concurrency),
         login_throttle,
         sessions,

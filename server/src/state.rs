@@ -44,6 +44,8 @@ pub struct Shared {
     pub login_throttle: LoginThrottle,
     /// Which carrier secret (current or previous) each carrier last matched here.
     pub secret_use: Arc<SecretUse>,
+    /// Open live-update streams, capped per instance and per share link.
+    pub live_streams: crate::http::live_streams::LiveStreams,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -4,6 +4,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+/// What a `503` for a backend outage asks the client to wait before retrying.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// `400`: the body is not what the format allows; the text says which field and why.
@@ -27,6 +30,10 @@ pub enum ApiError {
     /// `429`: too many attempts (staff login); retry after the given number of seconds.
     #[error("{0}")]
     TooManyRequests(String, u64),
+    /// `503` with `Retry-After` (seconds): a cap is reached (open live streams); the client
+    /// should come back later.
+    #[error("{0}")]
+    Busy(String, u64),
     /// `503` with a reason the operator can act on (e.g. a secret to configure).
     #[error("{0}")]
     NotConfigured(String),
@@ -49,7 +56,7 @@ impl ApiError {
             Self::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::NotConfigured(_) | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Busy(..) | Self::NotConfigured(_) | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -67,8 +74,14 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.log();
         let mut response = (self.status(), Json(serde_json::json!({ "error": self.to_string() }))).into_response();
-        if let Self::TooManyRequests(_, seconds) = &self {
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, (*seconds).into());
+        let retry_after = match &self {
+            Self::TooManyRequests(_, seconds) | Self::Busy(_, seconds) => Some(*seconds),
+            // A backend outage: carriers retry on their schedule, sooner is welcome.
+            Self::Unavailable(_) => Some(UNAVAILABLE_RETRY_AFTER_SECS),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
         }
         response
     }

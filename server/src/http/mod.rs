@@ -4,6 +4,7 @@ pub mod error;
 pub mod find;
 pub mod health;
 pub mod live;
+pub mod live_streams;
 pub mod multipart;
 pub mod pod;
 pub mod security_headers;

@@ -1,9 +1,11 @@
 //! Typed settings, read once at start-up from the environment and a `.env` file
 //! (CONTRACT §1). Nothing else in the server reads environment variables.
 mod brands;
+mod connections;
 mod secrets;
 mod staff;
 
+pub use connections::LiveLimits;
 pub use secrets::{AwsVars, CarrierSecret, CarrierSecrets, Secret, SecretSlot, MIN_SECRET_BYTES};
 pub use staff::StaffSettings;
 
@@ -36,9 +38,12 @@ pub struct Settings {
     /// Every `AWS_*` variable, handed to the S3 store builder.
     pub aws: AwsVars,
     pub staff: StaffSettings,
-    /// Connections, header deadline and shutdown grace (`WAYBILL_MAX_CONNECTIONS`,
-    /// `WAYBILL_HEADER_READ_TIMEOUT_SECS`, `WAYBILL_SHUTDOWN_GRACE_SECS`).
+    /// Connections, header deadline, shutdown grace and HTTP/2 (`WAYBILL_MAX_CONNECTIONS`,
+    /// `WAYBILL_MAX_WAITING_CONNECTIONS`, `WAYBILL_HEADER_READ_TIMEOUT_SECS`,
+    /// `WAYBILL_SHUTDOWN_GRACE_SECS`, `WAYBILL_HTTP2`).
     pub limits: crate::serve::ServeLimits,
+    /// Open live-update streams, per instance and per share link.
+    pub live: LiveLimits,
     /// Carrier event times further than this after their delivery arrived are quarantined
     /// as a wrong clock or time zone (`WAYBILL_MAX_FUTURE_SKEW_SECS`, a day unless set;
     /// `0` turns the check off).
@@ -116,11 +121,8 @@ impl Settings {
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             aws: AwsVars::from_all(all),
             staff,
-            limits: crate::serve::ServeLimits {
-                max_connections: number("WAYBILL_MAX_CONNECTIONS", 1024)?.max(1) as usize,
-                header_read_timeout: Duration::from_secs(number("WAYBILL_HEADER_READ_TIMEOUT_SECS", 10)?.max(1)),
-                shutdown_grace: Duration::from_secs(number("WAYBILL_SHUTDOWN_GRACE_SECS", 20)?),
-            },
+            limits: connections::serve_limits(&get, &number)?,
+            live: connections::live_limits(&number)?,
             hsts,
             max_future_skew: match number("WAYBILL_MAX_FUTURE_SKEW_SECS", DEFAULT_MAX_FUTURE_SKEW_SECS)? {
                 0 => None,

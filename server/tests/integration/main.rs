@@ -23,6 +23,7 @@ mod public_surfaces_show_no_personal_data;
 mod query_plans;
 mod replay;
 mod s3_storage;
+mod silent_sockets;
 mod slow_clients;
 mod staff_accounts;
 mod staff_work;

@@ -33,7 +33,15 @@ async fn a_client_that_never_finishes_its_headers_is_cut_off() {
 async fn connections_beyond_the_limit_wait_until_one_closes() {
     let app = common::spawn_app_with(Backend::Sqlite, &[("WAYBILL_MAX_CONNECTIONS", "2"), ("WAYBILL_HEADER_READ_TIMEOUT_SECS", "2")]).await;
     let addr = app.address.trim_start_matches("http://").to_string();
-    let idle: Vec<TcpStream> = (0..2).map(|_| TcpStream::connect(&addr).unwrap()).collect();
+    // Two clients that started a request and stall (a silent socket takes no place at all:
+    // see silent_sockets.rs).
+    let idle: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut stalled = TcpStream::connect(&addr).unwrap();
+            stalled.write_all(b"GET /healthz HTTP/1.1\r\n").unwrap();
+            stalled
+        })
+        .collect();
     tokio::time::sleep(Duration::from_millis(200)).await;
     let quick = reqwest::Client::builder().timeout(Duration::from_millis(500)).build().unwrap();
     assert!(quick.get(format!("{}/healthz", app.address)).send().await.is_err(), "both connections are taken");
