@@ -5,13 +5,13 @@ import { defineConfig } from "@playwright/test";
 export default defineConfig({
   testDir: "./tests",
   timeout: 30_000,
-  // One retry, reported as "flaky" in the output: a rare no-JavaScript run was seen to
-  // fail once without reproducing in many runs; the trace of a retry shows why.
-  retries: 1,
+  // No retries: a test that passes only on its second try is a bug to fix, not to hide.
+  retries: 0,
   workers: 1,
   reporter: [["list"]],
   use: {
-    trace: "on-first-retry",
+    // Without retries, the trace of the failed run itself is what tells why.
+    trace: "retain-on-failure",
     baseURL: process.env.E2E_BASE_URL ?? "http://127.0.0.1:3107",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",

@@ -39,16 +39,23 @@ export RUSTFLAGS="--cfg erase_components"
 export LEPTOS_OUTPUT_NAME=waybill
 # The demo loader the browser tests use (`waybill-tools`, beside target/debug/waybill).
 cargo build -p tools
+# Every runner runs even when an earlier one failed, so one run shows every failure; the
+# script fails at the end if any did.
+failed_runners=()
+run() {
+  if ! "$@"; then failed_runners+=("$*"); fi
+}
 printf '\033[1m==> unit and integration tests\033[0m\n'
-cargo test -p app --features ssr
-cargo test -p server
+run cargo test -p app --features ssr --no-fail-fast
+run cargo test -p server --no-fail-fast
 
 printf '\033[1m==> browser tests\033[0m\n'
-scripts/e2e.sh
+run scripts/e2e.sh
 
-# One closing line for every runner: cargo's "test result" lines and Playwright's summary.
+# One closing line with what the runners counted (scripts/count-tests.sh).
 sleep 0.2
-passed=$(grep -hoE 'test result: ok\. [0-9]+ passed' "$log" | awk '{s+=$4} END {print s+0}')
-browser=$(grep -hoE '^ +[0-9]+ passed \(' "$log" | tail -n1 | awk '{print $1+0}')
-# Reaching this line means no runner failed: set -e stops the script at the first failure.
-echo "all tests: $((passed + browser)) passed, 0 failed"
+scripts/count-tests.sh "$log" || true
+if [ ${#failed_runners[@]} -gt 0 ]; then
+  printf 'failed runner: %s\n' "${failed_runners[@]}"
+  exit 1
+fi

@@ -27,6 +27,7 @@ mod silent_sockets;
 mod slow_clients;
 mod staff_accounts;
 mod staff_work;
+mod test_script;
 mod tracking_pages;
 mod two_instances;
 mod wrong_clocks;
