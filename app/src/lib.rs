@@ -28,8 +28,8 @@ use leptos_router::{
     path, SsrMode,
 };
 use pages::staff::{
-    StaffAuditPage, StaffCarriersPage, StaffDeliveriesPage, StaffDeliveryPage, StaffLayout, StaffLoginPage, StaffParcelPage,
-    StaffQuarantinePage, StaffSearchPage,
+    StaffApiKeysPage, StaffAuditPage, StaffCarriersPage, StaffDeliveriesPage, StaffDeliveryPage, StaffLayout, StaffLoginPage,
+    StaffParcelPage, StaffQuarantinePage, StaffSearchPage,
 };
 use pages::{HomePage, NotFoundPage, SharePage, TrackPage};
 
@@ -121,6 +121,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("deliveries/:id") view=StaffDeliveryPage/>
                         <Route path=path!("quarantine") view=StaffQuarantinePage/>
                         <Route path=path!("audit") view=StaffAuditPage/>
+                        <Route path=path!("api-keys") view=StaffApiKeysPage/>
                         <Route path=path!("carriers") view=StaffCarriersPage/>
                     </ParentRoute>
                 </Routes>

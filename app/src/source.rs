@@ -35,6 +35,8 @@ pub trait StaffSource: Send + Sync + 'static {
     /// One page (1-based) of the audit log, newest first, and the number of pages.
     async fn audit_log(&self, page: u64) -> Result<(Vec<crate::staff::AuditRow>, u64), SourceUnavailable>;
     async fn carrier_health(&self) -> Result<Vec<crate::staff::CarrierHealth>, SourceUnavailable>;
+    /// Every staff API key, newest first (never the key itself).
+    async fn api_keys(&self) -> Result<Vec<crate::staff::ApiKeyRow>, SourceUnavailable>;
     /// Whether webhooks without a configured secret are accepted (`WAYBILL_DEV=1`).
     fn dev_mode(&self) -> bool;
 }

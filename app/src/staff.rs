@@ -210,6 +210,18 @@ pub struct DeliveryDetail {
     pub body_truncated: bool,
 }
 
+/// A staff API key as lists show it: never the key, only its first characters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyRow {
+    pub id: i64,
+    /// The email of the account it acts for.
+    pub owner: String,
+    /// `wbk_` and the next eight characters; `None` for keys made before these were kept.
+    pub prefix: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRow {
     pub at: DateTime<Utc>,

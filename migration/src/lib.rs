@@ -8,6 +8,7 @@ mod m20261124_000003_list_indexes;
 mod m20261201_000004_origin_and_void;
 mod m20261201_000005_lookup_keys;
 mod m20261201_000006_staff_note;
+mod m20261202_000007_staff_credentials;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_origin_and_void::Migration),
             Box::new(m20261201_000005_lookup_keys::Migration),
             Box::new(m20261201_000006_staff_note::Migration),
+            Box::new(m20261202_000007_staff_credentials::Migration),
         ]
     }
 }

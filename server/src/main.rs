@@ -1,7 +1,7 @@
 //! `waybill`: serve (default), migrate, create-staff, create-api-key, replay, sweep. The
 //! bench, the demo and the generator are `waybill-tools`.
 use clap::Parser;
-use server::cli::{create_api_key, create_staff, Cli, Command};
+use server::cli::{create_api_key, create_staff, list_api_keys, revoke_api_key, Cli, Command};
 use server::settings::Settings;
 use server::startup::Application;
 
@@ -39,6 +39,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::CreateStaff { email } => create_staff(&settings, &email).await?,
         Command::CreateApiKey { email } => create_api_key(&settings, &email).await?,
+        Command::ListApiKeys => list_api_keys(&settings).await?,
+        Command::RevokeApiKey { id } => revoke_api_key(&settings, id).await?,
         Command::Sweep { older_than_secs } => {
             let db = server::db::connect(settings.database_url.expose()).await?;
             server::db::migrate(&db).await?;

@@ -54,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/parcels/{carrier}/{n}/share-link/rotate", post(staff::actions::rotate_share_link))
         .route("/staff/quarantine/{id}/reprocess", post(staff::actions::reprocess))
         .route("/staff/quarantine/{id}/discard", post(staff::actions::discard))
+        .route("/staff/api-keys/{id}/revoke", post(staff::api_keys::revoke_api_key))
         .route("/staff/pod/{id}", get(staff::pod::staff_pod))
         .route("/staff/parcels.csv", get(staff::export::export_parcels))
         // Operations (CONTRACT §6).

@@ -2,7 +2,7 @@
 //! generator are `waybill-tools` (the `tools` crate).
 mod staff;
 
-pub use staff::{create_api_key, create_staff};
+pub use staff::{create_api_key, create_staff, list_api_keys, revoke_api_key};
 
 /// Logs to standard error, filtered by `RUST_LOG` (`info,sqlx=warn` unless set): standard
 /// output is for what commands print (an API key, a summary, a bench table). Both binaries
@@ -50,5 +50,12 @@ pub enum Command {
     CreateApiKey {
         #[arg(long)]
         email: String,
+    },
+    /// List the staff API keys: id, first characters, owner, created, last used.
+    ListApiKeys,
+    /// Revoke a staff API key by its id (from `list-api-keys`).
+    RevokeApiKey {
+        #[arg(long)]
+        id: i64,
     },
 }

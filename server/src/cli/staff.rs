@@ -1,4 +1,4 @@
-//! `waybill create-staff` and `waybill create-api-key`.
+//! `waybill create-staff`, `create-api-key`, `list-api-keys` and `revoke-api-key`.
 use crate::settings::Settings;
 use crate::staff::accounts::{self, PasswordHasher};
 use anyhow::Context;
@@ -27,8 +27,34 @@ pub async fn create_staff(settings: &Settings, email: &str) -> anyhow::Result<()
 pub async fn create_api_key(settings: &Settings, email: &str) -> anyhow::Result<()> {
     let db = crate::db::connect(settings.database_url.expose()).await?;
     crate::db::migrate(&db).await?;
-    let key = accounts::create_api_key(&db, email).await?;
+    let key = crate::staff::api_keys::create_api_key(&db, email).await?;
     println!("{key}");
     eprintln!("This key is shown once; only its hash is stored. Send it as `Authorization: Bearer <key>`.");
+    Ok(())
+}
+
+/// One key a line: id, prefix, owner, created, last used. Never the key itself.
+pub async fn list_api_keys(settings: &Settings) -> anyhow::Result<()> {
+    let db = crate::db::connect(settings.database_url.expose()).await?;
+    crate::db::migrate(&db).await?;
+    let keys = crate::staff::api_keys::list_api_keys(&db).await?;
+    println!("{:<6} {:<14} {:<32} {:<26} last used", "id", "prefix", "owner", "created");
+    for key in keys {
+        let prefix = key.prefix.unwrap_or_else(|| "(none kept)".into());
+        let last_used = key.last_used_at.map_or_else(|| "never".to_string(), |t| t.to_rfc3339());
+        println!("{:<6} {:<14} {:<32} {:<26} {last_used}", key.id, prefix, key.owner, key.created_at.to_rfc3339());
+    }
+    Ok(())
+}
+
+/// Revokes the key at once: its next request is refused.
+pub async fn revoke_api_key(settings: &Settings, id: i64) -> anyhow::Result<()> {
+    let db = crate::db::connect(settings.database_url.expose()).await?;
+    crate::db::migrate(&db).await?;
+    if !crate::staff::api_keys::revoke_api_key(&db, id).await? {
+        anyhow::bail!("no API key has the id {id} (`waybill list-api-keys` lists them)");
+    }
+    crate::staff::audit::record(&db, "cli", crate::staff::audit::AuditAction::RevokeApiKey, &format!("API key #{id}"), None).await?;
+    println!("API key #{id} revoked");
     Ok(())
 }

@@ -10,6 +10,9 @@ pub struct Model {
     pub key_hash: String,
     pub created_at: DateTimeUtc,
     pub last_used_at: Option<DateTimeUtc>,
+    /// The key's first characters, to tell keys apart in lists; `None` for keys made
+    /// before prefixes were kept.
+    pub key_prefix: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,15 +1,11 @@
-//! Staff accounts and API keys. Passwords are argon2id hashes, computed on blocking
-//! threads with bounded concurrency; API keys are long random strings of which only the
-//! SHA-256 is stored.
-use crate::entity::{staff_api_key, staff_user};
+//! Staff accounts. Passwords are argon2id hashes, computed on blocking threads with bounded
+//! concurrency; setting one again ends the account's sessions. API keys are in `api_keys`.
+use crate::entity::staff_user;
 use app::staff::StaffUser;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use base64::Engine;
-use rand::RngCore;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set};
-use sha2::{Digest, Sha256};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -97,10 +93,18 @@ pub async fn create_or_reset_staff(
     }
     let hash = hasher.hash(password).await?;
     let existed = staff_user::Entity::find().filter(staff_user::Column::Email.eq(&email)).one(db).await?.is_some();
-    let row =
-        staff_user::ActiveModel { email: Set(email), password_hash: Set(hash), created_at: Set(chrono::Utc::now()), ..Default::default() };
+    let now = chrono::Utc::now();
+    let row = staff_user::ActiveModel {
+        email: Set(email),
+        password_hash: Set(hash),
+        created_at: Set(now),
+        password_changed_at: Set(Some(now)),
+        ..Default::default()
+    };
+    // A new password ends every session of the account that began before it.
+    let update = [staff_user::Column::PasswordHash, staff_user::Column::PasswordChangedAt];
     staff_user::Entity::insert(row)
-        .on_conflict(OnConflict::column(staff_user::Column::Email).update_column(staff_user::Column::PasswordHash).to_owned())
+        .on_conflict(OnConflict::column(staff_user::Column::Email).update_columns(update).to_owned())
         .exec_without_returning(db)
         .await?;
     Ok(!existed)
@@ -121,45 +125,21 @@ pub async fn authenticate(
     Ok(account.filter(|_| matched).map(|a| StaffUser { id: a.id, email: a.email }))
 }
 
-fn key_hash(key: &str) -> String {
-    hex::encode(Sha256::digest(key.as_bytes()))
-}
-
-/// Makes a new API key for the account and returns it; only its hash is stored.
-pub async fn create_api_key(db: &DatabaseConnection, email: &str) -> Result<String, AccountError> {
-    let email = normalize_email(email)?;
-    let account =
-        staff_user::Entity::find().filter(staff_user::Column::Email.eq(&email)).one(db).await?.ok_or(AccountError::UnknownStaff(email))?;
-    let mut secret = [0u8; 32];
-    rand::rng().fill_bytes(&mut secret);
-    let key = format!("wbk_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret));
-    staff_api_key::ActiveModel {
-        staff_id: Set(account.id),
-        key_hash: Set(key_hash(&key)),
-        created_at: Set(chrono::Utc::now()),
-        last_used_at: Set(None),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(key)
-}
-
-/// The staff member an API key belongs to.
-pub async fn staff_by_api_key(db: &DatabaseConnection, key: &str) -> Result<Option<StaffUser>, DbErr> {
-    if key.len() > 200 {
-        return Ok(None);
-    }
-    let Some(row) = staff_api_key::Entity::find().filter(staff_api_key::Column::KeyHash.eq(key_hash(key))).one(db).await? else {
-        return Ok(None);
+/// The account behind a session that began at `signed_in_at`, if it still exists and its
+/// password has not been set again since.
+pub async fn staff_by_session(
+    db: &DatabaseConnection,
+    id: i64,
+    signed_in_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<Option<StaffUser>, DbErr> {
+    let Some(account) = staff_user::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
+    let ended = match (account.password_changed_at, signed_in_at) {
+        (Some(changed), Some(began)) => changed > began,
+        // A session from before sign-in times were kept ends at the first password change.
+        (Some(_), None) => true,
+        (None, _) => false,
     };
-    let account = staff_user::Entity::find_by_id(row.staff_id).one(db).await?;
-    Ok(account.map(|a| StaffUser { id: a.id, email: a.email }))
-}
-
-/// The account behind a session, if it still exists.
-pub async fn staff_by_id(db: &DatabaseConnection, id: i64) -> Result<Option<StaffUser>, DbErr> {
-    Ok(staff_user::Entity::find_by_id(id).one(db).await?.map(|a| StaffUser { id: a.id, email: a.email }))
+    Ok((!ended).then_some(StaffUser { id: account.id, email: account.email }))
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub enum AuditAction {
     ReprocessDelivery,
     DiscardDelivery,
     ExportParcels,
+    RevokeApiKey,
 }
 
 impl AuditAction {
@@ -28,6 +29,7 @@ impl AuditAction {
             Self::ReprocessDelivery => "reprocess_delivery",
             Self::DiscardDelivery => "discard_delivery",
             Self::ExportParcels => "export_parcels",
+            Self::RevokeApiKey => "revoke_api_key",
         }
     }
 }

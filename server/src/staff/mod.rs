@@ -2,6 +2,7 @@
 //! audit log, what staff read (search, detail, deliveries) and what they change.
 pub mod accounts;
 pub mod actions;
+pub mod api_keys;
 pub mod audit;
 mod read;
 mod read_search;

@@ -305,6 +305,9 @@ impl StaffSource for StaffReadModel {
     async fn carrier_health(&self) -> Result<Vec<CarrierHealth>, SourceUnavailable> {
         self.carrier_health_inner().await.map_err(logged("carrier health"))
     }
+    async fn api_keys(&self) -> Result<Vec<app::staff::ApiKeyRow>, SourceUnavailable> {
+        crate::staff::api_keys::list_api_keys(&self.db).await.map_err(logged("the API keys"))
+    }
     fn dev_mode(&self) -> bool {
         self.settings.dev
     }

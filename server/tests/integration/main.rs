@@ -26,6 +26,7 @@ mod s3_storage;
 mod silent_sockets;
 mod slow_clients;
 mod staff_accounts;
+mod staff_credentials;
 mod staff_work;
 mod test_script;
 mod tracking_pages;

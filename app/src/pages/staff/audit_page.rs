@@ -17,6 +17,7 @@ fn action_label(code: &str) -> String {
         "reprocess_delivery" => "Re-processed a delivery",
         "discard_delivery" => "Discarded a delivery",
         "export_parcels" => "Exported parcels",
+        "revoke_api_key" => "Revoked an API key",
         other => return other.replace('_', " "),
     }
     .to_string()

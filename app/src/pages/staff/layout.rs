@@ -27,6 +27,7 @@ pub fn StaffLayout() -> impl IntoView {
                                     <a href="/staff/quarantine">"Quarantine"</a>
                                     <a href="/staff/carriers">"Carriers"</a>
                                     <a href="/staff/audit">"Audit log"</a>
+                                    <a href="/staff/api-keys">"API keys"</a>
                                     <span class="who">{session.email.clone()}</span>
                                     <form method="post" action="/staff/logout" class="logout">
                                         <input type="hidden" name="csrf" value=session.csrf.clone()/>

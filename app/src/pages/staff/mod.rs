@@ -12,6 +12,7 @@ mod browser_stand_ins;
 pub use browser_stand_ins::*;
 
 #[cfg(feature = "ssr")]
+mod api_keys_page;
 mod audit_page;
 #[cfg(feature = "ssr")]
 mod carriers_page;
@@ -33,6 +34,7 @@ mod search_page;
 mod widgets;
 
 #[cfg(feature = "ssr")]
+pub use api_keys_page::StaffApiKeysPage;
 pub use audit_page::StaffAuditPage;
 #[cfg(feature = "ssr")]
 pub use carriers_page::StaffCarriersPage;

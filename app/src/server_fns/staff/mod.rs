@@ -1,5 +1,6 @@
 //! The staff pages' server functions, one per file. Each first checks that a staff member
 //! is signed in: the server's session middleware leaves a `StaffUser` in the request.
+mod api_keys;
 mod audit_log;
 mod carrier_health;
 mod list_deliveries;
@@ -9,6 +10,7 @@ mod search_parcels;
 mod staff_parcel;
 mod staff_session;
 
+pub use api_keys::api_keys;
 pub use audit_log::audit_log;
 pub use carrier_health::load_carrier_health;
 pub use list_deliveries::list_deliveries;

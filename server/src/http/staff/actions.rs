@@ -14,7 +14,7 @@ use tower_sessions::Session;
 
 #[derive(serde::Deserialize)]
 pub struct TokenOnly {
-    csrf: Option<String>,
+    pub csrf: Option<String>,
 }
 
 /// The parcel a `/staff/parcels/{carrier}/{n}/…` path names.

@@ -2,7 +2,7 @@
 //! finds the staff member (session cookie, or an API key for `/staff/api`), gives every
 //! session a CSRF token, refuses cross-site writes, and keeps strangers out (pages are
 //! redirected to the login page, API and server function calls get `401`).
-use super::{new_csrf_token, CSRF_KEY, STAFF_KEY};
+use super::{new_csrf_token, CSRF_KEY, SIGNED_IN_KEY, STAFF_KEY};
 use crate::http::ApiError;
 use crate::state::AppState;
 use app::staff::{CsrfToken, StaffUser};
@@ -28,7 +28,7 @@ pub async fn staff_context(State(state): State<AppState>, mut req: Request, next
     // Scripts: `Authorization: Bearer <API key>`. No cookie is involved, so no CSRF either.
     if is_api {
         if let Some(key) = bearer(&req) {
-            return match crate::staff::accounts::staff_by_api_key(&state.db, &key).await {
+            return match crate::staff::api_keys::staff_by_api_key(&state.db, &key).await {
                 Ok(Some(staff)) => {
                     req.extensions_mut().insert(staff);
                     next.run(req).await
@@ -66,11 +66,21 @@ pub async fn staff_context(State(state): State<AppState>, mut req: Request, next
         Err(e) => return ApiError::unavailable(e).into_response(),
     };
     let staff = match session.get::<StaffUser>(STAFF_KEY).await {
-        // The account may have been removed since the session began.
-        Ok(Some(staff)) => match crate::staff::accounts::staff_by_id(&state.db, staff.id).await {
-            Ok(found) => found,
-            Err(e) => return ApiError::unavailable(e).into_response(),
-        },
+        // The account may have been removed, or its password set again, since the session
+        // began; either ends it.
+        Ok(Some(staff)) => {
+            let signed_in_at = session.get::<chrono::DateTime<chrono::Utc>>(SIGNED_IN_KEY).await.ok().flatten();
+            match crate::staff::accounts::staff_by_session(&state.db, staff.id, signed_in_at).await {
+                Ok(Some(found)) => Some(found),
+                Ok(None) => {
+                    if let Err(e) = session.flush().await {
+                        return ApiError::unavailable(e).into_response();
+                    }
+                    None
+                }
+                Err(e) => return ApiError::unavailable(e).into_response(),
+            }
+        }
         Ok(None) => None,
         Err(e) => return ApiError::unavailable(e).into_response(),
     };

@@ -1,6 +1,6 @@
 //! `POST /staff/login` and `POST /staff/logout`. Every failed login gets the same answer,
 //! whatever was wrong; too many attempts per account or per IP get `429`.
-use super::{check_csrf, new_csrf_token, CSRF_KEY, STAFF_KEY};
+use super::{check_csrf, new_csrf_token, CSRF_KEY, SIGNED_IN_KEY, STAFF_KEY};
 use crate::http::ApiError;
 use crate::staff::audit::{record, AuditAction};
 use crate::state::AppState;
@@ -51,6 +51,7 @@ pub async fn login(
     // A new session id at login, so an id planted before login is worth nothing after it.
     session.cycle_id().await.map_err(ApiError::unavailable)?;
     session.insert(STAFF_KEY, &staff).await.map_err(ApiError::unavailable)?;
+    session.insert(SIGNED_IN_KEY, chrono::Utc::now()).await.map_err(ApiError::unavailable)?;
     session.insert(CSRF_KEY, new_csrf_token()).await.map_err(ApiError::unavailable)?;
     record(&state.db, &staff.email, AuditAction::Login, &staff.email, Some(format!("from {}", peer.ip())))
         .await

@@ -1,6 +1,7 @@
 //! The staff back office's HTTP side (CONTRACT §5): the session middleware (who is signed
 //! in, CSRF), login and logout, the form actions, POD upload and download, CSV export.
 pub mod actions;
+pub mod api_keys;
 pub mod context;
 pub mod export;
 pub mod login;
@@ -13,6 +14,8 @@ use crate::staff::actions::ActionError;
 /// Session keys.
 pub const STAFF_KEY: &str = "staff";
 pub const CSRF_KEY: &str = "csrf";
+/// When the session signed in: a password set after it ends the session.
+pub const SIGNED_IN_KEY: &str = "signed_in_at";
 /// The notice a staff action leaves for the next page view (`app::staff::StaffNotice`).
 pub const NOTICE_KEY: &str = "notice";
 

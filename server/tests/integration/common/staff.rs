@@ -39,6 +39,11 @@ impl TestApp {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Any `waybill` command on this app's database, as the real binary.
+    pub fn run_waybill(&self, args: &[&str]) -> std::process::Output {
+        self.waybill(args).output().expect("waybill runs")
+    }
+
     /// The default staff account, made once per test.
     pub fn with_staff(&self) {
         let out = self.create_staff(STAFF_EMAIL, STAFF_PASSWORD);
