@@ -135,9 +135,14 @@ pub async fn find_or_create(
     Ok((BatchParcels { parcels, share_links, known_pods: known }, lead_rows))
 }
 
-/// The insert of new parcels for `wanted`, skipping any that exist.
+/// The insert of new parcels for `wanted`, skipping any that exist, in key order: on
+/// PostgreSQL each row inserted holds its unique-index entry until commit, so two batches
+/// inserting the same new parcels in their own orders could each wait for the other
+/// (`crossing_locks.rs` shows it). Sorted, every writer takes them in the same order.
 fn new_parcels<'a>(wanted: impl Iterator<Item = &'a (ParcelKey, DateTime<Utc>)>) -> sea_orm::Insert<parcel::ActiveModel> {
-    let rows = wanted.map(|((carrier, number), received_at)| parcel::ActiveModel {
+    let mut wanted: Vec<_> = wanted.collect();
+    wanted.sort_by(|((a, x), _), ((b, y), _)| (a.as_str(), x).cmp(&(b.as_str(), y)));
+    let rows = wanted.into_iter().map(|((carrier, number), received_at)| parcel::ActiveModel {
         carrier: Set(*carrier),
         tracking_number: Set(number.clone()),
         status: Set(TrackingStatus::Unknown),

@@ -122,7 +122,7 @@ fn postgres_admin_url() -> String {
 
 /// A fresh, migrated database: a SQLite file in `dir`, or a PostgreSQL database `name`
 /// (made here; the caller drops it with [`drop_postgres`]).
-async fn fresh(dir: &std::path::Path, name: &str, postgres: bool) -> DatabaseConnection {
+pub(super) async fn fresh(dir: &std::path::Path, name: &str, postgres: bool) -> DatabaseConnection {
     let url = if postgres {
         let admin_url = postgres_admin_url();
         let admin = sea_orm::Database::connect(&admin_url).await.unwrap();
@@ -136,7 +136,7 @@ async fn fresh(dir: &std::path::Path, name: &str, postgres: bool) -> DatabaseCon
     db
 }
 
-async fn drop_postgres(db: DatabaseConnection, name: &str) {
+pub(super) async fn drop_postgres(db: DatabaseConnection, name: &str) {
     let _ = db.close().await;
     let admin = sea_orm::Database::connect(&postgres_admin_url()).await.unwrap();
     sea_orm::ConnectionTrait::execute_unprepared(&admin, &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.unwrap();

@@ -21,6 +21,8 @@ mod batch_parcels;
 #[cfg(test)]
 mod batch_properties;
 mod commit_queue;
+#[cfg(test)]
+mod crossing_locks;
 mod current_status;
 mod hand_off;
 mod input;
