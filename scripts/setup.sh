@@ -49,4 +49,9 @@ if [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's chromium for the browser tests"
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi
 fi
+# nginx, the real reverse proxy of the load-balancer tests (and the benchmark's reference).
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  say "installing Debian's nginx for the reverse-proxy tests"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; fi
+fi
 say "tools ready"

@@ -37,8 +37,11 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
         .build();
     let sessions = crate::staff::sessions::DbSessionStore::open(&db).await.map_err(StartupError::Sessions)?;
     sessions.spawn_cleanup();
-    let login_throttle =
-        crate::staff::throttle::LoginThrottle::new(settings.staff.login_attempts_per_account, settings.staff.login_attempts_per_ip);
+    let login_throttle = crate::staff::throttle::LoginThrottle::new(
+        settings.staff.login_attempts_per_account,
+        settings.staff.login_attempts_per_ip,
+        settings.staff.login_attempts_per_account_per_hour,
+    );
     spawn_throttle_cleanup(login_throttle.clone());
     if settings.dev {
         tracing::warn!("WAYBILL_DEV=1: webhooks from carriers without a configured secret are accepted UNAUTHENTICATED");

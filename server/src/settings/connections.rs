@@ -1,6 +1,7 @@
 //! Settings of the connections: how many are served and how many may wait for their first
 //! byte, the header deadline, shutdown grace, cleartext HTTP/2, and the live-update streams'
-//! own caps (they stay open for long, so they do not take the webhooks' places).
+//! own caps (they stay open for long, so they do not take the webhooks' places), and the
+//! proxies trusted to name the client.
 use super::SettingsError;
 use crate::serve::ServeLimits;
 use std::time::Duration;
@@ -44,4 +45,11 @@ fn switch(get: &dyn Fn(&str) -> Option<String>, name: &'static str) -> Result<bo
         Some("1" | "true" | "yes") => Ok(true),
         Some(other) => Err(SettingsError { name, reason: format!("{other:?} is not true or false") }),
     }
+}
+
+/// `WAYBILL_TRUSTED_PROXIES`: the load balancers whose `Forwarded` / `X-Forwarded-For`
+/// name the client (none unless set).
+pub(super) fn trusted_proxies(get: &dyn Fn(&str) -> Option<String>) -> Result<Vec<ipnet::IpNet>, SettingsError> {
+    crate::http::client_ip::parse_trusted_proxies(&get("WAYBILL_TRUSTED_PROXIES").unwrap_or_default())
+        .map_err(|reason| SettingsError { name: "WAYBILL_TRUSTED_PROXIES", reason })
 }

@@ -44,6 +44,8 @@ pub struct Settings {
     pub limits: crate::serve::ServeLimits,
     /// Open live-update streams, per instance and per share link.
     pub live: LiveLimits,
+    /// Load balancers whose forwarding headers name the client (`WAYBILL_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Carrier event times further than this after their delivery arrived are quarantined
     /// as a wrong clock or time zone (`WAYBILL_MAX_FUTURE_SKEW_SECS`, a day unless set;
     /// `0` turns the check off).
@@ -123,6 +125,7 @@ impl Settings {
             staff,
             limits: connections::serve_limits(&get, &number)?,
             live: connections::live_limits(&number)?,
+            trusted_proxies: connections::trusted_proxies(&get)?,
             hsts,
             max_future_skew: match number("WAYBILL_MAX_FUTURE_SKEW_SECS", DEFAULT_MAX_FUTURE_SKEW_SECS)? {
                 0 => None,

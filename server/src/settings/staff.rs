@@ -9,8 +9,12 @@ pub struct StaffSettings {
     /// Session cookies carry `Secure`: on when `WAYBILL_PUBLIC_URL` is https, unless
     /// `WAYBILL_SECURE_COOKIES` says otherwise.
     pub secure_cookies: bool,
-    /// Login attempts per minute for one account (`WAYBILL_LOGIN_ATTEMPTS_PER_ACCOUNT`).
+    /// Login attempts per minute for one account from one client
+    /// (`WAYBILL_LOGIN_ATTEMPTS_PER_ACCOUNT`).
     pub login_attempts_per_account: u32,
+    /// Login attempts per hour for one account from all clients together
+    /// (`WAYBILL_LOGIN_ATTEMPTS_PER_ACCOUNT_PER_HOUR`).
+    pub login_attempts_per_account_per_hour: u32,
     /// Login attempts per minute from one IP address (`WAYBILL_LOGIN_ATTEMPTS_PER_IP`).
     pub login_attempts_per_ip: u32,
     /// Password hashes computed at once (`WAYBILL_PASSWORD_HASH_CONCURRENCY`): argon2id
@@ -40,6 +44,7 @@ impl StaffSettings {
             session_idle: Duration::from_secs(positive("WAYBILL_SESSION_IDLE_SECS", 8 * 3600)?),
             secure_cookies,
             login_attempts_per_account: positive("WAYBILL_LOGIN_ATTEMPTS_PER_ACCOUNT", 5)?.min(u32::MAX as u64) as u32,
+            login_attempts_per_account_per_hour: positive("WAYBILL_LOGIN_ATTEMPTS_PER_ACCOUNT_PER_HOUR", 100)?.min(u32::MAX as u64) as u32,
             login_attempts_per_ip: positive("WAYBILL_LOGIN_ATTEMPTS_PER_IP", 20)?.min(u32::MAX as u64) as u32,
             password_hash_concurrency: positive("WAYBILL_PASSWORD_HASH_CONCURRENCY", 2)? as usize,
         })

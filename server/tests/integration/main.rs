@@ -5,6 +5,7 @@
 #[macro_use]
 mod common;
 mod arrival;
+mod behind_a_proxy;
 mod brands_and_zones;
 mod carrier_secrets;
 mod carrier_webhooks;

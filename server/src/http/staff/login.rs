@@ -1,11 +1,14 @@
 //! `POST /staff/login` and `POST /staff/logout`. Every failed login gets the same answer,
-//! whatever was wrong; too many attempts per account or per IP get `429`.
+//! whatever was wrong; too many attempts (per account and client, per client, per account
+//! an hour: `staff::throttle`) get `429`. The client is the real one behind trusted proxies.
 use super::{check_csrf, new_csrf_token, CSRF_KEY, SIGNED_IN_KEY, STAFF_KEY};
+use crate::http::client_ip::client_ip;
 use crate::http::ApiError;
 use crate::staff::audit::{record, AuditAction};
 use crate::state::AppState;
 use app::staff::{CsrfToken, StaffUser};
 use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use std::net::SocketAddr;
@@ -30,14 +33,16 @@ fn next_page(next: Option<&str>) -> &str {
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     session: Session,
     Extension(csrf): Extension<CsrfToken>,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, ApiError> {
     check_csrf(form.csrf.as_deref(), &csrf)?;
-    if let Err(throttled) = state.login_throttle.check(&form.email, peer.ip()) {
+    let client = client_ip(peer.ip(), &headers, &state.settings.trusted_proxies);
+    if let Err(throttled) = state.login_throttle.check(&form.email, client) {
         let seconds = throttled.retry_after.as_secs().max(1);
-        tracing::warn!(ip = %peer.ip(), "staff login throttled");
+        tracing::warn!(ip = %client, "staff login throttled");
         return Err(ApiError::TooManyRequests(format!("too many sign-in attempts: try again in {seconds} s"), seconds));
     }
     let staff = crate::staff::accounts::authenticate(&state.db, &state.password_hasher, &form.email, form.password)
@@ -45,7 +50,7 @@ pub async fn login(
         .map_err(ApiError::unavailable)?;
     let next = next_page(form.next.as_deref()).to_string();
     let Some(staff) = staff else {
-        tracing::info!(ip = %peer.ip(), "staff login failed");
+        tracing::info!(ip = %client, "staff login failed");
         return Ok(Redirect::to(&format!("/staff/login?error=1&next={}", app::staff::encode(&next))).into_response());
     };
     // A new session id at login, so an id planted before login is worth nothing after it.
@@ -53,7 +58,7 @@ pub async fn login(
     session.insert(STAFF_KEY, &staff).await.map_err(ApiError::unavailable)?;
     session.insert(SIGNED_IN_KEY, chrono::Utc::now()).await.map_err(ApiError::unavailable)?;
     session.insert(CSRF_KEY, new_csrf_token()).await.map_err(ApiError::unavailable)?;
-    record(&state.db, &staff.email, AuditAction::Login, &staff.email, Some(format!("from {}", peer.ip())))
+    record(&state.db, &staff.email, AuditAction::Login, &staff.email, Some(format!("from {client}")))
         .await
         .map_err(ApiError::unavailable)?;
     Ok(Redirect::to(&next).into_response())

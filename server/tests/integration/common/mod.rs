@@ -4,6 +4,7 @@
 
 pub use sea_orm::ConnectionTrait;
 
+pub mod nginx;
 pub mod proxy;
 pub mod s3;
 pub mod staff;

@@ -79,16 +79,17 @@ pub struct StaffBrowser {
 
 impl StaffBrowser {
     pub fn new(base: &str) -> Self {
-        Self {
-            base: base.to_string(),
-            cookie: None,
-            origin: base.to_string(),
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .pool_max_idle_per_host(0)
-                .build()
-                .expect("client"),
-        }
+        Self::with_client(base, Self::client_builder())
+    }
+
+    /// A browser whose client is `builder` (a source address of its own, headers of its own).
+    pub fn with_client(base: &str, builder: reqwest::ClientBuilder) -> Self {
+        Self { base: base.to_string(), cookie: None, origin: base.to_string(), client: builder.build().expect("client") }
+    }
+
+    /// The client settings of a browser: no redirects followed, no pooled connections.
+    pub fn client_builder() -> reqwest::ClientBuilder {
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).pool_max_idle_per_host(0)
     }
 
     /// Takes the session cookie a response sets (or clears).
