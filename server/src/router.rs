@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         // Operations (CONTRACT §6).
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/readyz/database", get(health::readyz_database))
         // Leptos server functions the pages load their data through.
         .route(
             "/leptos/{*fn_name}",

@@ -48,12 +48,14 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     }
     let settings = Arc::new(settings);
     let secret_use = Arc::new(crate::http::webhooks::SecretUse::default());
+    let storage_health = crate::storage::StorageHealth::start(store.clone(), settings.storage_check_interval).await;
     Ok(AppState::new(crate::state::Shared {
         pipeline: Pipeline::new(db.clone(), settings.adapters()),
         read_model: ReadModel::new(db.clone(), settings.quiet_after_days),
         staff_read: crate::staff::StaffReadModel::new(db.clone(), settings.clone(), secret_use.clone()),
         secret_use,
         live_streams: crate::http::live_streams::LiveStreams::new(settings.live),
+        storage_health,
         password_hasher: crate::staff::accounts::PasswordHasher::new(settings.staff.password_hash_concurrency),
         login_throttle,
         sessions,

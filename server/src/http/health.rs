@@ -1,4 +1,9 @@
-//! `/healthz` (the process runs) and `/readyz` (the database and object store answer).
+//! `/healthz` (the process runs) and `/readyz` (the database and the object store answer,
+//! CONTRACT §6). The database is asked on each probe; the object store's state is the
+//! background check's (`storage::StorageHealth`), so a probe never writes to the bucket.
+//! `/readyz/database` follows the database alone: the health check for a load balancer in
+//! front of several instances sharing one bucket, so that a bucket outage (which only POD
+//! uploads and files need; they answer `503` meanwhile) does not take every instance out.
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -10,19 +15,29 @@ pub async fn healthz() -> &'static str {
 }
 
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    let (database, storage) = tokio::join!(state.db.ping(), state.store.ping());
-    let describe = |ok: bool, what: &str| if ok { "ok".to_string() } else { format!("{what} unavailable") };
+    let (database, storage) = check(&state).await;
+    answer(database && storage, database, storage)
+}
+
+pub async fn readyz_database(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    let (database, storage) = check(&state).await;
+    answer(database, database, storage)
+}
+
+async fn check(state: &AppState) -> (bool, bool) {
+    let database = state.db.ping().await;
     if let Err(e) = &database {
         tracing::warn!(error = %e, "readiness: database unavailable");
     }
-    if let Err(e) = &storage {
-        tracing::warn!(error = %e, "readiness: object store unavailable");
-    }
-    let ready = database.is_ok() && storage.is_ok();
+    (database.is_ok(), state.storage_health.is_available())
+}
+
+fn answer(ready: bool, database: bool, storage: bool) -> (StatusCode, Json<Value>) {
+    let describe = |ok: bool, what: &str| if ok { "ok".to_string() } else { format!("{what} unavailable") };
     let body = json!({
         "status": if ready { "ready" } else { "unavailable" },
-        "database": describe(database.is_ok(), "database"),
-        "storage": describe(storage.is_ok(), "object store"),
+        "database": describe(database, "database"),
+        "storage": describe(storage, "object store"),
     });
     (if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }, Json(body))
 }

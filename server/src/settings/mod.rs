@@ -44,6 +44,8 @@ pub struct Settings {
     pub limits: crate::serve::ServeLimits,
     /// Open live-update streams, per instance and per share link.
     pub live: LiveLimits,
+    /// How often the object store is checked for `/readyz` (`WAYBILL_STORAGE_CHECK_SECS`).
+    pub storage_check_interval: Duration,
     /// Load balancers whose forwarding headers name the client (`WAYBILL_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Carrier event times further than this after their delivery arrived are quarantined
@@ -126,6 +128,7 @@ impl Settings {
             limits: connections::serve_limits(&get, &number)?,
             live: connections::live_limits(&number)?,
             trusted_proxies: connections::trusted_proxies(&get)?,
+            storage_check_interval: Duration::from_secs(number("WAYBILL_STORAGE_CHECK_SECS", 5)?.max(1)),
             hsts,
             max_future_skew: match number("WAYBILL_MAX_FUTURE_SKEW_SECS", DEFAULT_MAX_FUTURE_SKEW_SECS)? {
                 0 => None,

@@ -2,11 +2,13 @@
 //! (default), `memory://`, or S3 with the standard `AWS_*` variables.
 mod clean_copy;
 mod derived;
+mod health;
 pub(crate) mod sniff;
 mod sweep;
 mod upload;
 
 pub use derived::{served_copy, DerivedError, Variant};
+pub use health::StorageHealth;
 pub use sniff::{sniff, SniffedType};
 pub use sweep::{sweep, SweepError, SweepSummary};
 pub use upload::{sanitize_file_name, store_pod_stream, PodUploadError, StoredPod};
@@ -69,16 +71,6 @@ impl PodStore {
 
     pub fn inner(&self) -> &Arc<dyn ObjectStore> {
         &self.inner
-    }
-
-    /// Answers when the store can be written to and read back: what `/readyz` asks. A
-    /// listing alone would succeed on an empty local directory that cannot take a file.
-    pub async fn ping(&self) -> Result<(), object_store::Error> {
-        let probe = Path::from(format!("readyz/{}", uuid::Uuid::new_v4()));
-        self.inner.put(&probe, bytes::Bytes::from_static(b"ok").into()).await?;
-        let read = self.inner.get(&probe).await?.bytes().await;
-        self.inner.delete(&probe).await?;
-        read.map(|_| ())
     }
 
     pub async fn get(&self, key: &str) -> Result<object_store::GetResult, object_store::Error> {

@@ -70,12 +70,12 @@ async fn pod_files_round_trip_through_s3_on_postgres() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn while_the_object_store_is_down_webhooks_with_files_get_503_and_work_resumes_after() {
-    let mut app = spawn_app_on_s3(Backend::Postgres, &[]).await;
+    let mut app = spawn_app_on_s3(Backend::Postgres, &[("WAYBILL_STORAGE_CHECK_SECS", "1")]).await;
     app.s3.as_mut().unwrap().stop();
 
     let response = app.post_depot(&depot_form("S3-DOWN-1", "Delivered", "2025-10-08T15:00:00Z"), Some((SIGNATURE_PNG, "sig.png"))).await;
     assert_eq!(response.status(), 503, "the carrier is told to retry");
-    let ready = app.get("/readyz").await;
+    let ready = app.readyz_once(503).await;
     assert_eq!(ready.status(), 503);
     let why: serde_json::Value = ready.json().await.unwrap();
     assert_eq!(why["storage"], "object store unavailable");
@@ -83,7 +83,7 @@ async fn while_the_object_store_is_down_webhooks_with_files_get_503_and_work_res
     assert_eq!(app.count("pod_file").await, 0, "no row points at a missing object");
 
     app.s3.as_mut().unwrap().restart().await;
-    assert_eq!(app.get("/readyz").await.status(), 200, "ready again without a restart");
+    assert_eq!(app.readyz_once(200).await.status(), 200, "ready again without a restart");
     let retried = app.post_depot(&depot_form("S3-DOWN-1", "Delivered", "2025-10-08T15:00:00Z"), Some((SIGNATURE_PNG, "sig.png"))).await;
     assert_eq!(retried.status(), 200);
     assert_eq!(app.count("pod_file").await, 1);

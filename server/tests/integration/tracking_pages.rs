@@ -98,15 +98,36 @@ async fn health_and_readiness_answer() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readiness_is_503_when_the_object_store_cannot_take_files() {
-    let app = common::spawn_app(common::Backend::Sqlite).await;
+    let app = common::spawn_app_with(common::Backend::Sqlite, &[("WAYBILL_STORAGE_CHECK_SECS", "1")]).await;
     let pod_dir = app.dir.path().join("pod");
     std::fs::remove_dir_all(&pod_dir).unwrap();
     std::fs::write(&pod_dir, b"not a directory").unwrap();
-    let ready = app.get("/readyz").await;
+    // The store is checked in the background, once a second here.
+    let mut ready = app.get("/readyz").await;
+    for _ in 0..30 {
+        if ready.status() == 503 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        ready = app.get("/readyz").await;
+    }
     assert_eq!(ready.status(), 503);
     let body = ready.json::<Value>().await.unwrap();
     assert_eq!(body["storage"], "object store unavailable");
     assert_eq!(body["database"], "ok");
+    // The load balancer's check follows the database: this instance stays in rotation.
+    let database_only = app.get("/readyz/database").await;
+    assert_eq!(database_only.status(), 200);
+    assert_eq!(database_only.json::<Value>().await.unwrap()["storage"], "object store unavailable");
+    // Probes write nothing to the store (the old check put, read and deleted an object).
+    std::fs::remove_file(&pod_dir).unwrap();
+    std::fs::create_dir(&pod_dir).unwrap();
+    for _ in 0..20 {
+        app.get("/readyz").await;
+    }
+    assert_eq!(std::fs::read_dir(&pod_dir).unwrap().count(), 0, "no probe left or made an object");
+    std::fs::remove_dir_all(&pod_dir).unwrap();
+    std::fs::write(&pod_dir, b"not a directory").unwrap();
     let upload = app.post_depot(&depot_form("STORE-1", "Delivered", "2025-10-08T10:15:00Z"), Some((SIGNATURE_PNG, "s.png"))).await;
     assert_eq!(upload.status(), 503, "a POD that cannot be stored is 503, so the carrier retries");
     assert_eq!(app.count("tracking_event").await, 0);
@@ -124,6 +145,7 @@ async fn readiness_is_503_when_the_database_is_gone() {
     let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), 503);
     assert_eq!(ready.json::<Value>().await.unwrap()["database"], "database unavailable");
+    assert_eq!(app.get("/readyz/database").await.status(), 503, "the balancer's check follows the database");
     let webhook = app.post_depot(&depot_form("DOWN-1", "Delivered", "2025-10-08T10:15:00Z"), None).await;
     assert_eq!(webhook.status(), 503);
     assert!(webhook.json::<Value>().await.unwrap()["error"].is_string());

@@ -181,6 +181,20 @@ impl TestApp {
         self.post_json(&path, body, &credentials.headers).await
     }
 
+    /// `/readyz` once it answers `status` (the object store is checked in the background,
+    /// so its state shows after a check), or its last answer after 10 s.
+    pub async fn readyz_once(&self, status: u16) -> reqwest::Response {
+        let mut ready = self.get("/readyz").await;
+        for _ in 0..100 {
+            if ready.status().as_u16() == status {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            ready = self.get("/readyz").await;
+        }
+        ready
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(format!("{}{path}", self.address)).send().await.expect("request sent")
     }
