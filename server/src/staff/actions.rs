@@ -181,7 +181,7 @@ pub enum Reprocessed {
 pub async fn reprocess(pipeline: &Pipeline, id: i64, actor: &str) -> Result<Reprocessed, ActionError> {
     let _turn = pipeline.gate.enter().await;
     let txn = pipeline.db.begin().await?;
-    let raw = raw_delivery::Entity::find_by_id(id).one(&txn).await?.ok_or(ActionError::NoSuchDelivery)?;
+    let raw = quarantined_row(&txn, id).await?;
     if raw.outcome != Outcome::Quarantined {
         return Err(ActionError::NotQuarantined(id));
     }
@@ -214,10 +214,21 @@ pub async fn reprocess(pipeline: &Pipeline, id: i64, actor: &str) -> Result<Repr
 
 /// Takes a quarantined delivery out of the quarantine. It stays in the raw archive, marked
 /// `discarded`, so nothing is lost.
+/// The raw delivery `id`, locked for this transaction on PostgreSQL (SQLite has one writer,
+/// the write gate), so that two clicks on it are taken one after the other: the second sees
+/// what the first did (no longer in the quarantine) instead of undoing it.
+async fn quarantined_row(txn: &sea_orm::DatabaseTransaction, id: i64) -> Result<raw_delivery::Model, ActionError> {
+    let mut query = raw_delivery::Entity::find_by_id(id);
+    if sea_orm::ConnectionTrait::get_database_backend(txn) == sea_orm::DbBackend::Postgres {
+        query = sea_orm::QuerySelect::lock_exclusive(query);
+    }
+    query.one(txn).await?.ok_or(ActionError::NoSuchDelivery)
+}
+
 pub async fn discard(pipeline: &Pipeline, id: i64, actor: &str) -> Result<(), ActionError> {
     let _turn = pipeline.gate.enter().await;
     let txn = pipeline.db.begin().await?;
-    let raw = raw_delivery::Entity::find_by_id(id).one(&txn).await?.ok_or(ActionError::NoSuchDelivery)?;
+    let raw = quarantined_row(&txn, id).await?;
     if raw.outcome != Outcome::Quarantined {
         return Err(ActionError::NotQuarantined(id));
     }

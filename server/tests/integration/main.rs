@@ -31,5 +31,6 @@ mod staff_credentials;
 mod staff_work;
 mod test_script;
 mod tracking_pages;
+mod two_clicks_on_one_delivery;
 mod two_instances;
 mod wrong_clocks;
