@@ -54,5 +54,6 @@ async fn two_batches_with_crossing_new_parcels_both_commit_on_postgres() {
         }
     }
     drop_postgres(db, &name).await;
+    println!("crossing batches on PostgreSQL: {} of 160 failed", failures.len());
     assert!(failures.is_empty(), "{} of 160 batches failed: {failures:?}", failures.len());
 }
