@@ -130,7 +130,7 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
             "This tracking link does not exist or has been replaced by a newer one.",
             "Deze trackinglink bestaat niet of is vervangen door een nieuwere.",
         ),
-        Unavailable => ("Tracking unavailable", "Tracking niet beschikbaar"),
+        Unavailable => ("Tracking temporarily unavailable", "Tracking tijdelijk niet beschikbaar"),
         UnavailableText => ("Please try again in a minute.", "Probeer het over een minuut opnieuw."),
         PageNotFound => ("Page not found", "Pagina niet gevonden"),
         PageNotFoundText => ("There is nothing at this address.", "Op dit adres staat niets."),

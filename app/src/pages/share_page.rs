@@ -40,7 +40,7 @@ pub fn SharePage() -> impl IntoView {
                         }.into_any(),
                     },
                     Err(_) => view! {
-                        <StatusPage code=500 title=Msg::Unavailable message=Msg::UnavailableText/>
+                        <StatusPage code=503 title=Msg::Unavailable message=Msg::UnavailableText/>
                     }.into_any(),
                 };
                 view! {

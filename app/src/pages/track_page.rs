@@ -43,7 +43,7 @@ pub fn TrackPage() -> impl IntoView {
                         .collect_view()
                         .into_any(),
                     Err(_) => view! {
-                        <StatusPage code=500 title=Msg::Unavailable message=Msg::UnavailableText/>
+                        <StatusPage code=503 title=Msg::Unavailable message=Msg::UnavailableText/>
                     }.into_any(),
                 };
                 view! {

@@ -150,9 +150,10 @@ async fn readiness_is_503_when_the_database_is_gone() {
     assert_eq!(webhook.status(), 503);
     assert!(webhook.json::<Value>().await.unwrap()["error"].is_string());
     let page = app.get("/track/DOWN-1").await;
-    assert_eq!(page.status(), 500);
+    assert_eq!(page.status(), 503, "a database outage is temporary, not a server bug");
+    assert!(page.headers().contains_key("retry-after"));
     let html = page.text().await.unwrap();
-    assert!(html.contains("Tracking unavailable"));
+    assert!(html.contains("Tracking temporarily unavailable"));
     assert!(!html.to_lowercase().contains("database"), "no internal error text on the page");
     assert_eq!(app.get("/api/v1/track/DOWN-1").await.status(), 503);
 }

@@ -13,6 +13,7 @@ pub use browser_stand_ins::*;
 
 #[cfg(feature = "ssr")]
 mod api_keys_page;
+#[cfg(feature = "ssr")]
 mod audit_page;
 #[cfg(feature = "ssr")]
 mod carriers_page;
@@ -35,6 +36,7 @@ mod widgets;
 
 #[cfg(feature = "ssr")]
 pub use api_keys_page::StaffApiKeysPage;
+#[cfg(feature = "ssr")]
 pub use audit_page::StaffAuditPage;
 #[cfg(feature = "ssr")]
 pub use carriers_page::StaffCarriersPage;
