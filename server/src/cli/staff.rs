@@ -51,10 +51,9 @@ pub async fn list_api_keys(settings: &Settings) -> anyhow::Result<()> {
 pub async fn revoke_api_key(settings: &Settings, id: i64) -> anyhow::Result<()> {
     let db = crate::db::connect(settings.database_url.expose()).await?;
     crate::db::migrate(&db).await?;
-    if !crate::staff::api_keys::revoke_api_key(&db, id).await? {
+    if !crate::staff::api_keys::revoke_api_key(&db, id, "cli").await? {
         anyhow::bail!("no API key has the id {id} (`waybill list-api-keys` lists them)");
     }
-    crate::staff::audit::record(&db, "cli", crate::staff::audit::AuditAction::RevokeApiKey, &format!("API key #{id}"), None).await?;
     println!("API key #{id} revoked");
     Ok(())
 }

@@ -3,12 +3,13 @@
 //! revoked (the back office's `/staff/api-keys`, `waybill list-api-keys` and
 //! `revoke-api-key`); each use records when, at most once a minute per key.
 use super::accounts::{normalize_email, AccountError};
+use super::audit::{record, AuditAction};
 use crate::entity::{staff_api_key, staff_user};
 use app::staff::{ApiKeyRow, StaffUser};
 use base64::Engine;
 use chrono::{Duration, Utc};
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
@@ -78,7 +79,13 @@ pub async fn list_api_keys(db: &DatabaseConnection) -> Result<Vec<ApiKeyRow>, Db
         .collect())
 }
 
-/// Revokes the key with this id; `false` when there is none.
-pub async fn revoke_api_key(db: &DatabaseConnection, id: i64) -> Result<bool, DbErr> {
-    Ok(staff_api_key::Entity::delete_by_id(id).exec(db).await?.rows_affected > 0)
+/// Revokes the key with this id and records who did, together; `false` when there is none.
+pub async fn revoke_api_key(db: &DatabaseConnection, id: i64, actor: &str) -> Result<bool, DbErr> {
+    let txn = db.begin().await?;
+    let revoked = staff_api_key::Entity::delete_by_id(id).exec(&txn).await?.rows_affected > 0;
+    if revoked {
+        record(&txn, actor, AuditAction::RevokeApiKey, &format!("API key #{id}"), None).await?;
+    }
+    txn.commit().await?;
+    Ok(revoked)
 }

@@ -1,10 +1,9 @@
 //! `POST /staff/api-keys/{id}/revoke`: the back office's revoke button. The key's next
-//! request is refused; the audit log records who revoked which key.
+//! request is refused; the audit log records who revoked which key (`api_keys::revoke_api_key`).
 use super::actions::{back, TokenOnly};
 use super::check_csrf;
 use crate::http::ApiError;
 use crate::staff::api_keys;
-use crate::staff::audit::{record, AuditAction};
 use crate::state::AppState;
 use app::staff::{CsrfToken, StaffUser};
 use axum::extract::{Path, State};
@@ -21,9 +20,8 @@ pub async fn revoke_api_key(
     Form(form): Form<TokenOnly>,
 ) -> Result<Redirect, ApiError> {
     check_csrf(form.csrf.as_deref(), &csrf)?;
-    let revoked = api_keys::revoke_api_key(&state.db, id).await.map_err(ApiError::unavailable)?;
+    let revoked = api_keys::revoke_api_key(&state.db, id, &staff.email).await.map_err(ApiError::unavailable)?;
     let result = if revoked {
-        record(&state.db, &staff.email, AuditAction::RevokeApiKey, &format!("API key #{id}"), None).await.map_err(ApiError::unavailable)?;
         Ok(format!("API key #{id} revoked: its next request is refused."))
     } else {
         Err(format!("There is no API key #{id} (any more)."))
