@@ -54,4 +54,14 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   say "installing Debian's nginx for the reverse-proxy tests"
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; fi
 fi
+# wrk, the load driver of the benchmark (beside nginx serving the same bytes).
+if ! command -v wrk >/dev/null 2>&1; then
+  say "installing Debian's wrk for the benchmark"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; fi
+fi
+# A real SMTP server and an independent Standard Webhooks verifier for the outbound tests.
+if ! python3 -c 'import aiosmtpd, standardwebhooks' 2>/dev/null; then
+  say "installing aiosmtpd and standardwebhooks (PyPI)"
+  python3 -m pip install --quiet --disable-pip-version-check 'aiosmtpd==1.4.*' 'standardwebhooks==1.*'
+fi
 say "tools ready"

@@ -9,6 +9,9 @@ mod m20261201_000004_origin_and_void;
 mod m20261201_000005_lookup_keys;
 mod m20261201_000006_staff_note;
 mod m20261202_000007_staff_credentials;
+mod m20261203_000008_server_instance;
+mod m20261203_000009_raw_bodies;
+mod m20261203_000010_raw_segments;
 
 pub struct Migrator;
 
@@ -23,6 +26,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_lookup_keys::Migration),
             Box::new(m20261201_000006_staff_note::Migration),
             Box::new(m20261202_000007_staff_credentials::Migration),
+            Box::new(m20261203_000008_server_instance::Migration),
+            Box::new(m20261203_000009_raw_bodies::Migration),
+            Box::new(m20261203_000010_raw_segments::Migration),
         ]
     }
 }

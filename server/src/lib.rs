@@ -7,6 +7,7 @@ pub mod domain;
 pub mod entity;
 pub mod http;
 pub mod ingest;
+pub mod instances;
 pub mod queries;
 pub mod read_model;
 pub mod router;

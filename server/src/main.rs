@@ -1,7 +1,8 @@
-//! `waybill`: serve (default), migrate, create-staff, create-api-key, replay, sweep. The
+//! `waybill`: serve (default), migrate, replay, sweep, train-dictionaries, and the staff
+//! credential commands. The
 //! bench, the demo and the generator are `waybill-tools`.
 use clap::Parser;
-use server::cli::{create_api_key, create_staff, list_api_keys, revoke_api_key, Cli, Command};
+use server::cli::{create_api_key, create_staff, list_api_keys, replay, revoke_api_key, train_dictionaries, Cli, Command};
 use server::settings::Settings;
 use server::startup::Application;
 
@@ -23,28 +24,20 @@ async fn main() -> anyhow::Result<()> {
             app.run_until_stopped().await?;
         }
         Command::Migrate => {
-            let db = server::db::connect(settings.database_url.expose()).await?;
+            let db = server::db::connect_with(settings.database_url.expose(), settings.db_limits).await?;
             server::db::migrate(&db).await?;
             println!("migrations applied");
         }
-        Command::Replay => {
-            let db = server::db::connect(settings.database_url.expose()).await?;
-            server::db::migrate(&db).await?;
-            let adapters = settings.adapters();
-            let summary = server::ingest::replay_all(&db, &adapters).await?;
-            println!(
-                "replayed {} raw deliveries: {} applied, {} duplicates, {} quarantined, {} skipped",
-                summary.deliveries, summary.applied, summary.duplicates, summary.quarantined, summary.skipped
-            );
-        }
+        Command::Replay => replay(&settings).await?,
         Command::CreateStaff { email } => create_staff(&settings, &email).await?,
         Command::CreateApiKey { email } => create_api_key(&settings, &email).await?,
+        Command::TrainDictionaries => train_dictionaries(&settings).await?,
         Command::ListApiKeys => list_api_keys(&settings).await?,
         Command::RevokeApiKey { id } => revoke_api_key(&settings, id).await?,
         Command::Sweep { older_than_secs } => {
-            let db = server::db::connect(settings.database_url.expose()).await?;
+            let db = server::db::connect_with(settings.database_url.expose(), settings.db_limits).await?;
             server::db::migrate(&db).await?;
-            let store = server::storage::PodStore::open(&settings.storage_url, &settings.aws.expose())?;
+            let store = server::storage::PodStore::open_with(&settings.storage_url, &settings.aws.expose(), settings.storage_limits)?;
             let cutoff = chrono::Utc::now() - chrono::Duration::seconds(i64::try_from(older_than_secs).unwrap_or(i64::MAX / 1000));
             let summary = server::storage::sweep(&db, &store, cutoff).await?;
             println!("swept {} objects: {} kept, {} deleted", summary.scanned, summary.kept, summary.deleted);

@@ -1,4 +1,6 @@
 //! Reads what customers see, for the Leptos pages (as `TrackingSource`) and the JSON API.
+//! Each public read runs under the database deadline (`db::DbLimits`), so a database that
+//! stops answering gives the page a "temporarily unavailable" within that bound.
 use crate::entity::{courier_position, parcel, pod_file, tracking_event};
 use crate::queries;
 use app::model::{CourierView, EventView, ParcelView, PodView, SharedParcelView, TrackingStatus};
@@ -10,16 +12,38 @@ pub struct ReadModel {
     db: DatabaseConnection,
     /// Days without news after which a parcel under way says so (`WAYBILL_QUIET_AFTER_DAYS`).
     quiet_after_days: Option<u32>,
+    limits: crate::db::DbLimits,
 }
 
 impl ReadModel {
     pub fn new(db: DatabaseConnection, quiet_after_days: Option<u32>) -> Self {
-        Self { db, quiet_after_days }
+        Self { db, quiet_after_days, limits: Default::default() }
+    }
+
+    /// The same, with these database time limits.
+    pub fn with_limits(self, limits: crate::db::DbLimits) -> Self {
+        Self { limits, ..self }
+    }
+
+    pub async fn parcels_by_number(&self, number: &str) -> Result<Vec<ParcelView>, DbErr> {
+        self.limits.within(self.parcels_by_number_unbounded(number)).await
+    }
+
+    pub async fn shared_parcel(&self, token: &str) -> Result<Option<(i64, SharedParcelView)>, DbErr> {
+        self.limits.within(self.shared_parcel_unbounded(token)).await
+    }
+
+    pub async fn parcel_version(&self, parcel_id: i64) -> Result<String, DbErr> {
+        self.limits.within(self.parcel_version_unbounded(parcel_id)).await
+    }
+
+    pub async fn shared_pod(&self, token: &str, pod_id: &str) -> Result<Option<pod_file::Model>, DbErr> {
+        self.limits.within(self.shared_pod_unbounded(token, pod_id)).await
     }
 
     /// Every parcel with this number, or with it as another reference (Uber's
     /// `external_id`, Peddler's `id` and `metaData`), events newest first.
-    pub async fn parcels_by_number(&self, number: &str) -> Result<Vec<ParcelView>, DbErr> {
+    async fn parcels_by_number_unbounded(&self, number: &str) -> Result<Vec<ParcelView>, DbErr> {
         let referenced: Vec<i64> = queries::referencing(number).into_tuple().all(&self.db).await?;
         let parcels = queries::parcels_by_number(number, referenced).all(&self.db).await?;
         let mut views = Vec::with_capacity(parcels.len());
@@ -30,7 +54,7 @@ impl ReadModel {
     }
 
     /// The parcel behind a live share token, with its POD files.
-    pub async fn shared_parcel(&self, token: &str) -> Result<Option<(i64, SharedParcelView)>, DbErr> {
+    async fn shared_parcel_unbounded(&self, token: &str) -> Result<Option<(i64, SharedParcelView)>, DbErr> {
         let Some(parcel_id) = self.shared_parcel_id(token).await? else {
             return Ok(None);
         };
@@ -90,7 +114,7 @@ impl ReadModel {
 
     /// Changes whenever anything the share link shows changes: status, ETA, courier,
     /// events, positions or POD.
-    pub async fn parcel_version(&self, parcel_id: i64) -> Result<String, DbErr> {
+    async fn parcel_version_unbounded(&self, parcel_id: i64) -> Result<String, DbErr> {
         let Some(parcel) = parcel::Entity::find_by_id(parcel_id).one(&self.db).await? else {
             return Ok(String::new());
         };
@@ -113,7 +137,7 @@ impl ReadModel {
     }
 
     /// A POD file of the parcel behind a live share token.
-    pub async fn shared_pod(&self, token: &str, pod_id: &str) -> Result<Option<pod_file::Model>, DbErr> {
+    async fn shared_pod_unbounded(&self, token: &str, pod_id: &str) -> Result<Option<pod_file::Model>, DbErr> {
         let Some(parcel_id) = self.shared_parcel_id(token).await? else {
             return Ok(None);
         };
@@ -168,14 +192,14 @@ impl ReadModel {
 #[async_trait::async_trait]
 impl TrackingSource for ReadModel {
     async fn has_unreadable_updates(&self, number: &str) -> Result<bool, SourceUnavailable> {
-        queries::quarantined_for(number).count(&self.db).await.map(|n| n > 0).map_err(|e| {
+        self.limits.within(queries::quarantined_for(number).count(&self.db)).await.map(|n| n > 0).map_err(|e| {
             tracing::error!(error = %e, "checking the quarantine failed");
             SourceUnavailable
         })
     }
 
     async fn parcels_by_number(&self, number: &str) -> Result<Vec<ParcelView>, SourceUnavailable> {
-        ReadModel::parcels_by_number(self, number).await.map_err(|e| {
+        self.parcels_by_number(number).await.map_err(|e| {
             tracing::error!(error = %e, "loading the tracking page failed");
             SourceUnavailable
         })

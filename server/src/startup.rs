@@ -25,10 +25,10 @@ pub enum StartupError {
 
 /// Connects to the database (applying migrations) and opens the object store.
 pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
-    let db = crate::db::connect(settings.database_url.expose()).await?;
+    let db = crate::db::connect_with(settings.database_url.expose(), settings.db_limits).await?;
     crate::db::migrate(&db).await?;
     crate::db::spawn_wal_checkpointer(db.clone());
-    let store = PodStore::open(&settings.storage_url, &settings.aws.expose())?;
+    let store = PodStore::open_with(&settings.storage_url, &settings.aws.expose(), settings.storage_limits)?;
     let leptos_options = LeptosOptions::builder()
         .output_name("waybill")
         .site_root(settings.site_root.as_str())
@@ -48,14 +48,21 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     }
     let settings = Arc::new(settings);
     let secret_use = Arc::new(crate::http::webhooks::SecretUse::default());
+    let dictionaries = crate::ingest::Dictionaries::load(&db).await?;
+    let pipeline = Pipeline::with_dictionaries(db.clone(), settings.adapters(), settings.db_limits, dictionaries);
+    if let Some(retention) = settings.raw_retention {
+        crate::ingest::spawn_retention(db.clone(), pipeline.gate.clone(), store.clone(), retention, settings.raw_retention_check);
+    }
+    let heartbeat = crate::instances::Heartbeat::start(db.clone(), settings.heartbeat_interval).await?;
     let storage_health = crate::storage::StorageHealth::start(store.clone(), settings.storage_check_interval).await;
     Ok(AppState::new(crate::state::Shared {
-        pipeline: Pipeline::new(db.clone(), settings.adapters()),
-        read_model: ReadModel::new(db.clone(), settings.quiet_after_days),
+        pipeline,
+        read_model: ReadModel::new(db.clone(), settings.quiet_after_days).with_limits(settings.db_limits),
         staff_read: crate::staff::StaffReadModel::new(db.clone(), settings.clone(), secret_use.clone()),
         secret_use,
         live_streams: crate::http::live_streams::LiveStreams::new(settings.live),
         storage_health,
+        heartbeat,
         password_hasher: crate::staff::accounts::PasswordHasher::new(settings.staff.password_hash_concurrency),
         login_throttle,
         sessions,
@@ -87,8 +94,10 @@ impl Application {
     /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> Result<(), StartupError> {
         let limits = self.state.settings.limits;
+        let heartbeat = self.state.heartbeat.clone();
         let app = router(self.state);
         crate::serve::serve(self.listener, app, limits, shutdown_signal()).await;
+        heartbeat.stop().await;
         Ok(())
     }
 }

@@ -46,6 +46,8 @@ pub struct Shared {
     pub secret_use: Arc<SecretUse>,
     /// Open live-update streams, capped per instance and per share link.
     pub live_streams: crate::http::live_streams::LiveStreams,
+    /// This server's sign of life in the database, removed when it stops.
+    pub heartbeat: crate::instances::Heartbeat,
     /// The object store state, from its background check.
     pub storage_health: crate::storage::StorageHealth,
 }

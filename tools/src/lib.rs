@@ -2,7 +2,9 @@
 //! dependencies are what serving needs: `bench` starts the `waybill` built beside
 //! `waybill-tools` (or `WAYBILL_BIN`) and measures it; `demo` posts sample journeys to a
 //! running server through its webhooks; `generate` writes synthetic parcels straight into
-//! the database (the benchmark's scale run and the query-plan tests use it).
+//! the database (the benchmark's scale run and the query-plan tests use it); `disk` measures
+//! the bytes on disk per delivery of each carrier.
 pub mod bench;
 pub mod demo;
+pub mod disk;
 pub mod generate;

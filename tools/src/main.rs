@@ -1,7 +1,7 @@
 //! `waybill-tools`: the command line of the `tools` crate (see `lib.rs`).
 use clap::{Parser, Subcommand};
 use server::settings::Settings;
-use tools::{bench, demo, generate};
+use tools::{bench, demo, disk, generate};
 
 #[derive(Debug, Parser)]
 #[command(name = "waybill-tools", version, about = "Waybill's bench, demo and data generator")]
@@ -27,6 +27,13 @@ enum Command {
         /// The first parcel's index, to add to an earlier run.
         #[arg(long, default_value_t = 0)]
         first: u64,
+    },
+    /// Bytes on disk per delivery for each carrier, through the real write path into a
+    /// fresh SQLite database, without and with a trained dictionary.
+    Disk {
+        /// Deliveries per carrier and phase.
+        #[arg(long, default_value_t = 2_000)]
+        deliveries: usize,
     },
     /// Post realistic sample deliveries to a running server through its real webhooks.
     Demo {
@@ -58,6 +65,7 @@ async fn main() -> anyhow::Result<()> {
             let written = generate::generate(&db, first, first.saturating_add(parcels), events_per_parcel).await?;
             println!("generated {} parcels and {} events in {:.1} s", written.parcels, written.events, written.seconds);
         }
+        Command::Disk { deliveries } => disk::run_disk(deliveries.max(1)).await?,
         Command::Demo { url, links_out } => demo::run_demo(&settings, url, links_out).await?,
     }
     Ok(())

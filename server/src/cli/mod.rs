@@ -1,8 +1,12 @@
 //! The `waybill` command line: serving and operating. The bench, the demo and the data
 //! generator are `waybill-tools` (the `tools` crate).
+mod replay;
 mod staff;
+mod train_dictionaries;
 
+pub use replay::replay;
 pub use staff::{create_api_key, create_staff, list_api_keys, revoke_api_key};
+pub use train_dictionaries::train_dictionaries;
 
 /// Logs to standard error, filtered by `RUST_LOG` (`info,sqlx=warn` unless set): standard
 /// output is for what commands print (an API key, a summary, a bench table). Both binaries
@@ -30,7 +34,8 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Rebuild every parcel, event and POD entry from the stored raw deliveries.
+    /// Rebuild every parcel, event and POD entry from the stored raw deliveries; refused
+    /// while a server uses the database.
     Replay,
     /// Delete POD objects no database row refers to, once older than the given age.
     Sweep {
@@ -51,6 +56,10 @@ pub enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Train a zstd dictionary per carrier on its newest archived bodies, and keep each one
+    /// that saves at least 10 % on bodies it was not trained on; servers started afterwards
+    /// compress new bodies with it.
+    TrainDictionaries,
     /// List the staff API keys: id, first characters, owner, created, last used.
     ListApiKeys,
     /// Revoke a staff API key by its id (from `list-api-keys`).

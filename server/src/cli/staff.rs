@@ -10,7 +10,7 @@ pub async fn create_staff(settings: &Settings, email: &str) -> anyhow::Result<()
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
     let password = line.trim_end_matches(['\r', '\n']).to_string();
-    let db = crate::db::connect(settings.database_url.expose()).await?;
+    let db = crate::db::connect_with(settings.database_url.expose(), settings.db_limits).await?;
     crate::db::migrate(&db).await?;
     let hasher = PasswordHasher::new(1);
     let created = accounts::create_or_reset_staff(&db, &hasher, email, password).await?;
@@ -25,7 +25,7 @@ pub async fn create_staff(settings: &Settings, email: &str) -> anyhow::Result<()
 
 /// Prints the key on standard output, alone on its line, for scripts to capture.
 pub async fn create_api_key(settings: &Settings, email: &str) -> anyhow::Result<()> {
-    let db = crate::db::connect(settings.database_url.expose()).await?;
+    let db = crate::db::connect_with(settings.database_url.expose(), settings.db_limits).await?;
     crate::db::migrate(&db).await?;
     let key = crate::staff::api_keys::create_api_key(&db, email).await?;
     println!("{key}");
@@ -35,7 +35,7 @@ pub async fn create_api_key(settings: &Settings, email: &str) -> anyhow::Result<
 
 /// One key a line: id, prefix, owner, created, last used. Never the key itself.
 pub async fn list_api_keys(settings: &Settings) -> anyhow::Result<()> {
-    let db = crate::db::connect(settings.database_url.expose()).await?;
+    let db = crate::db::connect_with(settings.database_url.expose(), settings.db_limits).await?;
     crate::db::migrate(&db).await?;
     let keys = crate::staff::api_keys::list_api_keys(&db).await?;
     println!("{:<6} {:<14} {:<32} {:<26} last used", "id", "prefix", "owner", "created");
@@ -49,7 +49,7 @@ pub async fn list_api_keys(settings: &Settings) -> anyhow::Result<()> {
 
 /// Revokes the key at once: its next request is refused.
 pub async fn revoke_api_key(settings: &Settings, id: i64) -> anyhow::Result<()> {
-    let db = crate::db::connect(settings.database_url.expose()).await?;
+    let db = crate::db::connect_with(settings.database_url.expose(), settings.db_limits).await?;
     crate::db::migrate(&db).await?;
     if !crate::staff::api_keys::revoke_api_key(&db, id, "cli").await? {
         anyhow::bail!("no API key has the id {id} (`waybill list-api-keys` lists them)");

@@ -1,6 +1,11 @@
-//! Database connection: SQLite (embedded default) or PostgreSQL, chosen by URL.
+//! Database connection: SQLite (embedded default) or PostgreSQL, chosen by URL, with the
+//! time limits of `deadline`.
+mod deadline;
 pub mod json_rows;
+mod postgres_pool;
 mod refusal;
+
+pub use deadline::{deadline_passed, is_no_answer, within, DbLimits};
 
 use migration::{Migrator, MigratorTrait};
 pub use refusal::is_permanent;
@@ -8,10 +13,18 @@ use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqlitePoolOptions, SqliteSynchron
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlxSqliteConnector, Statement};
 use std::time::Duration;
 
+/// [`connect_with`] the default limits.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, DbLimits::default()).await
+}
+
 /// Connects and, for SQLite, makes sure the file's directory exists and the database runs
 /// in WAL mode with `synchronous=FULL`, so that a committed delivery survives power loss.
 #[tracing::instrument(skip_all)]
-pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+pub async fn connect_with(url: &str, limits: DbLimits) -> Result<DatabaseConnection, DbErr> {
+    if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        return postgres_pool::connect(url, limits).await.map_err(|e| without_url(e, url));
+    }
     if let Some(path) = sqlite_file(url) {
         if let Some(dir) = std::path::Path::new(&path).parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
@@ -20,13 +33,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url);
     options
         .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(5))
-        .max_connections(if url.starts_with("sqlite:") { 8 } else { 20 })
-        // A connection is already tested when it goes back to the pool (sqlx pings it on
-        // release); testing it again on the way out costs every query a round trip. After a
-        // database restart, an idle connection fails its first use (a 503, which carriers
-        // retry) and is then dropped by that release ping.
+        .connect_timeout(limits.acquire_timeout)
+        .acquire_timeout(limits.acquire_timeout)
+        .max_connections(8)
+        // Tested on release already (see `postgres_pool`).
         .test_before_acquire(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.journal_mode(SqliteJournalMode::Wal)
@@ -85,7 +95,7 @@ pub fn writer_connection(db: &DatabaseConnection) -> DatabaseConnection {
     let writer = SqlitePoolOptions::new()
         .max_connections(1)
         .test_before_acquire(false)
-        .acquire_timeout(Duration::from_secs(5))
+        .acquire_timeout(pool.options().get_acquire_timeout())
         .connect_lazy_with(options);
     SqlxSqliteConnector::from_sqlx_sqlite_pool(writer)
 }

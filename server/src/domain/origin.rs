@@ -3,7 +3,7 @@
 //! carrier's sender chooses its headers, so no header may make its body parse as staff work.
 use sea_orm::{sea_query::StringLen, DeriveActiveEnum, EnumIter};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, serde::Serialize, serde::Deserialize)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::None)")]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {

@@ -12,7 +12,13 @@ pub struct Model {
     /// JSON object of the headers worth keeping, secrets removed.
     pub headers: String,
     pub content_type: Option<String>,
+    /// The body of rows archived before bodies were stored once (`raw_body`); empty since.
     pub body: Vec<u8>,
+    /// The SHA-256 under which `raw_body` keeps this delivery's body (read it through
+    /// `ingest::BodyReader`).
+    pub body_sha256: Option<Vec<u8>>,
+    /// The body's length as it arrived.
+    pub body_size: Option<i64>,
     /// JSON of a `StoredPod` when a file came with the delivery.
     pub pod_file: Option<String>,
     pub outcome: app::outcome::Outcome,

@@ -25,7 +25,8 @@ pub async fn readyz_database(State(state): State<AppState>) -> (StatusCode, Json
 }
 
 async fn check(state: &AppState) -> (bool, bool) {
-    let database = state.db.ping().await;
+    // Bounded: a database that accepts and never answers must make the probe fail, not hang.
+    let database = state.settings.db_limits.within(state.db.ping()).await;
     if let Err(e) = &database {
         tracing::warn!(error = %e, "readiness: database unavailable");
     }

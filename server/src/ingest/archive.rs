@@ -3,17 +3,21 @@
 //! (`quarantined_row`, `quarantine`). The raw delivery is written whatever the parse gives:
 //! a body that does not parse is kept as `quarantined`, with the error, for staff to see
 //! and re-process.
+use super::dictionaries::Dictionaries;
 use super::input::{parse_input, IngestError, RawInput};
+use super::raw_body::{insert_statement, PackedBody};
 use super::write_gate::WriteGate;
 use crate::carriers::{Adapters, ParseError};
 use crate::domain::{storable_text, NormalizedDelivery};
 use crate::entity::raw_delivery;
 use app::outcome::Outcome;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set, TransactionTrait};
 
-/// The archived row of one delivery, as it arrived, with the outcome its parse gives.
+/// The archived row of one delivery, as it arrived, with the outcome its parse gives; its
+/// body is stored as `body` (packed from the input's), which the caller stores beside it.
 pub fn raw_row(
     input: &RawInput,
+    body: &PackedBody,
     parsed: &Result<NormalizedDelivery, ParseError>,
     tracking_number: Option<String>,
 ) -> raw_delivery::ActiveModel {
@@ -23,7 +27,9 @@ pub fn raw_row(
         received_at: Set(input.received_at),
         headers: Set(input.headers.to_string()),
         content_type: Set(input.content_type.as_deref().map(storable_header)),
-        body: Set(input.body.to_vec()),
+        body: Set(Vec::new()),
+        body_sha256: Set(Some(body.sha256.clone())),
+        body_size: Set(Some(body.size)),
         pod_file: Set(input.pod.as_ref().map(|p| serde_json::to_string(p).unwrap_or_default())),
         outcome: Set(outcome_of(parsed, false)),
         error: Set(parsed.as_ref().err().map(|e| storable_error(&e.to_string()))),
@@ -39,12 +45,18 @@ pub async fn quarantine(
     db: &DatabaseConnection,
     gate: &WriteGate,
     adapters: &Adapters,
+    dictionaries: &Dictionaries,
     input: RawInput,
     reason: &str,
 ) -> Result<(), IngestError> {
-    let tracking_number = parse_input(adapters, &input).1;
+    let (_, tracking_number, body) = parse_input(adapters, dictionaries, &input);
     let _turn = gate.enter().await;
-    quarantined_row(&input, tracking_number, reason).insert(db).await?;
+    let txn = db.begin().await?;
+    if let Some(statement) = insert_statement(db.get_database_backend(), &[&body]) {
+        txn.execute(statement).await?;
+    }
+    quarantined_row(&input, &body, tracking_number, reason).insert(&txn).await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -56,8 +68,8 @@ pub async fn quarantine(
 pub const HELD_FOR_STAFF: &str = "held for staff: ";
 
 /// The archived row of a delivery held in the quarantine for `reason`.
-pub fn quarantined_row(input: &RawInput, tracking_number: Option<String>, reason: &str) -> raw_delivery::ActiveModel {
-    let mut row = raw_row(input, &Err(ParseError::new("", "")), tracking_number);
+pub fn quarantined_row(input: &RawInput, body: &PackedBody, tracking_number: Option<String>, reason: &str) -> raw_delivery::ActiveModel {
+    let mut row = raw_row(input, body, &Err(ParseError::new("", "")), tracking_number);
     row.error = Set(Some(storable_error(&format!("{HELD_FOR_STAFF}{reason}"))));
     row
 }

@@ -80,7 +80,7 @@ pub async fn find_or_create(
                 [only] if only == PACKED_PARCELS => {
                     for columns in unpack::<Vec<serde_json::Value>>(Some(&row))? {
                         let parcel = parcel_json::model(&columns)?;
-                        found.insert((parcel.carrier.clone(), parcel.tracking_number.clone()), parcel);
+                        found.insert((parcel.carrier, parcel.tracking_number.clone()), parcel);
                     }
                 }
                 [only] if only == KNOWN_POD => known.extend(unpack::<(i64, String)>(Some(&row))?),
@@ -101,7 +101,7 @@ pub async fn find_or_create(
             for row in txn.query_all(backend.build(&insert)).await? {
                 let parcel = parcel::Model::from_query_result(&row, "")?;
                 created.insert(parcel.id);
-                found.insert((parcel.carrier.clone(), parcel.tracking_number.clone()), parcel);
+                found.insert((parcel.carrier, parcel.tracking_number.clone()), parcel);
             }
             // Another writer created some meanwhile; read them, locked.
             let raced: Vec<ParcelKey> = missing.iter().map(|w| w.0.clone()).filter(|k| !found.contains_key(k)).collect();

@@ -173,7 +173,7 @@ async fn dump(db: &DatabaseConnection) -> Vec<String> {
 /// Writes `inputs` in batches of `size`, a transaction each, to a fresh database.
 async fn write_in_batches(db: &DatabaseConnection, adapters: &Adapters, inputs: &[RawInput], size: usize) {
     for chunk in inputs.chunks(size.max(1)) {
-        let parsed: Vec<_> = chunk.iter().map(|i| parse_input(adapters, i)).collect();
+        let parsed: Vec<_> = chunk.iter().map(|i| parse_input(adapters, &Default::default(), i)).collect();
         let order: Vec<usize> = (0..chunk.len()).collect();
         let txn = db.begin().await.unwrap();
         write_batch(&txn, chunk.iter(), &parsed, &order).await.unwrap();
@@ -242,7 +242,7 @@ async fn both_ways(picks: &[Pick], size: usize, postgres: bool) -> (Vec<String>,
     let inputs: Vec<RawInput> = picks.iter().enumerate().map(|(n, pick)| input(n, pick)).collect();
     write_in_batches(&one_by_one, &adapters, &inputs, 1).await;
     write_in_batches(&batched, &adapters, &inputs, size).await;
-    let parsed: Vec<NormalizedDelivery> = inputs.iter().filter_map(|i| parse_input(&adapters, i).0.ok()).collect();
+    let parsed: Vec<NormalizedDelivery> = inputs.iter().filter_map(|i| parse_input(&adapters, &Default::default(), i).0.ok()).collect();
     let modelled = (model(&parsed), stored(&batched).await);
     let dumps = (dump(&one_by_one).await, dump(&batched).await);
     if postgres {

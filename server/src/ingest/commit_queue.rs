@@ -11,11 +11,17 @@
 //! re-process; otherwise it gets the error (`503`, the carrier retries). If the commit
 //! itself fails, every delivery in the batch gets the error, and nothing of the batch was
 //! written.
-use super::input::{parse_input, IngestError, IngestOutcome, RawInput};
+//!
+//! Each attempt runs under the database's client-side deadline (`db::DbLimits`): a
+//! database that stops answering fails the batch with a `503` within that bound. Such a
+//! batch is not written again with savepoints, which would only wait as long once more.
+use super::dictionaries::Dictionaries;
+use super::input::{parse_input, IngestError, IngestOutcome, Parsed, RawInput};
 use super::refused::keep_refused;
-use super::write_batch::{write_batch, Parsed};
+use super::write_batch::write_batch;
 use super::write_gate::WriteGate;
 use crate::carriers::Adapters;
+use crate::db::DbLimits;
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Mutex};
@@ -36,6 +42,7 @@ struct Job {
 pub struct CommitQueue {
     sender: mpsc::Sender<Job>,
     adapters: Adapters,
+    dictionaries: Dictionaries,
     stats: Arc<CommitStats>,
 }
 
@@ -55,18 +62,36 @@ impl std::fmt::Debug for Job {
 impl CommitQueue {
     /// Starts `writers` writer tasks: one on SQLite (a single writer is all it allows), a
     /// few on PostgreSQL, where batches for different parcels can commit in parallel.
-    pub fn start(db: DatabaseConnection, gate: WriteGate, adapters: Adapters, writers: usize) -> Self {
+    pub fn start(
+        db: DatabaseConnection,
+        gate: WriteGate,
+        adapters: Adapters,
+        dictionaries: Dictionaries,
+        writers: usize,
+        limits: DbLimits,
+    ) -> Self {
         let (sender, receiver) = mpsc::channel(QUEUE);
         let receiver = Arc::new(Mutex::new(receiver));
         let stats = Arc::new(CommitStats::default());
-        let db = crate::db::writer_connection(&db);
+        let base = db;
+        let db = crate::db::writer_connection(&base);
         for _ in 0..writers.max(1) {
-            let (db, gate, receiver, stats) = (db.clone(), gate.clone(), receiver.clone(), stats.clone());
+            let (base, mut db, gate, receiver, stats) = (base.clone(), db.clone(), gate.clone(), receiver.clone(), stats.clone());
             let writer = async move {
                 while let Some(batch) = next_batch(&receiver).await {
                     stats.commits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     stats.deliveries.fetch_add(batch.len() as u64, std::sync::atomic::Ordering::Relaxed);
-                    commit_batch(&db, &gate, batch).await;
+                    let failed = commit_batch(&db, &gate, limits, batch).await;
+                    // SQLite may roll a transaction back by itself when a statement fails
+                    // (a full disk, an I/O error), and sqlx's count of open transactions
+                    // on that connection then no longer matches SQLite's: the next "commit"
+                    // could release a savepoint inside a transaction that never ends, and
+                    // be answered 200 without being written. So after a failed attempt the
+                    // SQLite writer starts again on a fresh connection.
+                    if failed && crate::db::is_sqlite(&base) {
+                        let old = std::mem::replace(&mut db, crate::db::writer_connection(&base));
+                        let _ = old.close().await;
+                    }
                 }
             };
             if writers == 1 {
@@ -75,7 +100,7 @@ impl CommitQueue {
                 tokio::spawn(writer);
             }
         }
-        Self { sender, adapters, stats }
+        Self { sender, adapters, dictionaries, stats }
     }
 
     pub fn stats(&self) -> &CommitStats {
@@ -84,9 +109,9 @@ impl CommitQueue {
 
     /// Queues one delivery and waits until its batch is committed.
     pub async fn ingest(&self, input: RawInput) -> Result<IngestOutcome, IngestError> {
-        // Parsing is pure: done here, in the caller's task and in parallel with other
-        // callers, so that the single writer only writes.
-        let parsed = parse_input(&self.adapters, &input);
+        // Parsing and packing the body are pure: done here, in the caller's task and in
+        // parallel with other callers, so that the single writer only writes.
+        let parsed = parse_input(&self.adapters, &self.dictionaries, &input);
         let (reply, answer) = oneshot::channel();
         self.sender.send(Job { input, parsed, reply }).await.map_err(|_| IngestError::WriterStopped)?;
         answer.await.map_err(|_| IngestError::WriterStopped)?
@@ -107,7 +132,9 @@ async fn next_batch(receiver: &Mutex<mpsc::Receiver<Job>>) -> Option<Vec<Job>> {
     Some(batch)
 }
 
-async fn commit_batch(db: &DatabaseConnection, gate: &WriteGate, batch: Vec<Job>) {
+/// Commits one batch and answers its callers; `true` when an attempt failed (the
+/// connection may be out of step, see `CommitQueue::start`).
+async fn commit_batch(db: &DatabaseConnection, gate: &WriteGate, limits: DbLimits, batch: Vec<Job>) -> bool {
     let mut inputs = Vec::with_capacity(batch.len());
     let mut parsed = Vec::with_capacity(batch.len());
     let mut replies = Vec::with_capacity(batch.len());
@@ -126,11 +153,14 @@ async fn commit_batch(db: &DatabaseConnection, gate: &WriteGate, batch: Vec<Job>
     // multi-row statements (see `write_batch`). Deliveries rarely fail on their own;
     // when one does, the batch is rolled back and written again with a savepoint per
     // delivery, so that only the failing one gets the error.
-    let result = match attempt_batch(db, &inputs, &parsed, &order, false).await {
+    let first = limits.within(attempt_batch(db, &inputs, &parsed, &order, false)).await;
+    let attempt_failed = first.is_err();
+    let result = match first {
         Ok(outcomes) => Ok(outcomes),
+        Err(error) if crate::db::is_no_answer(&error) => Err(error),
         Err(error) => {
             tracing::warn!(%error, deliveries = inputs.len(), "batch written again with a savepoint per delivery");
-            attempt_batch(db, &inputs, &parsed, &order, true).await
+            limits.within(attempt_batch(db, &inputs, &parsed, &order, true)).await
         }
     };
     tracing::debug!(deliveries = inputs.len(), micros = started.elapsed().as_micros() as u64, "batch committed");
@@ -149,6 +179,7 @@ async fn commit_batch(db: &DatabaseConnection, gate: &WriteGate, batch: Vec<Job>
         // The caller may have gone away (client disconnected); its delivery is committed anyway.
         let _ = reply.send(outcome);
     }
+    attempt_failed
 }
 
 type Outcomes = Vec<Option<Result<IngestOutcome, IngestError>>>;
@@ -178,7 +209,7 @@ async fn attempt_batch(
         }
     }
     for &i in order {
-        let (input, number) = (&inputs[i], &parsed[i].1);
+        let (input, number, body) = (&inputs[i], &parsed[i].1, &parsed[i].2);
         let savepoint = txn.begin().await?;
         // The same write as the whole batch's, for a batch of this one delivery.
         let alone = write_batch(&savepoint, std::iter::once(input), std::slice::from_ref(&parsed[i]), &[0]).await;
@@ -190,7 +221,7 @@ async fn attempt_batch(
             Err(error) => {
                 savepoint.rollback().await?;
                 outcomes[i] = Some(if crate::db::is_permanent(&error) {
-                    keep_refused(&txn, input, number.clone(), &error).await
+                    keep_refused(&txn, input, body, number.clone(), &error).await
                 } else {
                     Err(IngestError::Database(error))
                 });
@@ -227,7 +258,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = crate::db::connect(&format!("sqlite://{}/g.db?mode=rwc", dir.path().display())).await.unwrap();
         crate::db::migrate(&db).await.unwrap();
-        let pipeline = Pipeline::new(db.clone(), Adapters::new(chrono::FixedOffset::east_opt(0).unwrap()));
+        let pipeline = Pipeline::new(db.clone(), Adapters::new(chrono::FixedOffset::east_opt(0).unwrap()), Default::default());
         let tasks: Vec<_> = (0..300)
             .map(|i| {
                 let pipeline = pipeline.clone();
@@ -264,7 +295,7 @@ mod tests {
         )
         .await
         .unwrap();
-        let pipeline = Pipeline::new(db.clone(), Adapters::new(chrono::FixedOffset::east_opt(0).unwrap()));
+        let pipeline = Pipeline::new(db.clone(), Adapters::new(chrono::FixedOffset::east_opt(0).unwrap()), Default::default());
         let tasks: Vec<_> = (0..40)
             .map(|i| {
                 let pipeline = pipeline.clone();

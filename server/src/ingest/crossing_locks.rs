@@ -27,7 +27,7 @@ fn peddler(number: &str) -> RawInput {
 async fn write(db: DatabaseConnection, numbers: Vec<String>) -> Result<(), sea_orm::DbErr> {
     let adapters = Adapters::new(chrono::FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
     let inputs: Vec<RawInput> = numbers.iter().map(|n| peddler(n)).collect();
-    let parsed: Vec<_> = inputs.iter().map(|i| parse_input(&adapters, i)).collect();
+    let parsed: Vec<_> = inputs.iter().map(|i| parse_input(&adapters, &Default::default(), i)).collect();
     let order: Vec<usize> = (0..inputs.len()).collect();
     let txn = db.begin().await?;
     write_batch(&txn, inputs.iter(), &parsed, &order).await?;

@@ -1,6 +1,8 @@
 //! What an authenticated delivery is (`RawInput`), what ingesting it gave (`IngestOutcome`,
 //! `IngestError`), and its pure parse (`parse_input`), done in the caller's task before the
 //! delivery joins a batch.
+use super::dictionaries::Dictionaries;
+use super::raw_body::{pack, PackedBody};
 use crate::carriers::{Adapters, ParseError};
 use crate::domain::{Carrier, NormalizedDelivery, Origin};
 use crate::storage::StoredPod;
@@ -44,14 +46,19 @@ pub enum IngestError {
     WriterStopped,
 }
 
+/// A delivery as parsed, the tracking number found in it even when it did not parse, and
+/// its body packed for the archive.
+pub type Parsed = (Result<NormalizedDelivery, ParseError>, Option<String>, PackedBody);
+
 /// Parses one delivery (pure) and finds its tracking number, even for a body that does not
-/// parse, so a quarantined delivery is still tied to its parcel.
-pub(super) fn parse_input(adapters: &Adapters, input: &RawInput) -> (Result<NormalizedDelivery, ParseError>, Option<String>) {
+/// parse, so a quarantined delivery is still tied to its parcel; and packs its body for the
+/// archive (hashed and compressed, see `raw_body`).
+pub(super) fn parse_input(adapters: &Adapters, dictionaries: &Dictionaries, input: &RawInput) -> Parsed {
     let parsed = super::parse::parse_delivery(adapters, input.carrier, input.origin, &input.body, input.received_at);
     let tracking_number = match &parsed {
         Ok(delivery) => Some(delivery.tracking_number.to_string()),
         // Only a valid tracking number (so never a character a database refuses).
         Err(_) => adapters.get(input.carrier).identify(&input.body),
     };
-    (parsed, tracking_number)
+    (parsed, tracking_number, pack(dictionaries, input.carrier, &input.body))
 }

@@ -3,9 +3,11 @@
 //! keeps one that cannot even be read.
 use super::archive::quarantine;
 use super::commit_queue::{CommitQueue, CommitStats};
+use super::dictionaries::Dictionaries;
 use super::input::{IngestError, IngestOutcome, RawInput};
 use super::write_gate::WriteGate;
 use crate::carriers::Adapters;
+use crate::db::DbLimits;
 use sea_orm::DatabaseConnection;
 
 /// The ingest pipeline with what it needs: the database, the SQLite write gate and the
@@ -15,16 +17,24 @@ pub struct Pipeline {
     pub db: DatabaseConnection,
     pub gate: WriteGate,
     pub adapters: Adapters,
+    dictionaries: Dictionaries,
+    limits: DbLimits,
     queue: CommitQueue,
 }
 
 impl Pipeline {
-    /// Starts the commit queue's writers (needs a Tokio runtime).
-    pub fn new(db: DatabaseConnection, adapters: Adapters) -> Self {
+    /// Starts the commit queue's writers (needs a Tokio runtime); `limits` bound each commit.
+    /// Bodies are compressed without dictionaries (see [`Self::with_dictionaries`]).
+    pub fn new(db: DatabaseConnection, adapters: Adapters, limits: DbLimits) -> Self {
+        Self::with_dictionaries(db, adapters, limits, Dictionaries::default())
+    }
+
+    /// The same, compressing each carrier's bodies with its dictionary.
+    pub fn with_dictionaries(db: DatabaseConnection, adapters: Adapters, limits: DbLimits, dictionaries: Dictionaries) -> Self {
         let gate = WriteGate::for_connection(&db);
         let writers = if crate::db::is_sqlite(&db) { 1 } else { 4 };
-        let queue = CommitQueue::start(db.clone(), gate.clone(), adapters.clone(), writers);
-        Self { gate, db, adapters, queue }
+        let queue = CommitQueue::start(db.clone(), gate.clone(), adapters.clone(), dictionaries.clone(), writers, limits);
+        Self { gate, db, adapters, dictionaries, limits, queue }
     }
 
     /// Runs the pipeline for one delivery, committed together with whatever else arrives at
@@ -40,6 +50,11 @@ impl Pipeline {
 
     /// Keeps an unreadable delivery; see [`quarantine`].
     pub async fn quarantine(&self, input: RawInput, reason: &str) -> Result<(), IngestError> {
-        quarantine(&self.db, &self.gate, &self.adapters, input, reason).await
+        let kept = tokio::time::timeout(
+            self.limits.deadline(),
+            quarantine(&self.db, &self.gate, &self.adapters, &self.dictionaries, input, reason),
+        )
+        .await;
+        kept.unwrap_or_else(|_| Err(IngestError::Database(crate::db::deadline_passed(self.limits.deadline()))))
     }
 }

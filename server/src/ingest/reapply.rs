@@ -13,15 +13,17 @@ use app::outcome::Outcome;
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseTransaction, DbErr, TransactionTrait};
 
-/// Parses and applies `raw` (of `carrier`) inside `txn`: the delivery (or why it cannot be
-/// applied) and the outcome it now has. The caller writes the outcome on the row.
+/// Parses and applies `raw` (of `carrier`, its archived body `body`, read through
+/// `BodyReader`) inside `txn`: the delivery (or why it cannot be applied) and the outcome it
+/// now has. The caller writes the outcome on the row.
 pub async fn reapply(
     txn: &DatabaseTransaction,
     adapters: &Adapters,
     carrier: Carrier,
     raw: &raw_delivery::Model,
+    body: &[u8],
 ) -> Result<(Result<NormalizedDelivery, ParseError>, Outcome), DbErr> {
-    let parsed = super::parse::parse_delivery(adapters, carrier, raw.origin, &raw.body, raw.received_at);
+    let parsed = super::parse::parse_delivery(adapters, carrier, raw.origin, body, raw.received_at);
     // A file that was refused when the delivery arrived is not in the store: the delivery is
     // applied without it.
     let pod: Option<StoredPod> = raw.pod_file.as_deref().and_then(|json| serde_json::from_str(json).ok());

@@ -6,8 +6,9 @@
 //! re-processing (`apply_refusable`) all end here.
 use super::archive::quarantined_row;
 use super::input::{IngestError, IngestOutcome, RawInput};
+use super::raw_body::{insert_statement, PackedBody};
 use crate::carriers::ParseError;
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait};
 
 /// What the carrier is told about a delivery the database refused; the database's own
 /// words go to the quarantine, for staff, not to the carrier.
@@ -17,12 +18,20 @@ pub const REFUSED_BY_DATABASE: &str = "could not be applied and is kept in the q
 pub(super) async fn keep_refused(
     txn: &DatabaseTransaction,
     input: &RawInput,
+    body: &PackedBody,
     tracking_number: Option<String>,
     error: &DbErr,
 ) -> Result<IngestOutcome, IngestError> {
     tracing::warn!(carrier = %input.carrier, %error, "the database refused a delivery; it is kept in the quarantine");
     let savepoint = txn.begin().await?;
-    match quarantined_row(input, tracking_number, &format!("the database refused it: {error}")).insert(&savepoint).await {
+    // The body may be what the database refused; it is stored once here or not at all.
+    if let Some(statement) = insert_statement(txn.get_database_backend(), &[body]) {
+        if let Err(error) = savepoint.execute(statement).await {
+            savepoint.rollback().await?;
+            return Err(IngestError::Database(error));
+        }
+    }
+    match quarantined_row(input, body, tracking_number, &format!("the database refused it: {error}")).insert(&savepoint).await {
         Ok(_) => {
             savepoint.commit().await?;
             Ok(IngestOutcome::Quarantined { error: ParseError::new("delivery", REFUSED_BY_DATABASE) })

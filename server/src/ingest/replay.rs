@@ -1,14 +1,22 @@
 //! `waybill replay`: rebuilds every event, POD entry and parcel status from the stored raw
 //! deliveries, through the same adapters and apply step as live traffic. Parcels and their
-//! share links are kept, so links sent to customers keep working.
+//! share links are kept, so links sent to customers keep working. The archive is read in
+//! id order from both of its places: the segments moved to the object store
+//! (`raw_segments`) and the rows still in the database, merged. (A delivery discarded from
+//! the quarantine after newer ones moved lands in a later segment; applying is independent
+//! of order, so only which copy of a repeated delivery counts as the duplicate can differ.)
 use super::archive::{storable_error, HELD_FOR_STAFF};
+use super::raw_body::BodyReader;
+use super::raw_segments::{read_segment, SegmentError};
 use super::reapply::reapply;
 use crate::carriers::Adapters;
 use crate::domain::TrackingStatus;
-use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_delivery, tracking_event};
+use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_delivery, raw_segment, tracking_event};
+use crate::storage::PodStore;
 use app::outcome::Outcome;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder, Set, TransactionTrait};
+use std::collections::VecDeque;
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct ReplaySummary {
@@ -21,7 +29,7 @@ pub struct ReplaySummary {
 
 /// Rebuilds everything in one transaction: either the whole replay lands or none of it.
 #[tracing::instrument(skip_all)]
-pub async fn replay_all(db: &DatabaseConnection, adapters: &Adapters) -> Result<ReplaySummary, DbErr> {
+pub async fn replay_all(db: &DatabaseConnection, store: &PodStore, adapters: &Adapters) -> Result<ReplaySummary, SegmentError> {
     let txn = db.begin().await?;
     pod_file::Entity::delete_many().exec(&txn).await?;
     tracking_event::Entity::delete_many().exec(&txn).await?;
@@ -47,32 +55,53 @@ pub async fn replay_all(db: &DatabaseConnection, adapters: &Adapters) -> Result<
         .await?;
 
     let mut summary = ReplaySummary::default();
+    let mut reader = BodyReader::default();
+    let segments = raw_segment::Entity::find().order_by_asc(raw_segment::Column::FirstId).all(&txn).await?;
+    let mut segments = segments.iter();
     let mut pages = raw_delivery::Entity::find().order_by_asc(raw_delivery::Column::Id).paginate(&txn, 500);
-    while let Some(batch) = pages.fetch_and_next().await? {
-        for raw in batch {
-            summary.deliveries += 1;
-            // Staff took these out of the quarantine; they stay out.
-            if raw.outcome == Outcome::Discarded {
-                summary.skipped += 1;
-                continue;
+    let (mut from_segment, mut from_database) = (VecDeque::new(), VecDeque::new());
+    loop {
+        if from_segment.is_empty() {
+            if let Some(segment) = segments.next() {
+                from_segment = read_segment(store, segment).await?.into();
             }
-            // Held for a staff decision (a refused file, a database refusal): not replay's.
-            if raw.outcome == Outcome::Quarantined && raw.error.as_deref().is_some_and(|e| e.starts_with(HELD_FOR_STAFF)) {
-                summary.quarantined += 1;
-                continue;
+        }
+        if from_database.is_empty() {
+            if let Some(batch) = pages.fetch_and_next().await? {
+                let bodies = reader.bodies_of(&txn, &batch).await?;
+                from_database = batch.into_iter().zip(bodies).collect();
             }
-            let (parsed, outcome) = reapply(&txn, adapters, raw.carrier, &raw).await?;
-            match outcome {
-                Outcome::Applied => summary.applied += 1,
-                Outcome::Duplicate => summary.duplicates += 1,
-                Outcome::Quarantined | Outcome::Discarded => summary.quarantined += 1,
-            }
-            if outcome != raw.outcome {
-                let mut row: raw_delivery::ActiveModel = raw.into();
-                row.outcome = Set(outcome);
-                row.error = Set(parsed.as_ref().err().map(|e| storable_error(&e.to_string())));
-                row.update(&txn).await?;
-            }
+        }
+        let in_database = match (from_segment.front(), from_database.front()) {
+            (None, None) => break,
+            (Some((moved, _)), Some((kept, _))) => kept.id < moved.id,
+            (_, kept) => kept.is_some(),
+        };
+        let next = if in_database { from_database.pop_front() } else { from_segment.pop_front() };
+        let Some((raw, body)) = next else { break };
+        summary.deliveries += 1;
+        // Staff took these out of the quarantine; they stay out.
+        if raw.outcome == Outcome::Discarded {
+            summary.skipped += 1;
+            continue;
+        }
+        // Held for a staff decision (a refused file, a database refusal): not replay's.
+        if raw.outcome == Outcome::Quarantined && raw.error.as_deref().is_some_and(|e| e.starts_with(HELD_FOR_STAFF)) {
+            summary.quarantined += 1;
+            continue;
+        }
+        let (parsed, outcome) = reapply(&txn, adapters, raw.carrier, &raw, &body).await?;
+        match outcome {
+            Outcome::Applied => summary.applied += 1,
+            Outcome::Duplicate => summary.duplicates += 1,
+            Outcome::Quarantined | Outcome::Discarded => summary.quarantined += 1,
+        }
+        // A moved delivery's outcome stays as its segment has it.
+        if in_database && outcome != raw.outcome {
+            let mut row: raw_delivery::ActiveModel = raw.into();
+            row.outcome = Set(outcome);
+            row.error = Set(parsed.as_ref().err().map(|e| storable_error(&e.to_string())));
+            row.update(&txn).await?;
         }
     }
     txn.commit().await?;

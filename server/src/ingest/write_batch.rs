@@ -10,18 +10,14 @@
 use super::apply_batch::{apply_batch, BatchDelivery};
 use super::archive::{outcome_of, raw_row};
 use super::hand_off::execute_in_one_hand_off;
-use super::input::{IngestOutcome, RawInput};
-use crate::carriers::ParseError;
-use crate::domain::NormalizedDelivery;
+use super::input::{IngestOutcome, Parsed, RawInput};
+use super::raw_body::{insert_statement, PackedBody};
 use crate::entity::raw_delivery;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryResult, QueryTrait, Set, Statement};
 
 /// Raw deliveries per multi-row insert: 11 columns each, well under either database's
 /// limit on bound parameters.
 const RAW_ROWS_PER_INSERT: usize = 256;
-
-/// A delivery as parsed, and the tracking number found in it even when it did not parse.
-pub type Parsed = (Result<NormalizedDelivery, ParseError>, Option<String>);
 
 /// Writes `inputs` (parsed as `parsed`) in `order` inside `txn`; the outcomes follow the
 /// order of `inputs`. The caller commits.
@@ -59,8 +55,10 @@ pub async fn write_batch<'a>(
     // in one hand-off with the last round's parcels.
     let mut last = applied.parcel_updates;
     for chunk in order.chunks(RAW_ROWS_PER_INSERT) {
+        let bodies: Vec<&PackedBody> = chunk.iter().map(|&i| &parsed[i].2).collect();
+        last.extend(insert_statement(backend, &bodies));
         let rows = chunk.iter().map(|&i| {
-            let mut row = raw_row(inputs[i], &parsed[i].0, parsed[i].1.clone());
+            let mut row = raw_row(inputs[i], &parsed[i].2, &parsed[i].0, parsed[i].1.clone());
             row.id = Set(raw_ids[i]);
             row.outcome = Set(outcome_of(&parsed[i].0, duplicate[i]));
             row
@@ -71,7 +69,7 @@ pub async fn write_batch<'a>(
     Ok(parsed
         .iter()
         .zip(duplicate)
-        .map(|((parsed, _), duplicate)| match parsed {
+        .map(|((parsed, _, _), duplicate)| match parsed {
             Ok(delivery) => IngestOutcome::Stored { tracking_number: delivery.tracking_number.to_string(), duplicate },
             Err(error) => IngestOutcome::Quarantined { error: error.clone() },
         })

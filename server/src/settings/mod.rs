@@ -1,5 +1,6 @@
 //! Typed settings, read once at start-up from the environment and a `.env` file
 //! (CONTRACT §1). Nothing else in the server reads environment variables.
+mod backends;
 mod brands;
 mod connections;
 mod secrets;
@@ -44,6 +45,18 @@ pub struct Settings {
     pub limits: crate::serve::ServeLimits,
     /// Open live-update streams, per instance and per share link.
     pub live: LiveLimits,
+    /// The database's statement and pool timeouts.
+    pub db_limits: crate::db::DbLimits,
+    /// The object store's call timeout and retries.
+    pub storage_limits: crate::storage::StorageLimits,
+    /// Raw deliveries older than this move to the object store (`WAYBILL_RAW_RETENTION_DAYS`;
+    /// unset or `0`: all stay in the database).
+    pub raw_retention: Option<Duration>,
+    /// How often that is done (`WAYBILL_RAW_RETENTION_CHECK_SECS`, hourly unless set).
+    pub raw_retention_check: Duration,
+    /// How often this server renews its sign of life in the database
+    /// (`WAYBILL_HEARTBEAT_SECS`), which `waybill replay` checks.
+    pub heartbeat_interval: Duration,
     /// How often the object store is checked for `/readyz` (`WAYBILL_STORAGE_CHECK_SECS`).
     pub storage_check_interval: Duration,
     /// Load balancers whose forwarding headers name the client (`WAYBILL_TRUSTED_PROXIES`).
@@ -128,6 +141,14 @@ impl Settings {
             limits: connections::serve_limits(&get, &number)?,
             live: connections::live_limits(&number)?,
             trusted_proxies: connections::trusted_proxies(&get)?,
+            db_limits: backends::db_limits(&number)?,
+            storage_limits: backends::storage_limits(&number)?,
+            raw_retention: match number("WAYBILL_RAW_RETENTION_DAYS", 0)? {
+                0 => None,
+                days => Some(Duration::from_secs(days.saturating_mul(86_400))),
+            },
+            raw_retention_check: Duration::from_secs(number("WAYBILL_RAW_RETENTION_CHECK_SECS", 3600)?.max(1)),
+            heartbeat_interval: Duration::from_secs(number("WAYBILL_HEARTBEAT_SECS", 5)?.max(1)),
             storage_check_interval: Duration::from_secs(number("WAYBILL_STORAGE_CHECK_SECS", 5)?.max(1)),
             hsts,
             max_future_skew: match number("WAYBILL_MAX_FUTURE_SKEW_SECS", DEFAULT_MAX_FUTURE_SKEW_SECS)? {

@@ -188,7 +188,8 @@ pub async fn reprocess(pipeline: &Pipeline, id: i64, actor: &str) -> Result<Repr
     let carrier = raw.carrier;
     let subject = format!("delivery #{id}");
     let mut row: raw_delivery::ActiveModel = raw.clone().into();
-    let (parsed, outcome) = reapply(&txn, &pipeline.adapters, carrier, &raw).await?;
+    let body = crate::ingest::BodyReader::default().body_of(&txn, &raw).await?;
+    let (parsed, outcome) = reapply(&txn, &pipeline.adapters, carrier, &raw, &body).await?;
     let result = match parsed {
         Ok(delivery) => {
             let duplicate = outcome == Outcome::Duplicate;

@@ -35,8 +35,9 @@ impl StaffReadModel {
 
     fn body_length(&self) -> SimpleExpr {
         match self.db.get_database_backend() {
-            DbBackend::Postgres => Expr::cust("CAST(octet_length(body) AS BIGINT)"),
-            _ => Expr::cust("length(body)"),
+            // Rows archived before bodies were stored once carry their body; since, its length.
+            DbBackend::Postgres => Expr::cust("COALESCE(body_size, CAST(octet_length(body) AS BIGINT))"),
+            _ => Expr::cust("COALESCE(body_size, length(body))"),
         }
     }
 
@@ -198,16 +199,17 @@ impl StaffReadModel {
                 (name, shown)
             })
             .collect();
-        let mut body = match serde_json::from_slice::<serde_json::Value>(&raw.body) {
+        let stored = crate::ingest::BodyReader::default().body_of(&self.db, &raw).await?;
+        let mut body = match serde_json::from_slice::<serde_json::Value>(&stored) {
             Ok(json) => serde_json::to_string_pretty(&json).unwrap_or_default(),
-            Err(_) => String::from_utf8_lossy(&raw.body).into_owned(),
+            Err(_) => String::from_utf8_lossy(&stored).into_owned(),
         };
         let body_truncated = body.len() > MAX_SHOWN_BODY;
         if body_truncated {
             let cut = (0..=MAX_SHOWN_BODY).rev().find(|i| body.is_char_boundary(*i)).unwrap_or(0);
             body.truncate(cut);
         }
-        let bytes = raw.body.len() as u64;
+        let bytes = stored.len() as u64;
         Ok(Some(DeliveryDetail {
             content_type: raw.content_type.clone(),
             headers,
@@ -288,25 +290,25 @@ fn logged(what: &'static str) -> impl FnOnce(DbErr) -> SourceUnavailable {
 #[async_trait::async_trait]
 impl StaffSource for StaffReadModel {
     async fn search_parcels(&self, query: &ParcelQuery) -> Result<ParcelSearchPage, SourceUnavailable> {
-        search(&self.db, query).await.map_err(logged("the parcel search"))
+        self.settings.db_limits.within(search(&self.db, query)).await.map_err(logged("the parcel search"))
     }
     async fn parcel_detail(&self, carrier: &str, number: &str) -> Result<Option<StaffParcelDetail>, SourceUnavailable> {
-        self.parcel_detail_inner(carrier, number).await.map_err(logged("a parcel"))
+        self.settings.db_limits.within(self.parcel_detail_inner(carrier, number)).await.map_err(logged("a parcel"))
     }
     async fn deliveries(&self, query: &DeliveryQuery) -> Result<DeliveryPage, SourceUnavailable> {
-        self.deliveries_inner(query).await.map_err(logged("raw deliveries"))
+        self.settings.db_limits.within(self.deliveries_inner(query)).await.map_err(logged("raw deliveries"))
     }
     async fn delivery(&self, id: i64) -> Result<Option<DeliveryDetail>, SourceUnavailable> {
-        self.delivery_inner(id).await.map_err(logged("a raw delivery"))
+        self.settings.db_limits.within(self.delivery_inner(id)).await.map_err(logged("a raw delivery"))
     }
     async fn audit_log(&self, page: u64) -> Result<(Vec<AuditRow>, u64), SourceUnavailable> {
-        self.audit_inner(page).await.map_err(logged("the audit log"))
+        self.settings.db_limits.within(self.audit_inner(page)).await.map_err(logged("the audit log"))
     }
     async fn carrier_health(&self) -> Result<Vec<CarrierHealth>, SourceUnavailable> {
-        self.carrier_health_inner().await.map_err(logged("carrier health"))
+        self.settings.db_limits.within(self.carrier_health_inner()).await.map_err(logged("carrier health"))
     }
     async fn api_keys(&self) -> Result<Vec<app::staff::ApiKeyRow>, SourceUnavailable> {
-        crate::staff::api_keys::list_api_keys(&self.db).await.map_err(logged("the API keys"))
+        self.settings.db_limits.within(crate::staff::api_keys::list_api_keys(&self.db)).await.map_err(logged("the API keys"))
     }
     fn dev_mode(&self) -> bool {
         self.settings.dev

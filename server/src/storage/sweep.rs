@@ -1,9 +1,10 @@
 //! `waybill sweep`: removes objects no database row points at (a crash between writing a
 //! POD and committing its row, an aborted upload, derived copies of deleted files), once
 //! they are older than a given age. The age protects uploads still in flight: their object
-//! is written before their row.
+//! is written before their row. Archive segments (`raw-archive/`) are never swept, and the
+//! POD files their deliveries name are kept.
 use super::PodStore;
-use crate::entity::{pod_file, raw_delivery};
+use crate::entity::{pod_file, raw_delivery, raw_segment};
 use crate::storage::StoredPod;
 use chrono::{DateTime, Utc};
 use futures::TryStreamExt;
@@ -42,6 +43,9 @@ async fn referenced(db: &DatabaseConnection) -> Result<(HashSet<String>, HashSet
     let archived: Vec<Option<String>> =
         raw_delivery::Entity::find().select_only().column(raw_delivery::Column::PodFile).into_tuple().all(db).await?;
     keys.extend(archived.into_iter().flatten().filter_map(|json| serde_json::from_str::<StoredPod>(&json).ok()).map(|p| p.key));
+    // And so do those moved to archive segments, for replay.
+    let moved: Vec<String> = raw_segment::Entity::find().select_only().column(raw_segment::Column::PodKeys).into_tuple().all(db).await?;
+    keys.extend(moved.iter().flat_map(|json| serde_json::from_str::<Vec<String>>(json).unwrap_or_default()));
     Ok((keys, ids))
 }
 

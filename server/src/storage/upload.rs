@@ -1,5 +1,8 @@
 //! Streams one uploaded file into the object store: sniffed from its first bytes, hashed
 //! and counted on the way, never held whole in memory, and aborted past the size limit.
+//! The file is written under an upload key first and then moved to its content address
+//! (`pod/sha256/…`, from its SHA-256), so the same file sent again (a carrier's retry, a
+//! re-sent POD) is one object, and `waybill sweep` can remove what no row refers to.
 use super::{sniff, PodStore, SniffedType};
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
@@ -94,8 +97,8 @@ where
     let kind: SniffedType = sniff(&head).ok_or(PodUploadError::UnsupportedType)?;
 
     let id = uuid::Uuid::new_v4().to_string();
-    let key = format!("pod/{}/{id}", chrono::Utc::now().format("%Y/%m/%d"));
-    let location = Path::from(key.as_str());
+    let upload_key = format!("pod/uploads/{}/{id}", chrono::Utc::now().format("%Y/%m/%d"));
+    let location = Path::from(upload_key.as_str());
     let upload = store.inner().put_multipart(&location).await?;
     let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
     let mut hasher = Sha256::new();
@@ -126,14 +129,33 @@ where
         return Err(e);
     }
     writer.finish().await?;
+    let sha256 = hex::encode(hasher.finalize());
+    let key = content_key(&sha256);
+    move_to_content_address(store, &location, &Path::from(key.as_str())).await?;
     Ok(StoredPod {
         id,
         key,
-        sha256: hex::encode(hasher.finalize()),
+        sha256,
         bytes: total,
         content_type: kind.mime().to_string(),
         original_name: original_name.and_then(sanitize_file_name),
     })
+}
+
+/// Where a file with this SHA-256 (hex) lives.
+pub fn content_key(sha256: &str) -> String {
+    format!("pod/sha256/{}/{sha256}", &sha256[..2.min(sha256.len())])
+}
+
+/// Moves the finished upload to its content address, or drops it when an identical file is
+/// there already. Two uploads of one file racing both write the same bytes, so a plain
+/// rename (which replaces) is safe where the store has no rename-if-absent.
+async fn move_to_content_address(store: &PodStore, upload: &Path, content: &Path) -> Result<(), object_store::Error> {
+    match store.inner().head(content).await {
+        Ok(_) => store.inner().delete(upload).await,
+        Err(object_store::Error::NotFound { .. }) => store.inner().rename(upload, content).await,
+        Err(other) => Err(other),
+    }
 }
 
 #[cfg(test)]
@@ -163,6 +185,19 @@ mod tests {
         assert_eq!(stored.sha256, hex::encode(Sha256::digest(png)));
         let back = store.get(&stored.key).await.unwrap().bytes().await.unwrap();
         assert_eq!(&back[..], png);
+    }
+
+    #[tokio::test]
+    async fn the_same_file_sent_twice_is_one_object_at_its_content_address() {
+        let store = PodStore::open("memory://", &[]).unwrap();
+        let png: &'static [u8] = include_bytes!("../../tests/fixtures/pod-signature.png");
+        let first = store_pod_stream(&store, chunks(vec![png]), Some("a.png"), 1_000).await.unwrap();
+        let again = store_pod_stream(&store, chunks(vec![png]), Some("b.png"), 1_000).await.unwrap();
+        assert_ne!(first.id, again.id, "two uploads, two records");
+        assert_eq!(first.key, again.key, "one content address");
+        assert_eq!(first.key, format!("pod/sha256/{}/{}", &first.sha256[..2], first.sha256));
+        let objects: Vec<_> = futures::TryStreamExt::try_collect(store.inner().list(None)).await.unwrap();
+        assert_eq!(objects.len(), 1, "no upload left behind, one object: {objects:?}");
     }
 
     #[tokio::test]

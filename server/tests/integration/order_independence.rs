@@ -59,7 +59,7 @@ async fn apply_in_order(order: &[usize]) -> Vec<Value> {
     let dir = tempfile::tempdir().unwrap();
     let db = server::db::connect(&format!("sqlite://{}/p.db?mode=rwc", dir.path().display())).await.unwrap();
     server::db::migrate(&db).await.unwrap();
-    let pipeline = Pipeline::new(db.clone(), Adapters::new(chrono::FixedOffset::east_opt(0).unwrap()));
+    let pipeline = Pipeline::new(db.clone(), Adapters::new(chrono::FixedOffset::east_opt(0).unwrap()), Default::default());
     let pool = deliveries();
     let received_at = "2026-01-01T00:00:00Z".parse().unwrap();
     for &i in order {

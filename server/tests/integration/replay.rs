@@ -20,16 +20,7 @@ async fn replay_reproduces_the_same_parcels(app: TestApp) {
     let before = (app.track_json("REP-1").await, app.track_json("REP-2").await, app.share_token("REP-1").await);
     let pods_before = app.count("pod_file").await;
 
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_waybill"))
-        .arg("replay")
-        .current_dir(app.dir.path())
-        .env_clear()
-        .env("WAYBILL_DATABASE_URL", app.settings.database_url.expose())
-        .env("WAYBILL_STORAGE_URL", &app.settings.storage_url)
-        .output()
-        .expect("waybill replay runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = app.replay().await;
     assert!(stdout.contains("replayed 7 raw deliveries: 5 applied, 1 duplicates, 1 quarantined"), "{stdout}");
 
     let after = (app.track_json("REP-1").await, app.track_json("REP-2").await, app.share_token("REP-1").await);

@@ -165,14 +165,7 @@ async fn a_manual_event_and_a_rotated_share_link_are_recorded_by_their_author(ap
     assert!(html.contains("manual_event") && html.contains("rotate_share_link") && html.contains("depot/MAN-1"));
 
     // Replay rebuilds from the raw deliveries, staff work included.
-    let replay = std::process::Command::new(env!("CARGO_BIN_EXE_waybill"))
-        .arg("replay")
-        .current_dir(app.dir.path())
-        .env_clear()
-        .env("WAYBILL_DATABASE_URL", app.settings.database_url.expose())
-        .output()
-        .unwrap();
-    assert!(replay.status.success());
+    app.replay().await;
     assert_eq!(app.track_json("MAN-1").await, tracked, "a replay keeps the manual event");
 }
 on_both_backends!(a_manual_event_and_a_rotated_share_link_are_recorded_by_their_author);

@@ -66,7 +66,7 @@ async fn staff_void_a_wrong_event_and_replay_keeps_the_void(app: TestApp) {
     let again = app.post_depot(&wrong, None).await;
     assert_eq!(again.json::<Value>().await.unwrap()["duplicate"], true);
     check(customers_see(&app).await, "after a re-send");
-    app.replay();
+    app.replay().await;
     check(customers_see(&app).await, "after replay");
     // A second void of the same event is refused with a reason staff can read.
     let csrf = staff.csrf(page).await;

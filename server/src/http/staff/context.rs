@@ -28,7 +28,7 @@ pub async fn staff_context(State(state): State<AppState>, mut req: Request, next
     // Scripts: `Authorization: Bearer <API key>`. No cookie is involved, so no CSRF either.
     if is_api {
         if let Some(key) = bearer(&req) {
-            return match crate::staff::api_keys::staff_by_api_key(&state.db, &key).await {
+            return match state.settings.db_limits.within(crate::staff::api_keys::staff_by_api_key(&state.db, &key)).await {
                 Ok(Some(staff)) => {
                     req.extensions_mut().insert(staff);
                     next.run(req).await
@@ -70,7 +70,7 @@ pub async fn staff_context(State(state): State<AppState>, mut req: Request, next
         // began; either ends it.
         Ok(Some(staff)) => {
             let signed_in_at = session.get::<chrono::DateTime<chrono::Utc>>(SIGNED_IN_KEY).await.ok().flatten();
-            match crate::staff::accounts::staff_by_session(&state.db, staff.id, signed_in_at).await {
+            match state.settings.db_limits.within(crate::staff::accounts::staff_by_session(&state.db, staff.id, signed_in_at)).await {
                 Ok(Some(found)) => Some(found),
                 Ok(None) => {
                     if let Err(e) = session.flush().await {

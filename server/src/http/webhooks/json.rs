@@ -80,10 +80,12 @@ pub async fn json_webhook(
         // (CONTRACT §2).
         (ReplyFormat::CodeAndMessage, Ok(_)) => (StatusCode::OK, Json(json!({"code": 200, "message": "OK"}))).into_response(),
         (ReplyFormat::CodeAndMessage, Err(error)) => {
-            error.log();
-            let status = error.status();
-            let text = error.to_string();
-            (status, Json(json!({"code": status.as_u16(), "message": text, "error": text}))).into_response()
+            let (status, text) = (error.status(), error.to_string());
+            // The error's own answer (logged once, `Retry-After` where it has one), in
+            // KeyDelivery's shape.
+            let mut response = error.into_response();
+            *response.body_mut() = Body::from(json!({"code": status.as_u16(), "message": text, "error": text}).to_string());
+            response
         }
     }
 }

@@ -94,6 +94,8 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
         ("WAYBILL_PEDDLER_TOKEN", PEDDLER_TOKEN.to_string()),
         ("WAYBILL_KEYDELIVERY_TOKEN", KEYDELIVERY_TOKEN.to_string()),
         ("WAYBILL_MAX_POD_BYTES", "1048576".to_string()),
+        // Written at start, renewed hourly: a test can clear it and run `waybill replay`.
+        ("WAYBILL_HEARTBEAT_SECS", "3600".to_string()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -260,6 +262,12 @@ pub fn hmac_hex(key: &str, body: &str) -> String {
 /// A depot `form_data` body.
 pub fn depot_form(article: &str, status: &str, time: &str) -> String {
     serde_json::json!({ "articleId": article, "track_status": status, "track_datetime": time, "remarks": format!("{status} remark") })
+        .to_string()
+}
+
+/// A Peddler body for `number` with `status` at `ts`, its event id derived from both.
+pub fn peddler_body(number: &str, status: &str, ts: &str) -> String {
+    serde_json::json!({"id": format!("{number}-{status}"), "carrierTrackingNumber": number, "status": status, "ts": ts, "code": 410})
         .to_string()
 }
 

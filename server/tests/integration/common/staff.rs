@@ -33,7 +33,12 @@ impl TestApp {
     }
 
     /// `waybill replay` on this app's database, as the real binary; asserts it succeeded.
-    pub fn replay(&self) -> String {
+    /// Replay refuses while a server signs in to the database (`server_instance`); the tests
+    /// replay beside their own server, whose sign of life comes only every hour (set by
+    /// `spawn_app`), so its row is removed first, as if it had been stopped.
+    pub async fn replay(&self) -> String {
+        use sea_orm::EntityTrait;
+        server::entity::server_instance::Entity::delete_many().exec(&self.db).await.expect("server_instance cleared");
         let out = self.waybill(&["replay"]).output().expect("waybill replay runs");
         assert!(out.status.success(), "replay: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).into_owned()

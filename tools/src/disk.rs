@@ -1,0 +1,143 @@
+//! `waybill-tools disk`: bytes on disk per delivery for each carrier, on the embedded
+//! default (SQLite). Each carrier's deliveries go through the server's real write path
+//! (`Pipeline::ingest`) into a fresh database: first without a dictionary; then a
+//! dictionary is trained on those (`train_dictionary`, as `waybill train-dictionaries`
+//! does) and as many more are written with it. What the database file grew by (after a
+//! checkpoint, free pages left out), divided by the deliveries, is set beside the bodies'
+//! own size. Uber's are pings of 50 deliveries under way, each 20 s after the last with the
+//! courier moved; the others are their fixtures with a new parcel and time each.
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use server::carriers::Adapters;
+use server::domain::{Carrier, Origin};
+use server::ingest::{Dictionaries, Pipeline, RawInput};
+
+/// One carrier's figures.
+struct Measured {
+    carrier: Carrier,
+    body_bytes: f64,
+    plain: f64,
+    with_dictionary: f64,
+    dictionary_kept: bool,
+}
+
+pub async fn run_disk(deliveries: usize) -> anyhow::Result<()> {
+    println!("bytes on disk per delivery, SQLite, {deliveries} deliveries per carrier and phase (`waybill-tools disk --deliveries {deliveries}`)");
+    println!("{:<12} {:>10} {:>22} {:>26}", "carrier", "body", "on disk, no dictionary", "on disk, with dictionary");
+    for carrier in Carrier::ALL.iter().copied() {
+        let measured = measure(carrier, deliveries).await?;
+        let percent = |bytes: f64| 100.0 * bytes / measured.body_bytes;
+        println!(
+            "{:<12} {:>8.0} B {:>12.0} B ({:>4.0} %) {:>14.0} B ({:>4.0} %){}",
+            measured.carrier.as_str(),
+            measured.body_bytes,
+            measured.plain,
+            percent(measured.plain),
+            measured.with_dictionary,
+            percent(measured.with_dictionary),
+            if measured.dictionary_kept { "" } else { "  (dictionary not kept: it saved too little)" }
+        );
+    }
+    Ok(())
+}
+
+async fn measure(carrier: Carrier, deliveries: usize) -> anyhow::Result<Measured> {
+    let dir = tempfile::tempdir()?;
+    let db = server::db::connect(&format!("sqlite://{}/disk.db?mode=rwc", dir.path().display())).await?;
+    server::db::migrate(&db).await?;
+    let adapters = Adapters::new(chrono::FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+    let start = used_bytes(&db).await?;
+    let plain = Pipeline::new(db.clone(), adapters.clone(), Default::default());
+    let mut body_bytes = 0usize;
+    for n in 0..deliveries {
+        let body = body(carrier, n)?;
+        body_bytes += body.len();
+        plain.ingest(input(carrier, body)).await?;
+    }
+    let after_plain = used_bytes(&db).await?;
+    let training = server::ingest::train_dictionary(&db, carrier).await?;
+    let with = Pipeline::with_dictionaries(db.clone(), adapters, Default::default(), Dictionaries::load(&db).await?);
+    for n in deliveries..2 * deliveries {
+        with.ingest(input(carrier, body(carrier, n)?)).await?;
+    }
+    let after_dictionary = used_bytes(&db).await?;
+    Ok(Measured {
+        carrier,
+        body_bytes: body_bytes as f64 / deliveries as f64,
+        plain: (after_plain - start) as f64 / deliveries as f64,
+        with_dictionary: (after_dictionary - after_plain) as f64 / deliveries as f64,
+        dictionary_kept: training.kept.is_some(),
+    })
+}
+
+fn input(carrier: Carrier, body: Vec<u8>) -> RawInput {
+    let content_type = if carrier == Carrier::Depot { "multipart/form-data; boundary=x" } else { "application/json" };
+    RawInput {
+        carrier,
+        origin: Origin::Carrier,
+        received_at: chrono::Utc::now(),
+        headers: serde_json::json!({"content-type": content_type, "user-agent": "carrier-webhooks/1.0"}),
+        content_type: Some(content_type.into()),
+        body: body.into(),
+        pod: None,
+    }
+}
+
+/// The `n`th delivery of `carrier`.
+fn body(carrier: Carrier, n: usize) -> anyhow::Result<Vec<u8>> {
+    let at = |seconds: usize| {
+        (chrono::DateTime::UNIX_EPOCH + chrono::Duration::days(20_000) + chrono::Duration::seconds(seconds as i64)).to_rfc3339()
+    };
+    let fixture = |text: &str| -> anyhow::Result<serde_json::Value> { Ok(serde_json::from_str(text)?) };
+    let mut json = match carrier {
+        Carrier::Uber => {
+            // 50 deliveries under way; each pings every 20 s with the courier a little further.
+            let (delivery, ping) = (n % 50, n / 50);
+            let mut json = fixture(include_str!("../../server/tests/fixtures/uber-courier-update.json"))?;
+            json["id"] = format!("evt_{n:08}").into();
+            json["delivery_id"] = format!("del_{delivery:04}").into();
+            json["data"]["id"] = format!("del_{delivery:04}").into();
+            json["created"] = at(ping * 20).into();
+            json["data"]["courier"]["location"]["lat"] = (52.0 + ping as f64 * 0.0003 + delivery as f64 * 0.01).into();
+            json["data"]["courier"]["location"]["lng"] = (4.3 + ping as f64 * 0.0002).into();
+            json
+        }
+        Carrier::Peddler => {
+            let mut json = fixture(include_str!("../../server/tests/fixtures/peddler-out-for-delivery.json"))?;
+            json["id"] = format!("pdl_{n:08}").into();
+            json["carrierTrackingNumber"] = format!("P{:015}", n).into();
+            json["ts"] = at(n).into();
+            json
+        }
+        Carrier::Deliverect => {
+            let mut json = fixture(include_str!("../../server/tests/fixtures/deliverect-courier-update.json"))?;
+            json["orderId"] = format!("{n:024x}").into();
+            json["received"] = at(n).into();
+            json
+        }
+        Carrier::Keydelivery => {
+            let mut json = fixture(include_str!("../../server/tests/fixtures/keydelivery-completed.json"))?;
+            json["tracking_number"] = format!("{:010}", 6_000_000_000u64 + n as u64).into();
+            json
+        }
+        Carrier::Depot => {
+            let mut json = fixture(include_str!("../../server/tests/fixtures/depot-delivered.form_data.json"))?;
+            json["articleId"] = format!("DEPOT{n:08}").into();
+            json["track_datetime"] = at(n).into();
+            json
+        }
+    };
+    if let Some(object) = json.as_object_mut() {
+        object.remove("_comment");
+    }
+    Ok(json.to_string().into_bytes())
+}
+
+/// The database's pages in use, once the log is in the file.
+async fn used_bytes(db: &DatabaseConnection) -> anyhow::Result<i64> {
+    db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+    let pragma = |name: &'static str| async move {
+        let row = db.query_one(Statement::from_string(DbBackend::Sqlite, format!("PRAGMA {name}"))).await?;
+        anyhow::Ok(row.and_then(|r| r.try_get_by_index::<i64>(0).ok()).unwrap_or(0))
+    };
+    Ok((pragma("page_count").await? - pragma("freelist_count").await?) * pragma("page_size").await?)
+}
