@@ -20,11 +20,11 @@ struct Measured {
     dictionary_kept: bool,
 }
 
-pub async fn run_disk(deliveries: usize) -> anyhow::Result<()> {
+pub async fn run_disk(deliveries: usize, only: Option<Carrier>, tables: bool) -> anyhow::Result<()> {
     println!("bytes on disk per delivery, SQLite, {deliveries} deliveries per carrier and phase (`waybill-tools disk --deliveries {deliveries}`)");
     println!("{:<12} {:>10} {:>22} {:>26}", "carrier", "body", "on disk, no dictionary", "on disk, with dictionary");
-    for carrier in Carrier::ALL.iter().copied() {
-        let measured = measure(carrier, deliveries).await?;
+    for carrier in Carrier::ALL.iter().copied().filter(|c| only.is_none_or(|only| only == *c)) {
+        let measured = measure(carrier, deliveries, tables).await?;
         let percent = |bytes: f64| 100.0 * bytes / measured.body_bytes;
         println!(
             "{:<12} {:>8.0} B {:>12.0} B ({:>4.0} %) {:>14.0} B ({:>4.0} %){}",
@@ -40,7 +40,7 @@ pub async fn run_disk(deliveries: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn measure(carrier: Carrier, deliveries: usize) -> anyhow::Result<Measured> {
+async fn measure(carrier: Carrier, deliveries: usize, tables: bool) -> anyhow::Result<Measured> {
     let dir = tempfile::tempdir()?;
     let db = server::db::connect(&format!("sqlite://{}/disk.db?mode=rwc", dir.path().display())).await?;
     server::db::migrate(&db).await?;
@@ -60,6 +60,13 @@ async fn measure(carrier: Carrier, deliveries: usize) -> anyhow::Result<Measured
         with.ingest(input(carrier, body(carrier, n)?)).await?;
     }
     let after_dictionary = used_bytes(&db).await?;
+    if tables {
+        let sql = "SELECT name, SUM(pgsize) - SUM(unused) FROM dbstat GROUP BY name ORDER BY 2 DESC";
+        for row in db.query_all(Statement::from_string(DbBackend::Sqlite, sql)).await? {
+            let (name, bytes) = (row.try_get_by_index::<String>(0)?, row.try_get_by_index::<i64>(1)?);
+            println!("  {:<40} {:>8.0} B per delivery", name, bytes as f64 / (2 * deliveries) as f64);
+        }
+    }
     Ok(Measured {
         carrier,
         body_bytes: body_bytes as f64 / deliveries as f64,

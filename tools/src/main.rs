@@ -34,6 +34,12 @@ enum Command {
         /// Deliveries per carrier and phase.
         #[arg(long, default_value_t = 2_000)]
         deliveries: usize,
+        /// Only this carrier.
+        #[arg(long)]
+        carrier: Option<server::domain::Carrier>,
+        /// Also print each table's and index's bytes per delivery (both phases together).
+        #[arg(long)]
+        tables: bool,
     },
     /// Post realistic sample deliveries to a running server through its real webhooks.
     Demo {
@@ -65,7 +71,7 @@ async fn main() -> anyhow::Result<()> {
             let written = generate::generate(&db, first, first.saturating_add(parcels), events_per_parcel).await?;
             println!("generated {} parcels and {} events in {:.1} s", written.parcels, written.events, written.seconds);
         }
-        Command::Disk { deliveries } => disk::run_disk(deliveries.max(1)).await?,
+        Command::Disk { deliveries, carrier, tables } => disk::run_disk(deliveries.max(1), carrier, tables).await?,
         Command::Demo { url, links_out } => demo::run_demo(&settings, url, links_out).await?,
     }
     Ok(())

@@ -27,13 +27,23 @@ pub struct PackedBody {
 pub fn pack(dictionaries: &Dictionaries, carrier: Carrier, body: &[u8]) -> PackedBody {
     let sha256 = Sha256::digest(body).to_vec();
     let (dictionary_id, data) = match dictionaries.encoder(carrier) {
-        Some((id, dictionary)) => match zstd::bulk::Compressor::with_prepared_dictionary(dictionary).and_then(|mut c| c.compress(body)) {
+        Some((id, dictionary)) => match with_dictionary(dictionary, body) {
             Ok(data) => (Some(id), data),
             Err(_) => (None, compress_plain(body)),
         },
         None => (None, compress_plain(body)),
     };
     PackedBody { carrier, sha256, size: body.len() as i64, dictionary_id, data }
+}
+
+/// With the carrier's dictionary, leaving out of the frame what the row records anyway
+/// (the dictionary's id and the body's length): a few bytes of every small body.
+fn with_dictionary(dictionary: &zstd::dict::EncoderDictionary<'static>, body: &[u8]) -> std::io::Result<Vec<u8>> {
+    use zstd::stream::raw::CParameter;
+    let mut compressor = zstd::bulk::Compressor::with_prepared_dictionary(dictionary)?;
+    compressor.set_parameter(CParameter::DictIdFlag(false))?;
+    compressor.set_parameter(CParameter::ContentSizeFlag(false))?;
+    compressor.compress(body)
 }
 
 /// Without a dictionary; zstd only fails to compress on a bug or out of memory, and then

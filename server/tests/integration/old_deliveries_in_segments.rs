@@ -1,4 +1,5 @@
-//! `WAYBILL_RAW_RETENTION_DAYS`: raw deliveries older than that leave the database for
+//! The archive on disk: identical bodies and POD files are stored once; with
+//! `WAYBILL_RAW_RETENTION_DAYS`, raw deliveries older than that leave the database for
 //! compressed, checksummed segments in the object store; the quarantine stays; `waybill
 //! replay` reads the segments back and rebuilds the same parcels; a damaged segment stops
 //! the replay with the reason instead of rebuilding from part of the archive.
@@ -17,6 +18,13 @@ async fn old_raw_deliveries_move_to_segments_that_replay_reads_back(app: TestApp
     app.post_depot("{broken", None).await;
     let before = (app.track_json("SEG-1").await, app.track_json("SEG-2").await);
     let token = app.share_token("SEG-1").await;
+    // Stored once: the repeated depot body, and the POD file sent twice.
+    assert_eq!(raw_body::Entity::find().count(&app.db).await.unwrap(), 4, "5 deliveries, 2 of them the same bytes");
+    let store = server::storage::PodStore::open(&app.settings.storage_url, &[]).unwrap();
+    let objects: Vec<_> =
+        futures::TryStreamExt::try_collect(store.inner().list(Some(&object_store::path::Path::from("pod")))).await.unwrap();
+    assert_eq!(objects.len(), 1, "one object for the file sent twice: {objects:?}");
+    assert!(objects[0].location.as_ref().starts_with("pod/sha256/"), "at its content address: {}", objects[0].location);
 
     let three_days_ago = chrono::Utc::now() - chrono::Duration::days(3);
     raw_delivery::Entity::update_many()
@@ -36,7 +44,6 @@ async fn old_raw_deliveries_move_to_segments_that_replay_reads_back(app: TestApp
     let segments = raw_segment::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(segments.iter().map(|s| s.deliveries).sum::<i64>(), 4, "{segments:?}");
     assert_eq!(raw_body::Entity::find().count(&app.db).await.unwrap(), 1, "bodies no row needs are gone; the quarantined one's stays");
-    let store = server::storage::PodStore::open(&app.settings.storage_url, &[]).unwrap();
     let moved = server::ingest::read_segment(&store, &segments[0]).await.unwrap();
     assert!(
         moved.iter().any(|(raw, body)| raw.tracking_number.as_deref() == Some("SEG-2") && body.starts_with(b"{")),
