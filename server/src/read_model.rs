@@ -41,6 +41,11 @@ impl ReadModel {
         self.limits.within(self.shared_pod_unbounded(token, pod_id)).await
     }
 
+    /// The parcel behind a live share token.
+    pub async fn shared_parcel_id(&self, token: &str) -> Result<Option<i64>, DbErr> {
+        self.limits.within(self.shared_parcel_id_unbounded(token)).await
+    }
+
     /// Every parcel with this number, or with it as another reference (Uber's
     /// `external_id`, Peddler's `id` and `metaData`), events newest first.
     async fn parcels_by_number_unbounded(&self, number: &str) -> Result<Vec<ParcelView>, DbErr> {
@@ -55,7 +60,7 @@ impl ReadModel {
 
     /// The parcel behind a live share token, with its POD files.
     async fn shared_parcel_unbounded(&self, token: &str) -> Result<Option<(i64, SharedParcelView)>, DbErr> {
-        let Some(parcel_id) = self.shared_parcel_id(token).await? else {
+        let Some(parcel_id) = self.shared_parcel_id_unbounded(token).await? else {
             return Ok(None);
         };
         let Some(parcel) = parcel::Entity::find_by_id(parcel_id).one(&self.db).await? else {
@@ -107,8 +112,7 @@ impl ReadModel {
         }))
     }
 
-    /// The parcel behind a live share token.
-    pub async fn shared_parcel_id(&self, token: &str) -> Result<Option<i64>, DbErr> {
+    async fn shared_parcel_id_unbounded(&self, token: &str) -> Result<Option<i64>, DbErr> {
         Ok(queries::live_share_link(token).one(&self.db).await?.map(|link| link.parcel_id))
     }
 
@@ -138,7 +142,7 @@ impl ReadModel {
 
     /// A POD file of the parcel behind a live share token.
     async fn shared_pod_unbounded(&self, token: &str, pod_id: &str) -> Result<Option<pod_file::Model>, DbErr> {
-        let Some(parcel_id) = self.shared_parcel_id(token).await? else {
+        let Some(parcel_id) = self.shared_parcel_id_unbounded(token).await? else {
             return Ok(None);
         };
         pod_file::Entity::find_by_id(pod_id.to_string())

@@ -36,18 +36,19 @@ impl DbLimits {
     }
 
     /// Runs `work`, or gives up once [`Self::deadline`] has passed.
-    pub async fn within<T>(&self, work: impl Future<Output = Result<T, DbErr>>) -> Result<T, DbErr> {
+    pub async fn within<T, E: From<DbErr>>(&self, work: impl Future<Output = Result<T, E>>) -> Result<T, E> {
         within(self.deadline(), work).await
     }
 }
 
 /// Runs `work`, or gives up after `limit` with an error that says so. Dropping `work`
 /// drops its connection mid-statement; the pool then tests it with a bounded ping and
-/// closes it when that gets no answer either (see `postgres_pool`).
-pub async fn within<T>(limit: Duration, work: impl Future<Output = Result<T, DbErr>>) -> Result<T, DbErr> {
+/// closes it when that gets no answer either (see `postgres_pool`). `work` may fail with
+/// any error a database error converts into.
+pub async fn within<T, E: From<DbErr>>(limit: Duration, work: impl Future<Output = Result<T, E>>) -> Result<T, E> {
     match tokio::time::timeout(limit, work).await {
         Ok(result) => result,
-        Err(_) => Err(deadline_passed(limit)),
+        Err(_) => Err(deadline_passed(limit).into()),
     }
 }
 

@@ -5,7 +5,7 @@ pub mod json_rows;
 mod postgres_pool;
 mod refusal;
 
-pub use deadline::{deadline_passed, is_no_answer, within, DbLimits};
+pub use deadline::{is_no_answer, within, DbLimits};
 
 use migration::{Migrator, MigratorTrait};
 pub use refusal::is_permanent;

@@ -50,11 +50,6 @@ impl Pipeline {
 
     /// Keeps an unreadable delivery; see [`quarantine`].
     pub async fn quarantine(&self, input: RawInput, reason: &str) -> Result<(), IngestError> {
-        let kept = tokio::time::timeout(
-            self.limits.deadline(),
-            quarantine(&self.db, &self.gate, &self.adapters, &self.dictionaries, input, reason),
-        )
-        .await;
-        kept.unwrap_or_else(|_| Err(IngestError::Database(crate::db::deadline_passed(self.limits.deadline()))))
+        self.limits.within(quarantine(&self.db, &self.gate, &self.adapters, &self.dictionaries, input, reason)).await
     }
 }
