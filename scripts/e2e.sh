@@ -15,7 +15,6 @@ export WAYBILL_DELIVERECT_SECRET="e2e-deliverect-secret"
 export WAYBILL_UBER_SIGNING_KEY="e2e-uber-signing-key"
 export WAYBILL_PEDDLER_TOKEN="e2e-peddler-token"
 export WAYBILL_KEYDELIVERY_TOKEN="e2e-keydelivery-token"
-export WAYBILL_LIVE_POLL_MS=300
 # A second brand, for pages opened at tulip.example (the browser maps *.example to
 # loopback, see end2end/playwright.config.ts); 127.0.0.1 gets the default brand.
 cat >"$work/brands.toml" <<'TOML'

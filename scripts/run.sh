@@ -10,7 +10,9 @@ export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 [ -f .env ] || { cp .env.example .env; echo "created .env from .env.example"; }
 
 printf '\033[1m==> building (release: about 12 minutes the first time on 2 cores, a minute after a change)\033[0m\n'
-cargo leptos build --release
+# --precompress: brotli (best) and gzip copies of every asset, served as they are (no
+# compression per request); hash-files (Cargo.toml) puts the content hash in their names.
+cargo leptos build --release --precompress
 printf '\033[1m==> building waybill-tools (the demo loader: about 2.5 minutes the first time)\033[0m\n'
 # The demo loader (`waybill-tools`), with LEPTOS_OUTPUT_NAME as cargo-leptos sets it (leptos
 # reads it at compile time). Its HTTP client adds features to dependencies the server shares,

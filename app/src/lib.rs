@@ -22,7 +22,7 @@ pub mod staff;
 pub mod zone;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
     path, SsrMode,
@@ -63,6 +63,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 {open_graph("og:site_name", brand.name.clone())}
                 {open_graph("og:title", og_title)}
                 {og_image.map(|url| open_graph("og:image", url))}
+                // `pkg/waybill.<hash>.css` once cargo-leptos hashes the assets' names.
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 {stylesheet}
                 {hydrate.then(move || view! { <HydrationScripts options=options.clone()/> })}
                 <MetaTags/>
@@ -96,7 +98,6 @@ pub fn App() -> impl IntoView {
     provide_context(brand.clone());
     provide_context(i18n::PageLanguage(lang));
     view! {
-        <Stylesheet id="leptos" href="/pkg/waybill.css"/>
         <Title text=brand.name.clone()/>
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>

@@ -10,6 +10,13 @@ pub fn content_security_policy(nonce: &str) -> String {
     policy(&format!("'self' 'nonce-{nonce}' 'wasm-unsafe-eval'"))
 }
 
+/// The policy for a page served to many (`server::page_cache`): its own inline scripts
+/// allowed by their SHA-256 (base64) instead of a per-response nonce.
+pub fn content_security_policy_with_hashes(hashes: &[String]) -> String {
+    let sources: String = hashes.iter().map(|h| format!(" 'sha256-{h}'")).collect();
+    policy(&format!("'self'{sources} 'wasm-unsafe-eval'"))
+}
+
 /// The policy for an HTML response that was not given one with a nonce (the server adds
 /// it, see `security_headers`): scripts from this origin only, none inline, so a page
 /// rendered that way works as it does without JavaScript.

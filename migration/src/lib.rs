@@ -12,6 +12,7 @@ mod m20261202_000007_staff_credentials;
 mod m20261203_000008_server_instance;
 mod m20261203_000009_raw_bodies;
 mod m20261203_000010_raw_segments;
+mod m20261203_000011_parcel_views;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000008_server_instance::Migration),
             Box::new(m20261203_000009_raw_bodies::Migration),
             Box::new(m20261203_000010_raw_segments::Migration),
+            Box::new(m20261203_000011_parcel_views::Migration),
         ]
     }
 }

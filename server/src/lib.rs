@@ -1,12 +1,14 @@
 //! Waybill's server: carrier webhooks, the ingest pipeline, persistence, POD storage and
 //! the HTTP routes around the Leptos pages. `main.rs` is only the command line.
 pub mod carriers;
+pub mod changes;
 pub mod cli;
 pub mod db;
 pub mod domain;
 pub mod entity;
 pub mod http;
 pub mod ingest;
+pub mod page_cache;
 pub mod instances;
 pub mod queries;
 pub mod read_model;

@@ -1,9 +1,14 @@
-//! Reads what customers see, for the Leptos pages (as `TrackingSource`) and the JSON API.
+//! Reads what customers see, for the Leptos pages (as `TrackingSource`) and the JSON API:
+//! the public view of a parcel as the write path wrote it (`parcel_view`, see
+//! `ingest::public_view`), one row per parcel whatever the length of its timeline, plus
+//! what depends on the time of reading (late, quiet). The share link adds what only it
+//! shows: the courier and the proof of delivery.
+//!
 //! Each public read runs under the database deadline (`db::DbLimits`), so a database that
 //! stops answering gives the page a "temporarily unavailable" within that bound.
-use crate::entity::{courier_position, parcel, pod_file, tracking_event};
+use crate::entity::{parcel, parcel_view, pod_file};
 use crate::queries;
-use app::model::{CourierView, EventView, ParcelView, PodView, SharedParcelView, TrackingStatus};
+use app::model::{CourierView, ParcelView, PodView, SharedParcelView, TrackingStatus};
 use app::source::{SourceUnavailable, TrackingSource};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -33,10 +38,6 @@ impl ReadModel {
         self.limits.within(self.shared_parcel_unbounded(token)).await
     }
 
-    pub async fn parcel_version(&self, parcel_id: i64) -> Result<String, DbErr> {
-        self.limits.within(self.parcel_version_unbounded(parcel_id)).await
-    }
-
     pub async fn shared_pod(&self, token: &str, pod_id: &str) -> Result<Option<pod_file::Model>, DbErr> {
         self.limits.within(self.shared_pod_unbounded(token, pod_id)).await
     }
@@ -50,12 +51,8 @@ impl ReadModel {
     /// `external_id`, Peddler's `id` and `metaData`), events newest first.
     async fn parcels_by_number_unbounded(&self, number: &str) -> Result<Vec<ParcelView>, DbErr> {
         let referenced: Vec<i64> = queries::referencing(number).into_tuple().all(&self.db).await?;
-        let parcels = queries::parcels_by_number(number, referenced).all(&self.db).await?;
-        let mut views = Vec::with_capacity(parcels.len());
-        for parcel in parcels {
-            views.push(self.parcel_view(parcel).await?);
-        }
-        Ok(views)
+        let rows = queries::views_by_number(number, referenced).all(&self.db).await?;
+        rows.into_iter().map(|row| self.view_from(row)).collect()
     }
 
     /// The parcel behind a live share token, with its POD files.
@@ -88,7 +85,10 @@ impl ReadModel {
             .collect();
         let courier = self.courier_view(&parcel).await?;
         let id = parcel.id;
-        Ok(Some((id, SharedParcelView { parcel: self.parcel_view(parcel).await?, pods, courier })))
+        let Some(row) = parcel_view::Entity::find_by_id(id).one(&self.db).await? else {
+            return Ok(None);
+        };
+        Ok(Some((id, SharedParcelView { parcel: self.view_from(row)?, pods, courier })))
     }
 
     /// The courier card: name, vehicle and, until delivery, the last known position.
@@ -116,30 +116,6 @@ impl ReadModel {
         Ok(queries::live_share_link(token).one(&self.db).await?.map(|link| link.parcel_id))
     }
 
-    /// Changes whenever anything the share link shows changes: status, ETA, courier,
-    /// events, positions or POD.
-    async fn parcel_version_unbounded(&self, parcel_id: i64) -> Result<String, DbErr> {
-        let Some(parcel) = parcel::Entity::find_by_id(parcel_id).one(&self.db).await? else {
-            return Ok(String::new());
-        };
-        // Standing events: a new event raises the count, a void lowers it.
-        let events = tracking_event::Entity::find()
-            .filter(tracking_event::Column::ParcelId.eq(parcel_id))
-            .filter(tracking_event::Column::VoidedAt.is_null())
-            .count(&self.db)
-            .await?;
-        let positions = courier_position::Entity::find().filter(courier_position::Column::ParcelId.eq(parcel_id)).count(&self.db).await?;
-        let pods = pod_file::Entity::find().filter(pod_file::Column::ParcelId.eq(parcel_id)).count(&self.db).await?;
-        let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.timestamp_micros()).unwrap_or(0);
-        Ok(format!(
-            "{}-{}-{}-{}-{events}-{positions}-{pods}",
-            parcel.status,
-            time(parcel.eta),
-            time(parcel.courier_as_of),
-            parcel.updated_at.timestamp_micros()
-        ))
-    }
-
     /// A POD file of the parcel behind a live share token.
     async fn shared_pod_unbounded(&self, token: &str, pod_id: &str) -> Result<Option<pod_file::Model>, DbErr> {
         let Some(parcel_id) = self.shared_parcel_id_unbounded(token).await? else {
@@ -152,39 +128,10 @@ impl ReadModel {
             .await
     }
 
-    async fn parcel_view(&self, parcel: parcel::Model) -> Result<ParcelView, DbErr> {
-        let events = queries::standing_events_newest_first(parcel.id)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|e| EventView {
-                occurred_at: e.occurred_at,
-                day: None,
-                status: e.status,
-                substatus: e.substatus,
-                raw_status: e.raw_status,
-                description: e.description,
-                location: e.location,
-                texts: e.texts.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default(),
-            })
-            .collect();
-        let status = parcel.status;
-        let carrier_name = crate::carriers::profile(parcel.carrier).name.to_string();
-        let mut view = ParcelView {
-            carrier_name,
-            late: false,
-            quiet_days: None,
-            delivered_at: (status == TrackingStatus::Delivered).then_some(parcel.status_at).flatten(),
-            hidden_events: 0,
-            eta_window: parcel.eta_from.zip(parcel.eta_until),
-            carrier: parcel.carrier,
-            tracking_number: parcel.tracking_number,
-            status,
-            substatus: parcel.substatus,
-            eta: parcel.eta,
-            updated_at: parcel.updated_at,
-            events,
-        };
+    /// A written view, with what depends on the time of reading.
+    fn view_from(&self, row: parcel_view::Model) -> Result<ParcelView, DbErr> {
+        let mut view: ParcelView = serde_json::from_str(&row.document)
+            .map_err(|e| DbErr::Custom(format!("the written view of parcel {} does not read: {e}", row.parcel_id)))?;
         // Judged by the server's clock, so that the page hydrates to what it rendered.
         let now = chrono::Utc::now();
         view.late = matches!(view.arrival(now), app::eta::Arrival::Expected { late: true, .. });

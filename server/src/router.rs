@@ -1,6 +1,7 @@
 //! Every route Waybill serves, in one place.
 use crate::carriers::{self, BodyFormat};
-use crate::http::{brand_css, find, health, live, pod, security_headers, staff, track_api, webhooks};
+use crate::http::security_headers::HeaderPolicy;
+use crate::http::{brand_css, cached_reads, find, health, live, pod, security_headers, staff, track_api, webhooks};
 use crate::state::AppState;
 use app::brand::SharedBrands;
 use app::source::{SharedStaffSource, SharedTrackingSource};
@@ -15,7 +16,7 @@ use axum::{middleware, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, AxumRouteListing, LeptosRoutes};
 use std::sync::{Arc, OnceLock};
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -73,10 +74,18 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), staff::context::staff_context))
         .layer(state.sessions.clone().layer(&state.settings.staff))
         .layer(DefaultBodyLimit::max(state.settings.max_body_bytes))
-        .layer(middleware::from_fn_with_state(state.settings.hsts, security_headers::security_headers))
-        // Pages, JSON and the wasm bundle compress well; POD images are already compressed
-        // and are left alone by the layer's default predicate.
-        .layer(CompressionLayer::new())
+        // The public page and JSON, from the page cache when it holds them (it compresses
+        // what it keeps once, so the layer below leaves those alone).
+        .layer(middleware::from_fn_with_state(state.clone(), cached_reads::cached_reads))
+        .layer(middleware::from_fn_with_state(
+            HeaderPolicy { hsts: state.settings.hsts, hashed_assets: state.settings.hash_files },
+            security_headers::security_headers,
+        ))
+        // Whatever else is compressible and not compressed yet (share links, staff pages),
+        // at the fastest level: it is compressed again for every request. The assets come
+        // precompressed from the build (`cargo leptos build --precompress`), and POD images
+        // are left alone by the layer's default predicate.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.settings.request_timeout))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

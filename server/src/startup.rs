@@ -27,6 +27,7 @@ pub enum StartupError {
 pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     let db = crate::db::connect_with(settings.database_url.expose(), settings.db_limits).await?;
     crate::db::migrate(&db).await?;
+    crate::ingest::public_view::refresh_missing(&db).await?;
     crate::db::spawn_wal_checkpointer(db.clone());
     let store = PodStore::open_with(&settings.storage_url, &settings.aws.expose(), settings.storage_limits)?;
     let leptos_options = LeptosOptions::builder()
@@ -34,6 +35,7 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
         .site_root(settings.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(settings.addr)
+        .hash_files(settings.hash_files)
         .build();
     let sessions = crate::staff::sessions::DbSessionStore::open(&db).await.map_err(StartupError::Sessions)?;
     sessions.spawn_cleanup();
@@ -53,6 +55,9 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     if let Some(retention) = settings.raw_retention {
         crate::ingest::spawn_retention(db.clone(), pipeline.gate.clone(), store.clone(), retention, settings.raw_retention_check);
     }
+    // Other instances' commits, for the page cache and the live streams (PostgreSQL).
+    crate::changes::listen(&db, pipeline.changes().clone()).await;
+    let page_cache = crate::page_cache::PageCache::new(&settings.public_reads, pipeline.changes().clone());
     let heartbeat = crate::instances::Heartbeat::start(db.clone(), settings.heartbeat_interval).await?;
     let storage_health = crate::storage::StorageHealth::start(store.clone(), settings.storage_check_interval).await;
     Ok(AppState::new(crate::state::Shared {
@@ -62,6 +67,7 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
         secret_use,
         live_streams: crate::http::live_streams::LiveStreams::new(settings.live),
         storage_health,
+        page_cache,
         heartbeat,
         password_hasher: crate::staff::accounts::PasswordHasher::new(settings.staff.password_hash_concurrency),
         login_throttle,

@@ -50,6 +50,8 @@ pub struct Shared {
     pub heartbeat: crate::instances::Heartbeat,
     /// The object store state, from its background check.
     pub storage_health: crate::storage::StorageHealth,
+    /// Rendered public pages and JSON, current as of this instance's last commit.
+    pub page_cache: crate::page_cache::PageCache,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -96,6 +96,9 @@ pub async fn generate(db: &DatabaseConnection, from: u64, until: u64, events_per
         for chunk in chunks(rows) {
             tracking_event::Entity::insert_many(chunk).exec_without_returning(&txn).await?;
         }
+        // What the public pages read: written as the server's write path writes it.
+        let ids: Vec<i64> = (next_id - (end - k) as i64..next_id).collect();
+        server::ingest::public_view::refresh(&txn, &ids, "waybill-tools generate").await?;
         txn.commit().await?;
         k = end;
     }

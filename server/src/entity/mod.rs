@@ -3,6 +3,7 @@ pub mod audit_log;
 pub mod courier_position;
 pub mod parcel;
 pub mod parcel_reference;
+pub mod parcel_view;
 pub mod pod_file;
 pub mod raw_body;
 pub mod raw_delivery;

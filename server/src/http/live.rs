@@ -1,7 +1,8 @@
-//! `GET /t/{token}/live`: server-sent events for an open share link. The server checks
-//! the parcel's version every `WAYBILL_LIVE_POLL_MS` and sends `update` when it changed.
-//! Polling the database (not an in-process channel) keeps this right with several
-//! instances behind a load balancer.
+//! `GET /t/{token}/live`: server-sent events for an open share link. The stream waits on
+//! its parcel's channel in `changes::ParcelChanges`, which the writers of this instance
+//! (and, on PostgreSQL, other instances' notifications) wake after each commit that changed
+//! the parcel; it then sends `update` and the page reloads its data. An idle stream costs
+//! its socket and a keep-alive comment every 15 s, no queries.
 //!
 //! A stream stays open for up to `WAYBILL_LIVE_STREAM_MAX_SECS`, so it does not keep one of
 //! the connection places webhooks need: it gives its place back
@@ -16,7 +17,6 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use std::convert::Infallible;
-use std::time::Instant;
 
 /// What a refused stream is asked to wait before trying again.
 const RETRY_AFTER_SECS: u64 = 30;
@@ -36,29 +36,19 @@ pub async fn live(
         .live_streams
         .admit(&token)
         .ok_or_else(|| ApiError::Busy("too many live updates are open; the page retries by itself".into(), RETRY_AFTER_SECS))?;
-    let first = read_model.parcel_version(parcel_id).await.map_err(ApiError::unavailable)?;
+    let changed = state.pipeline.changes().subscribe(parcel_id);
     if let Some(Extension(slot)) = slot {
         slot.release();
     }
-    let interval = state.settings.live_poll_interval;
-    let max_duration = state.settings.live.max_duration;
-    let started = Instant::now();
-    let stream = futures::stream::unfold((first, place), move |(mut last, place)| {
-        let read_model = read_model.clone();
-        async move {
-            loop {
-                if started.elapsed() > max_duration {
-                    return None;
-                }
-                tokio::time::sleep(interval).await;
-                // A failed check is skipped, not fatal: the next one may succeed.
-                if let Ok(version) = read_model.parcel_version(parcel_id).await {
-                    if version != last {
-                        last = version.clone();
-                        return Some((Ok::<_, Infallible>(Event::default().event("update").data(version)), (last, place)));
-                    }
-                }
+    let until = tokio::time::Instant::now() + state.settings.live.max_duration;
+    let stream = futures::stream::unfold((changed, place), move |(mut changed, place)| async move {
+        match tokio::time::timeout_at(until, changed.changed()).await {
+            Ok(Ok(())) => {
+                let version = *changed.borrow_and_update();
+                Some((Ok::<_, Infallible>(Event::default().event("update").data(version.to_string())), (changed, place)))
             }
+            // The stream's time is up, or the hub is gone (the server stops).
+            _ => None,
         }
     });
     let mut response = Sse::new(stream).keep_alive(KeepAlive::default()).into_response();

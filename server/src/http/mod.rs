@@ -1,5 +1,6 @@
 //! The HTTP layer: thin handlers that parse requests, call the domain and map results.
 pub mod brand_css;
+pub mod cached_reads;
 pub mod client_ip;
 pub mod error;
 pub mod find;

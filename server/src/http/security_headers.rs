@@ -7,10 +7,23 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
-/// `hsts`: whether Waybill is served over https (`WAYBILL_HSTS`), so browsers should
-/// never try plain http again.
-pub async fn security_headers(State(hsts): State<bool>, request: Request, next: Next) -> Response {
+/// What the headers depend on besides the request.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HeaderPolicy {
+    /// Waybill is served over https (`WAYBILL_HSTS`), so browsers should never try plain
+    /// http again.
+    pub hsts: bool,
+    /// The files under `/pkg/` have their content's hash in their names (cargo-leptos
+    /// `hash-files`), so they never change and may be kept for a year.
+    pub hashed_assets: bool,
+}
+
+/// The year a hashed asset may be kept.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+pub async fn security_headers(State(policy): State<HeaderPolicy>, request: Request, next: Next) -> Response {
     let share_link = request.uri().path().starts_with("/t/");
+    let asset = request.uri().path().starts_with("/pkg/");
     // Staff see PDF proof inside the parcel page, so those files may be framed by this site.
     let framable = request.uri().path().starts_with("/staff/pod/");
     let staff = request.uri().path() == "/staff" || request.uri().path().starts_with("/staff/");
@@ -36,12 +49,22 @@ pub async fn security_headers(State(hsts): State<bool>, request: Request, next: 
     if staff {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
+    // A share link's page and stream are for the one person who holds the link: no shared
+    // cache may keep them (its POD files set their own, as private).
+    if share_link {
+        headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("private, no-store"));
+    }
+    if asset && policy.hashed_assets && response.status() == axum::http::StatusCode::OK {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+    }
+    let headers = response.headers_mut();
     // A page's language follows Accept-Language and the language cookie: a cache must keep
-    // one copy per language.
-    if html {
+    // one copy per language (the page cache already said so on the pages it serves).
+    let varies_by_language = headers.get_all(header::VARY).iter().any(|v| v.to_str().is_ok_and(|v| v.contains("Accept-Language")));
+    if html && !varies_by_language {
         headers.append(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
     }
-    if hsts {
+    if policy.hsts {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     response
@@ -64,7 +87,7 @@ mod tests {
             .route("/t/with-policy", get(page_with_policy))
             .route("/without-policy", get(|| async { axum::response::Html("<p>page</p>") }))
             .route("/json", get(|| async { axum::Json(serde_json::json!({"ok": true})) }))
-            .layer(axum::middleware::from_fn_with_state(false, security_headers));
+            .layer(axum::middleware::from_fn_with_state(HeaderPolicy { hsts: false, hashed_assets: true }, security_headers));
         let request = axum::http::Request::get(path).body(axum::body::Body::empty()).unwrap();
         router.oneshot(request).await.unwrap().headers().clone()
     }

@@ -32,6 +32,9 @@ pub struct BatchDelivery<'a> {
 pub struct AppliedBatch {
     pub duplicates: Vec<bool>,
     pub parcel_updates: Vec<Statement>,
+    /// The parcels the batch changed, each once: their views are due a refresh
+    /// (`public_view::refresh`) once `parcel_updates` ran.
+    pub changed: Vec<i64>,
 }
 
 /// Applies `batch` in order. `lead` (if any) runs in the first hand-off to the database,
@@ -48,13 +51,14 @@ pub async fn apply_batch(
             None => Vec::new(),
         };
         raw_ids(&rows)?;
-        return Ok(AppliedBatch { duplicates: Vec::new(), parcel_updates: Vec::new() });
+        return Ok(AppliedBatch { duplicates: Vec::new(), parcel_updates: Vec::new(), changed: Vec::new() });
     }
     let mut duplicates = vec![false; batch.len()];
     let mut lead = lead;
     let mut raw_ids = Some(raw_ids);
     let mut ids: Vec<i64> = Vec::new();
     let mut pending: Vec<Statement> = Vec::new();
+    let mut changed: Vec<i64> = Vec::new();
     for round in rounds(batch) {
         // The parcels as the round before left them.
         execute_in_one_hand_off(txn, std::mem::take(&mut pending)).await?;
@@ -80,8 +84,11 @@ pub async fn apply_batch(
             duplicates[i] = duplicate;
         }
         pending = applied.parcel_updates;
+        changed.extend(applied.changed);
     }
-    Ok(AppliedBatch { duplicates, parcel_updates: pending })
+    changed.sort_unstable();
+    changed.dedup();
+    Ok(AppliedBatch { duplicates, parcel_updates: pending, changed })
 }
 
 /// The batch's deliveries (by index) in rounds: round k holds the k-th delivery of each

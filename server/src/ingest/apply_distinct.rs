@@ -41,6 +41,8 @@ const ROWS_PER_INSERT: usize = 1000;
 pub struct AppliedGroup {
     pub duplicates: Vec<bool>,
     pub parcel_updates: Vec<Statement>,
+    /// The parcels a delivery of the group changed.
+    pub changed: Vec<i64>,
 }
 
 /// Applies `items`, no two about the same parcel, to their parcels as `find_or_create`
@@ -49,7 +51,7 @@ pub struct AppliedGroup {
 /// share links together; statuses are read only for parcels that had events before.
 pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[DistinctDelivery<'_>], found: BatchParcels) -> Result<AppliedGroup, DbErr> {
     if items.is_empty() {
-        return Ok(AppliedGroup { duplicates: Vec::new(), parcel_updates: Vec::new() });
+        return Ok(AppliedGroup { duplicates: Vec::new(), parcel_updates: Vec::new(), changed: Vec::new() });
     }
     let backend = txn.get_database_backend();
     let BatchParcels { parcels, share_links, known_pods } = found;
@@ -166,6 +168,7 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[DistinctDelivery
     let statuses = current_statuses(txn, items, &parcels, &events_changed).await?;
     let mut updates = Vec::new();
     let mut duplicates = Vec::with_capacity(items.len());
+    let mut changed = Vec::new();
     for ((item, (parcel, _)), status) in items.iter().zip(&parcels).zip(statuses) {
         let mut update: parcel::ActiveModel = parcel.clone().into();
         let parcel_changed = merge_eta(&mut update, parcel, item.delivery.eta.as_ref())
@@ -178,9 +181,13 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[DistinctDelivery
         if events_changed || parcel_changed {
             updates.push(update);
         }
-        duplicates.push(!(events_changed || parcel_changed || extras_changed.contains(&parcel.id)));
+        let duplicate = !(events_changed || parcel_changed || extras_changed.contains(&parcel.id));
+        if !duplicate {
+            changed.push(parcel.id);
+        }
+        duplicates.push(duplicate);
     }
-    Ok(AppliedGroup { duplicates, parcel_updates: update_parcels(backend, updates) })
+    Ok(AppliedGroup { duplicates, parcel_updates: update_parcels(backend, updates), changed })
 }
 
 /// A courier ping of the batch: parcel, time, position.

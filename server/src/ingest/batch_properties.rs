@@ -163,6 +163,10 @@ async fn dump(db: &DatabaseConnection) -> Vec<String> {
     for l in share_link::Entity::find().all(db).await.unwrap() {
         out.push(format!("{} share link", name[&l.parcel_id]));
     }
+    // The written read model too (how often it was rewritten depends on the batches).
+    for v in crate::entity::parcel_view::Entity::find().all(db).await.unwrap() {
+        out.push(format!("{} view {} {}", name[&v.parcel_id], v.number_key, v.document));
+    }
     for r in raw_delivery::Entity::find().all(db).await.unwrap() {
         out.push(format!("raw {} {} {:?} {:?}", r.id, r.outcome.as_str(), r.tracking_number, r.error));
     }
@@ -176,7 +180,7 @@ async fn write_in_batches(db: &DatabaseConnection, adapters: &Adapters, inputs: 
         let parsed: Vec<_> = chunk.iter().map(|i| parse_input(adapters, &Default::default(), i)).collect();
         let order: Vec<usize> = (0..chunk.len()).collect();
         let txn = db.begin().await.unwrap();
-        write_batch(&txn, chunk.iter(), &parsed, &order).await.unwrap();
+        write_batch(&txn, chunk.iter(), &parsed, &order, "test").await.unwrap();
         txn.commit().await.unwrap();
     }
 }

@@ -21,6 +21,7 @@ use super::refused::keep_refused;
 use super::write_batch::write_batch;
 use super::write_gate::WriteGate;
 use crate::carriers::Adapters;
+use crate::changes::ParcelChanges;
 use crate::db::DbLimits;
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use std::sync::Arc;
@@ -69,6 +70,7 @@ impl CommitQueue {
         dictionaries: Dictionaries,
         writers: usize,
         limits: DbLimits,
+        changes: ParcelChanges,
     ) -> Self {
         let (sender, receiver) = mpsc::channel(QUEUE);
         let receiver = Arc::new(Mutex::new(receiver));
@@ -77,11 +79,12 @@ impl CommitQueue {
         let db = crate::db::writer_connection(&base);
         for _ in 0..writers.max(1) {
             let (base, mut db, gate, receiver, stats) = (base.clone(), db.clone(), gate.clone(), receiver.clone(), stats.clone());
+            let changes = changes.clone();
             let writer = async move {
                 while let Some(batch) = next_batch(&receiver).await {
                     stats.commits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     stats.deliveries.fetch_add(batch.len() as u64, std::sync::atomic::Ordering::Relaxed);
-                    let failed = commit_batch(&db, &gate, limits, batch).await;
+                    let failed = commit_batch(&db, &gate, &changes, limits, batch).await;
                     // SQLite may roll a transaction back by itself when a statement fails
                     // (a full disk, an I/O error), and sqlx's count of open transactions
                     // on that connection then no longer matches SQLite's: the next "commit"
@@ -134,7 +137,7 @@ async fn next_batch(receiver: &Mutex<mpsc::Receiver<Job>>) -> Option<Vec<Job>> {
 
 /// Commits one batch and answers its callers; `true` when an attempt failed (the
 /// connection may be out of step, see `CommitQueue::start`).
-async fn commit_batch(db: &DatabaseConnection, gate: &WriteGate, limits: DbLimits, batch: Vec<Job>) -> bool {
+async fn commit_batch(db: &DatabaseConnection, gate: &WriteGate, changes: &ParcelChanges, limits: DbLimits, batch: Vec<Job>) -> bool {
     let mut inputs = Vec::with_capacity(batch.len());
     let mut parsed = Vec::with_capacity(batch.len());
     let mut replies = Vec::with_capacity(batch.len());
@@ -153,14 +156,14 @@ async fn commit_batch(db: &DatabaseConnection, gate: &WriteGate, limits: DbLimit
     // multi-row statements (see `write_batch`). Deliveries rarely fail on their own;
     // when one does, the batch is rolled back and written again with a savepoint per
     // delivery, so that only the failing one gets the error.
-    let first = limits.within(attempt_batch(db, &inputs, &parsed, &order, false)).await;
+    let first = limits.within(attempt_batch(db, changes, &inputs, &parsed, &order, false)).await;
     let attempt_failed = first.is_err();
     let result = match first {
         Ok(outcomes) => Ok(outcomes),
         Err(error) if crate::db::is_no_answer(&error) => Err(error),
         Err(error) => {
             tracing::warn!(%error, deliveries = inputs.len(), "batch written again with a savepoint per delivery");
-            limits.within(attempt_batch(db, &inputs, &parsed, &order, true)).await
+            limits.within(attempt_batch(db, changes, &inputs, &parsed, &order, true)).await
         }
     };
     tracing::debug!(deliveries = inputs.len(), micros = started.elapsed().as_micros() as u64, "batch committed");
@@ -188,19 +191,24 @@ type Outcomes = Vec<Option<Result<IngestOutcome, IngestError>>>;
 /// first failing delivery fails the whole attempt; with them it fails alone.
 async fn attempt_batch(
     db: &DatabaseConnection,
+    changes: &ParcelChanges,
     inputs: &[RawInput],
     parsed: &[Parsed],
     order: &[usize],
     savepoints: bool,
 ) -> Result<Outcomes, DbErr> {
     let mut outcomes: Outcomes = inputs.iter().map(|_| None).collect();
+    let origin = changes.instance();
     let txn = db.begin().await?;
     if !savepoints {
-        let written = write_batch(&txn, inputs.iter(), parsed, order).await;
+        let written = write_batch(&txn, inputs.iter(), parsed, order, origin).await;
         match written {
             Ok(written) => {
                 txn.commit().await?;
-                return Ok(written.into_iter().map(|outcome| Some(Ok(outcome))).collect());
+                // Published before anyone is answered: a page asked for after a `200`
+                // shows what that delivery changed.
+                changes.publish(&written.changes);
+                return Ok(written.outcomes.into_iter().map(|outcome| Some(Ok(outcome))).collect());
             }
             Err(error) => {
                 txn.rollback().await?;
@@ -208,14 +216,20 @@ async fn attempt_batch(
             }
         }
     }
+    let mut committed = Vec::new();
     for &i in order {
         let (input, number, body) = (&inputs[i], &parsed[i].1, &parsed[i].2);
         let savepoint = txn.begin().await?;
         // The same write as the whole batch's, for a batch of this one delivery.
-        let alone = write_batch(&savepoint, std::iter::once(input), std::slice::from_ref(&parsed[i]), &[0]).await;
-        match alone.and_then(|mut outcome| outcome.pop().ok_or_else(|| DbErr::Custom("no outcome for a batch of one".into()))) {
-            Ok(outcome) => {
+        let alone = write_batch(&savepoint, std::iter::once(input), std::slice::from_ref(&parsed[i]), &[0], origin).await;
+        let alone = alone.and_then(|mut written| match written.outcomes.pop() {
+            Some(outcome) => Ok((outcome, written.changes)),
+            None => Err(DbErr::Custom("no outcome for a batch of one".into())),
+        });
+        match alone {
+            Ok((outcome, changed)) => {
                 savepoint.commit().await?;
+                committed.extend(changed);
                 outcomes[i] = Some(Ok(outcome));
             }
             Err(error) => {
@@ -229,6 +243,7 @@ async fn attempt_batch(
         }
     }
     txn.commit().await?;
+    changes.publish(&committed);
     Ok(outcomes)
 }
 

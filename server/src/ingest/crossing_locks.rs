@@ -30,7 +30,7 @@ async fn write(db: DatabaseConnection, numbers: Vec<String>) -> Result<(), sea_o
     let parsed: Vec<_> = inputs.iter().map(|i| parse_input(&adapters, &Default::default(), i)).collect();
     let order: Vec<usize> = (0..inputs.len()).collect();
     let txn = db.begin().await?;
-    write_batch(&txn, inputs.iter(), &parsed, &order).await?;
+    write_batch(&txn, inputs.iter(), &parsed, &order, "test").await?;
     txn.commit().await
 }
 

@@ -29,6 +29,7 @@ mod hand_off;
 mod input;
 mod parcel_json;
 mod parse;
+pub mod public_view;
 mod pipeline;
 mod raw_body;
 mod raw_segments;

@@ -7,6 +7,7 @@ use super::dictionaries::Dictionaries;
 use super::input::{IngestError, IngestOutcome, RawInput};
 use super::write_gate::WriteGate;
 use crate::carriers::Adapters;
+use crate::changes::ParcelChanges;
 use crate::db::DbLimits;
 use sea_orm::DatabaseConnection;
 
@@ -20,6 +21,7 @@ pub struct Pipeline {
     dictionaries: Dictionaries,
     limits: DbLimits,
     queue: CommitQueue,
+    changes: ParcelChanges,
 }
 
 impl Pipeline {
@@ -33,8 +35,14 @@ impl Pipeline {
     pub fn with_dictionaries(db: DatabaseConnection, adapters: Adapters, limits: DbLimits, dictionaries: Dictionaries) -> Self {
         let gate = WriteGate::for_connection(&db);
         let writers = if crate::db::is_sqlite(&db) { 1 } else { 4 };
-        let queue = CommitQueue::start(db.clone(), gate.clone(), adapters.clone(), dictionaries.clone(), writers, limits);
-        Self { gate, db, adapters, dictionaries, limits, queue }
+        let changes = ParcelChanges::new();
+        let queue = CommitQueue::start(db.clone(), gate.clone(), adapters.clone(), dictionaries.clone(), writers, limits, changes.clone());
+        Self { gate, db, adapters, dictionaries, limits, queue, changes }
+    }
+
+    /// Where the writers publish what each commit changed (pages and live streams listen).
+    pub fn changes(&self) -> &ParcelChanges {
+        &self.changes
     }
 
     /// Runs the pipeline for one delivery, committed together with whatever else arrives at

@@ -1,5 +1,6 @@
 //! `waybill replay`: rebuilds every event, POD entry and parcel status from the stored raw
-//! deliveries, through the same adapters and apply step as live traffic. Parcels and their
+//! deliveries, through the same adapters and apply step as live traffic, and then every
+//! parcel's public view (`public_view`). Parcels and their
 //! share links are kept, so links sent to customers keep working. The archive is read in
 //! id order from both of its places: the segments moved to the object store
 //! (`raw_segments`) and the rows still in the database, merged. (A delivery discarded from
@@ -8,7 +9,7 @@
 use super::archive::{storable_error, HELD_FOR_STAFF};
 use super::raw_body::BodyReader;
 use super::raw_segments::{read_segment, SegmentError};
-use super::reapply::reapply;
+use super::reapply::{reapply, Reapplied};
 use crate::carriers::Adapters;
 use crate::domain::TrackingStatus;
 use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_delivery, raw_segment, tracking_event};
@@ -90,7 +91,7 @@ pub async fn replay_all(db: &DatabaseConnection, store: &PodStore, adapters: &Ad
             summary.quarantined += 1;
             continue;
         }
-        let (parsed, outcome) = reapply(&txn, adapters, raw.carrier, &raw, &body).await?;
+        let Reapplied { parsed, outcome, .. } = reapply(&txn, adapters, raw.carrier, &raw, &body, None).await?;
         match outcome {
             Outcome::Applied => summary.applied += 1,
             Outcome::Duplicate => summary.duplicates += 1,
@@ -104,6 +105,9 @@ pub async fn replay_all(db: &DatabaseConnection, store: &PodStore, adapters: &Ad
             row.update(&txn).await?;
         }
     }
+    // Every parcel's view, once, from what the replay left (a parcel no delivery applies
+    // to any more is shown as it now stands, too).
+    super::public_view::refresh_all(&txn).await?;
     txn.commit().await?;
     Ok(summary)
 }

@@ -1,6 +1,7 @@
 //! A batch of deliveries as they arrived, written in one transaction with as few
 //! statements as the work allows: applied by the one write path (`apply_batch`), and every
-//! raw delivery archived, with the outcome it got, by one multi-row insert. The raw
+//! raw delivery archived, with the outcome it got, by one multi-row insert; then the views
+//! of the parcels it changed (`public_view`). The raw
 //! deliveries' ids are handed out in the batch's first hand-off to the database, so that
 //! events can name the delivery that brought them before its row is written.
 //!
@@ -11,7 +12,9 @@ use super::apply_batch::{apply_batch, BatchDelivery};
 use super::archive::{outcome_of, raw_row};
 use super::hand_off::execute_in_one_hand_off;
 use super::input::{IngestOutcome, Parsed, RawInput};
+use super::public_view::refresh;
 use super::raw_body::{insert_statement, PackedBody};
+use crate::changes::ParcelChange;
 use crate::entity::raw_delivery;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryResult, QueryTrait, Set, Statement};
 
@@ -19,14 +22,22 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrai
 /// limit on bound parameters.
 const RAW_ROWS_PER_INSERT: usize = 256;
 
-/// Writes `inputs` (parsed as `parsed`) in `order` inside `txn`; the outcomes follow the
-/// order of `inputs`. The caller commits.
+/// What a written batch left: each delivery's outcome, in the order of the inputs, and what
+/// it changed, for the caller to publish after its commit.
+pub struct WrittenBatch {
+    pub outcomes: Vec<IngestOutcome>,
+    pub changes: Vec<ParcelChange>,
+}
+
+/// Writes `inputs` (parsed as `parsed`) in `order` inside `txn`, with the views of the
+/// parcels it changed (other instances are told as `origin`). The caller commits.
 pub async fn write_batch<'a>(
     txn: &DatabaseTransaction,
     inputs: impl Iterator<Item = &'a RawInput>,
     parsed: &[Parsed],
     order: &[usize],
-) -> Result<Vec<IngestOutcome>, DbErr> {
+    origin: &str,
+) -> Result<WrittenBatch, DbErr> {
     let inputs: Vec<&RawInput> = inputs.collect();
     let backend = txn.get_database_backend();
     let applying: Vec<usize> = order.iter().copied().filter(|&i| parsed[i].0.is_ok()).collect();
@@ -66,14 +77,16 @@ pub async fn write_batch<'a>(
         last.push(backend.build(&raw_delivery::Entity::insert_many(rows).into_query()));
     }
     execute_in_one_hand_off(txn, last).await?;
-    Ok(parsed
+    let changes = refresh(txn, &applied.changed, origin).await?;
+    let outcomes = parsed
         .iter()
         .zip(duplicate)
         .map(|((parsed, _, _), duplicate)| match parsed {
             Ok(delivery) => IngestOutcome::Stored { tracking_number: delivery.tracking_number.to_string(), duplicate },
             Err(error) => IngestOutcome::Quarantined { error: error.clone() },
         })
-        .collect())
+        .collect();
+    Ok(WrittenBatch { outcomes, changes })
 }
 
 /// The query for `n` fresh ids for raw deliveries, handed out before the insert so that

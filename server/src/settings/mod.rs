@@ -3,6 +3,7 @@
 mod backends;
 mod brands;
 mod connections;
+pub mod public_reads;
 mod secrets;
 mod staff;
 
@@ -27,8 +28,8 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// Longest time one request may take before it is answered `408`/`503`.
     pub request_timeout: Duration,
-    /// How often an open share link's live stream checks the parcel for changes.
-    pub live_poll_interval: Duration,
+    /// The page cache and the public pages' `Cache-Control`.
+    pub public_reads: public_reads::PublicReads,
     /// Accept webhooks from carriers whose secret is unset (development only).
     pub dev: bool,
     pub secrets: CarrierSecrets,
@@ -36,6 +37,9 @@ pub struct Settings {
     pub keydelivery_offset: FixedOffset,
     /// Where cargo-leptos put the site (`pkg/`, assets).
     pub site_root: String,
+    /// Whether the assets under `pkg/` have hashed names (`LEPTOS_HASH_FILES`; unset: when
+    /// cargo-leptos's hash file lies beside this binary).
+    pub hash_files: bool,
     /// Every `AWS_*` variable, handed to the S3 store builder.
     pub aws: AwsVars,
     pub staff: StaffSettings,
@@ -125,7 +129,7 @@ impl Settings {
             max_pod_bytes: number("WAYBILL_MAX_POD_BYTES", 26_214_400)?,
             max_body_bytes: number("WAYBILL_MAX_BODY_BYTES", 1_048_576)? as usize,
             request_timeout: Duration::from_secs(number("WAYBILL_REQUEST_TIMEOUT_SECS", 60)?),
-            live_poll_interval: Duration::from_millis(number("WAYBILL_LIVE_POLL_MS", 2000)?.max(100)),
+            public_reads: public_reads::public_reads(&number)?,
             dev: matches!(get("WAYBILL_DEV").as_deref(), Some("1" | "true" | "yes")),
             secrets: CarrierSecrets::from_lookup(&get)?,
             keydelivery_offset: match get("WAYBILL_KEYDELIVERY_TIME_OFFSET") {
@@ -136,6 +140,7 @@ impl Settings {
                 })?,
             },
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            hash_files: public_reads::hash_files(get("LEPTOS_HASH_FILES").as_deref())?,
             aws: AwsVars::from_all(all),
             staff,
             limits: connections::serve_limits(&get, &number)?,

@@ -189,8 +189,9 @@ pub async fn reprocess(pipeline: &Pipeline, id: i64, actor: &str) -> Result<Repr
     let subject = format!("delivery #{id}");
     let mut row: raw_delivery::ActiveModel = raw.clone().into();
     let body = crate::ingest::BodyReader::default().body_of(&txn, &raw).await?;
-    let (parsed, outcome) = reapply(&txn, &pipeline.adapters, carrier, &raw, &body).await?;
-    let result = match parsed {
+    let reapplied = reapply(&txn, &pipeline.adapters, carrier, &raw, &body, Some(pipeline.changes().instance())).await?;
+    let outcome = reapplied.outcome;
+    let result = match reapplied.parsed {
         Ok(delivery) => {
             let duplicate = outcome == Outcome::Duplicate;
             row.outcome = Set(outcome);
@@ -210,6 +211,7 @@ pub async fn reprocess(pipeline: &Pipeline, id: i64, actor: &str) -> Result<Repr
     };
     record(&txn, actor, AuditAction::ReprocessDelivery, &subject, Some(detail)).await?;
     txn.commit().await?;
+    pipeline.changes().publish(&reapplied.changes);
     Ok(result)
 }
 

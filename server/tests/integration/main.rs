@@ -7,6 +7,7 @@ mod common;
 mod arrival;
 mod behind_a_proxy;
 mod brands_and_zones;
+mod cached_public_reads;
 mod carrier_secrets;
 mod carrier_webhooks;
 mod crash_recovery;

@@ -6,7 +6,8 @@
 //! remarks, KeyDelivery contexts, Peddler reasons, Uber's undeliverable reason) carry the
 //! phone number, an email address and the coordinates too: those are found in any text (a
 //! name in free text cannot be told from other words, so names go in the named fields only).
-//! Staff work credits no person.
+//! The bodies the page cache keeps (in each coding) are checked the same way. Staff work
+//! credits no person.
 use crate::common;
 
 use common::staff::STAFF_EMAIL;
@@ -160,6 +161,23 @@ fn deliveries(p: &Personal) -> Vec<(&'static str, String, String)> {
     ]
 }
 
+/// `path` as the page cache serves it in `coding`: whether it was a cache hit, and the body
+/// decoded.
+async fn cached_body(app: &common::TestApp, path: &str, coding: &str) -> (bool, String) {
+    use std::io::Read;
+    let response = app.client.get(format!("{}{path}", app.address)).header("accept-encoding", coding).send().await.unwrap();
+    let hit = response.headers().get("x-waybill-cache").is_some_and(|v| v == "hit");
+    let encoding = response.headers().get("content-encoding").and_then(|v| v.to_str().ok()).unwrap_or("identity").to_string();
+    let bytes = response.bytes().await.unwrap();
+    let mut text = String::new();
+    match encoding.as_str() {
+        "br" => brotli::Decompressor::new(&bytes[..], 4096).read_to_string(&mut text).unwrap(),
+        "gzip" => flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text).unwrap(),
+        _ => std::io::Cursor::new(&bytes[..]).read_to_string(&mut text).unwrap(),
+    };
+    (hit, text)
+}
+
 #[test]
 fn no_personal_value_of_any_carrier_reaches_the_public_page_or_json() {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
@@ -175,7 +193,17 @@ fn no_personal_value_of_any_carrier_reaches_the_public_page_or_json() {
                 };
                 let html = app.get(&format!("/track/{number}")).await.text().await.unwrap_or_default();
                 let json = app.get(&format!("/api/v1/track/{number}")).await.text().await.unwrap_or_default();
-                (status, format!("{html}\n{json}"))
+                // And the same surfaces as the page cache keeps and serves them, per coding.
+                let mut cached = String::new();
+                for path in [format!("/track/{number}"), format!("/api/v1/track/{number}")] {
+                    for coding in ["br", "gzip", "identity"] {
+                        let _ = cached_body(&app, &path, coding).await;
+                        let (hit, body) = cached_body(&app, &path, coding).await;
+                        assert!(hit, "{path} ({coding}) came from the page cache");
+                        cached.push_str(&body);
+                    }
+                }
+                (status, format!("{html}\n{json}\n{cached}"))
             });
             prop_assert_eq!(status, 200, "{} was not accepted", carrier);
             prop_assert!(public.contains(&number), "{}: the page shows the parcel", carrier);

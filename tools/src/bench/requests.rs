@@ -120,3 +120,18 @@ mod tests {
         assert_eq!(serde_json::from_slice::<serde_json::Value>(&body).unwrap(), expected);
     }
 }
+
+/// A KeyDelivery update for `number` with `events` history items, oldest last.
+pub fn keydelivery_history(number: &str, events: i64) -> serde_json::Value {
+    let items: Vec<serde_json::Value> = (0..events)
+        .rev()
+        .map(|i| {
+            let at = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).and_then(|d| d.and_hms_opt(8, 0, 0)).unwrap_or_default()
+                + chrono::Duration::hours(i);
+            let status = ["Accepted", "In transit", "In transit", "Out for delivery"][(i % 4) as usize];
+            serde_json::json!({"context": format!("Scan {i} at sorting centre {}", i % 7), "time": at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                "order_status_description": status, "area_name": "Rotterdam"})
+        })
+        .collect();
+    serde_json::json!({"event": "update", "tracking_number": number, "items": items})
+}

@@ -25,6 +25,17 @@ pub struct BenchServer {
 
 impl BenchServer {
     pub async fn start(database_url: &str, data: &std::path::Path, site_root: &str, log: &str) -> anyhow::Result<Self> {
+        Self::start_with(database_url, data, site_root, log, &[]).await
+    }
+
+    /// The same, with `extra` variables set as well.
+    pub async fn start_with(
+        database_url: &str,
+        data: &std::path::Path,
+        site_root: &str,
+        log: &str,
+        extra: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let child = Command::new(waybill_binary()?)
             .arg("serve")
@@ -40,6 +51,7 @@ impl BenchServer {
             .env("WAYBILL_REQUEST_TIMEOUT_SECS", "600")
             .env("LEPTOS_SITE_ROOT", site_root)
             .env("RUST_LOG", log)
+            .envs(extra.iter().copied())
             .stdout(if log == "error" { Stdio::null() } else { Stdio::inherit() })
             .stderr(Stdio::inherit())
             .spawn()?;

@@ -1,0 +1,180 @@
+//! The read model as the write path writes it: after a batch changed parcels, the same
+//! transaction rewrites each one's `parcel_view` row (its public view as JSON: status, ETA,
+//! timeline) when that view changed, so that a customer's lookup reads one row per parcel
+//! however long its timeline is (`read_model`). It returns what changed, for the caller to
+//! publish once the transaction has committed (`changes::ParcelChanges`); on PostgreSQL
+//! the same transaction also sends the change to other instances (`NOTIFY`, delivered at
+//! commit).
+//!
+//! Live ingest (`write_batch`) and staff re-processing (`reapply`) refresh the parcels they
+//! changed; `waybill replay` refreshes every parcel once at its end (`refresh_all`).
+use crate::changes::{notify_statements, ParcelChange};
+use crate::entity::{parcel, parcel_reference, parcel_view, tracking_event};
+use app::model::{EventView, ParcelView, TrackingStatus};
+use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
+use std::collections::HashMap;
+
+/// Parcels per refresh statement: their ids are bound parameters.
+const PARCELS_PER_REFRESH: usize = 500;
+
+/// Rewrites the views of `parcel_ids` whose public view changed, and says for each parcel
+/// what changed; other instances are told as `origin` (`ParcelChanges::instance`). The
+/// caller publishes the changes to its own instance after its commit.
+pub async fn refresh(txn: &DatabaseTransaction, parcel_ids: &[i64], origin: &str) -> Result<Vec<ParcelChange>, DbErr> {
+    let mut changes = Vec::with_capacity(parcel_ids.len());
+    for chunk in parcel_ids.chunks(PARCELS_PER_REFRESH) {
+        changes.extend(refresh_chunk(txn, chunk).await?);
+    }
+    for statement in notify_statements(txn.get_database_backend(), origin, &changes) {
+        txn.execute(statement).await?;
+    }
+    Ok(changes)
+}
+
+/// Refreshes every parcel's view (after `waybill replay`, and for parcels written before
+/// the read model existed); returns how many parcels it read.
+pub async fn refresh_all(txn: &DatabaseTransaction) -> Result<u64, DbErr> {
+    let mut after = 0i64;
+    let mut total = 0u64;
+    loop {
+        let ids: Vec<i64> = parcel::Entity::find()
+            .select_only()
+            .column(parcel::Column::Id)
+            .filter(parcel::Column::Id.gt(after))
+            .order_by_asc(parcel::Column::Id)
+            .limit(PARCELS_PER_REFRESH as u64)
+            .into_tuple()
+            .all(txn)
+            .await?;
+        let Some(&last) = ids.last() else { return Ok(total) };
+        refresh_chunk(txn, &ids).await?;
+        total += ids.len() as u64;
+        after = last;
+    }
+}
+
+/// Writes the views of parcels that have none (a database from before the read model, or
+/// parcels loaded by `waybill-tools generate`); run at start-up, before serving.
+pub async fn refresh_missing(db: &DatabaseConnection) -> Result<u64, DbErr> {
+    let mut total = 0u64;
+    loop {
+        let missing = Query::select()
+            .column(parcel_view::Column::ParcelId)
+            .from(parcel_view::Entity)
+            .to_owned();
+        let ids: Vec<i64> = parcel::Entity::find()
+            .select_only()
+            .column(parcel::Column::Id)
+            .filter(parcel::Column::Id.not_in_subquery(missing))
+            .order_by_asc(parcel::Column::Id)
+            .limit(PARCELS_PER_REFRESH as u64)
+            .into_tuple()
+            .all(db)
+            .await?;
+        if ids.is_empty() {
+            if total > 0 {
+                tracing::info!(parcels = total, "wrote the public views parcels did not have yet");
+            }
+            return Ok(total);
+        }
+        let txn = db.begin().await?;
+        refresh_chunk(&txn, &ids).await?;
+        txn.commit().await?;
+        total += ids.len() as u64;
+    }
+}
+
+async fn refresh_chunk(txn: &DatabaseTransaction, ids: &[i64]) -> Result<Vec<ParcelChange>, DbErr> {
+    let parcels = parcel::Entity::find().filter(parcel::Column::Id.is_in(ids.to_vec())).all(txn).await?;
+    let mut events: HashMap<i64, Vec<tracking_event::Model>> = HashMap::new();
+    let standing = tracking_event::Entity::find()
+        .filter(tracking_event::Column::ParcelId.is_in(ids.to_vec()))
+        .filter(tracking_event::Column::VoidedAt.is_null())
+        .order_by_desc(tracking_event::Column::OccurredAt)
+        .order_by_desc(tracking_event::Column::StepRank)
+        .order_by_desc(tracking_event::Column::DedupeKey)
+        .all(txn)
+        .await?;
+    for event in standing {
+        events.entry(event.parcel_id).or_default().push(event);
+    }
+    let mut keys: HashMap<i64, Vec<String>> = HashMap::new();
+    for reference in parcel_reference::Entity::find().filter(parcel_reference::Column::ParcelId.is_in(ids.to_vec())).all(txn).await? {
+        keys.entry(reference.parcel_id).or_default().push(app::lookup::lookup_key(&reference.reference));
+    }
+    let written: HashMap<i64, String> = parcel_view::Entity::find()
+        .filter(parcel_view::Column::ParcelId.is_in(ids.to_vec()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|row| (row.parcel_id, row.document))
+        .collect();
+
+    let mut changes = Vec::with_capacity(parcels.len());
+    let mut rows = Vec::new();
+    for parcel in parcels {
+        let id = parcel.id;
+        let number_key = app::lookup::lookup_key(&parcel.tracking_number);
+        let carrier = parcel.carrier;
+        let view = view_of(parcel, events.remove(&id).unwrap_or_default());
+        let document = serde_json::to_string(&view).map_err(|e| DbErr::Custom(format!("the view of parcel {id}: {e}")))?;
+        let public = written.get(&id) != Some(&document);
+        let mut parcel_keys = vec![number_key.clone()];
+        parcel_keys.extend(keys.remove(&id).unwrap_or_default());
+        changes.push(ParcelChange { parcel_id: id, keys: parcel_keys, public });
+        if public {
+            rows.push(parcel_view::ActiveModel {
+                parcel_id: Set(id),
+                carrier: Set(carrier),
+                number_key: Set(number_key),
+                version: Set(1),
+                document: Set(document),
+            });
+        }
+    }
+    if !rows.is_empty() {
+        let conflict = OnConflict::column(parcel_view::Column::ParcelId)
+            .update_columns([parcel_view::Column::Carrier, parcel_view::Column::NumberKey, parcel_view::Column::Document])
+            .value(parcel_view::Column::Version, Expr::col((parcel_view::Entity, parcel_view::Column::Version)).add(1))
+            .to_owned();
+        parcel_view::Entity::insert_many(rows).on_conflict(conflict).exec_without_returning(txn).await?;
+    }
+    Ok(changes)
+}
+
+/// A parcel's public view from its row and its standing events (newest first), without
+/// what depends on the time it is read (`late`, `quiet_days`: the read model adds them).
+pub fn view_of(parcel: parcel::Model, events: Vec<tracking_event::Model>) -> ParcelView {
+    let status = parcel.status;
+    ParcelView {
+        carrier_name: crate::carriers::profile(parcel.carrier).name.to_string(),
+        late: false,
+        quiet_days: None,
+        delivered_at: (status == TrackingStatus::Delivered).then_some(parcel.status_at).flatten(),
+        hidden_events: 0,
+        eta_window: parcel.eta_from.zip(parcel.eta_until),
+        carrier: parcel.carrier,
+        tracking_number: parcel.tracking_number,
+        status,
+        substatus: parcel.substatus,
+        eta: parcel.eta,
+        updated_at: parcel.updated_at,
+        events: events
+            .into_iter()
+            .map(|e| EventView {
+                occurred_at: e.occurred_at,
+                day: None,
+                status: e.status,
+                substatus: e.substatus,
+                raw_status: e.raw_status,
+                description: e.description,
+                location: e.location,
+                texts: e.texts.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default(),
+            })
+            .collect(),
+    }
+}
