@@ -41,13 +41,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("idx_parcel_view_number_key")
-                    .table(ParcelView::Table)
-                    .col(ParcelView::NumberKey)
-                    .to_owned(),
-            )
+            .create_index(Index::create().name("idx_parcel_view_number_key").table(ParcelView::Table).col(ParcelView::NumberKey).to_owned())
             .await
     }
 

@@ -62,10 +62,7 @@ pub async fn refresh_all(txn: &DatabaseTransaction) -> Result<u64, DbErr> {
 pub async fn refresh_missing(db: &DatabaseConnection) -> Result<u64, DbErr> {
     let mut total = 0u64;
     loop {
-        let missing = Query::select()
-            .column(parcel_view::Column::ParcelId)
-            .from(parcel_view::Entity)
-            .to_owned();
+        let missing = Query::select().column(parcel_view::Column::ParcelId).from(parcel_view::Entity).to_owned();
         let ids: Vec<i64> = parcel::Entity::find()
             .select_only()
             .column(parcel::Column::Id)

@@ -40,9 +40,8 @@ pub const HASH_FILE: &str = "hash.txt";
 
 /// `LEPTOS_HASH_FILES` (as cargo-leptos sets it), or else whether the hash file is there.
 pub(super) fn hash_files(value: Option<&str>) -> Result<bool, SettingsError> {
-    let beside_binary = || {
-        std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join(HASH_FILE))).is_some_and(|file| file.is_file())
-    };
+    let beside_binary =
+        || std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join(HASH_FILE))).is_some_and(|file| file.is_file());
     match value.map(str::trim) {
         None => Ok(beside_binary()),
         Some("true") if !beside_binary() => Err(SettingsError {

@@ -170,4 +170,3 @@ async fn replay_rebuilds_the_written_read_model(app: TestApp) {
     assert_eq!(status_of(&restarted, "RM-2").await, "failed_attempt");
 }
 on_both_backends!(replay_rebuilds_the_written_read_model);
-

@@ -91,7 +91,9 @@ pub async fn bench_reads(database_url: &str, data: &std::path::Path, site_root: 
     let page200_plain = table.row("/track/BENCH-200 (200 events)", format!("{base}{}", page("BENCH-200")), vec![]).await?;
     let page200_br = table.row("/track/BENCH-200, Accept-Encoding: br, gzip", format!("{base}{}", page("BENCH-200")), codings()).await?;
     let revalidate = match &etag200 {
-        Some(_) => Some(table.row("/track/BENCH-200, If-None-Match (304)", format!("{base}{}", page("BENCH-200")), if_none_match(&etag200)).await?),
+        Some(_) => {
+            Some(table.row("/track/BENCH-200, If-None-Match (304)", format!("{base}{}", page("BENCH-200")), if_none_match(&etag200)).await?)
+        }
         None => {
             println!("{:<52} {:>12}", "/track/BENCH-200, If-None-Match", "no ETag");
             None
@@ -100,7 +102,9 @@ pub async fn bench_reads(database_url: &str, data: &std::path::Path, site_root: 
     let json200_plain = table.row("/api/v1/track/BENCH-200", format!("{base}{}", json("BENCH-200")), vec![]).await?;
     table.row("/api/v1/track/BENCH-200, Accept-Encoding: br, gzip", format!("{base}{}", json("BENCH-200")), codings()).await?;
     if json_etag200.is_some() {
-        table.row("/api/v1/track/BENCH-200, If-None-Match (304)", format!("{base}{}", json("BENCH-200")), if_none_match(&json_etag200)).await?;
+        table
+            .row("/api/v1/track/BENCH-200, If-None-Match (304)", format!("{base}{}", json("BENCH-200")), if_none_match(&json_etag200))
+            .await?;
     }
     table.row("/api/v1/track/BENCH-5", format!("{base}{}", json("BENCH-5")), vec![]).await?;
 
@@ -110,9 +114,21 @@ pub async fn bench_reads(database_url: &str, data: &std::path::Path, site_root: 
         Some(nginx) => {
             let n = &nginx.base;
             table.row("nginx, the same bytes as the 5-event page", format!("{n}/page5.html"), vec![]).await?;
-            table.row("nginx, the same, Accept-Encoding: gzip (on the fly)", format!("{n}/page5.html"), vec![("Accept-Encoding", "gzip".into())]).await?;
+            table
+                .row(
+                    "nginx, the same, Accept-Encoding: gzip (on the fly)",
+                    format!("{n}/page5.html"),
+                    vec![("Accept-Encoding", "gzip".into())],
+                )
+                .await?;
             nginx200 = Some(table.row("nginx, the same bytes as the 200-event page", format!("{n}/page200.html"), vec![]).await?);
-            table.row("nginx, the same, Accept-Encoding: gzip (on the fly)", format!("{n}/page200.html"), vec![("Accept-Encoding", "gzip".into())]).await?;
+            table
+                .row(
+                    "nginx, the same, Accept-Encoding: gzip (on the fly)",
+                    format!("{n}/page200.html"),
+                    vec![("Accept-Encoding", "gzip".into())],
+                )
+                .await?;
         }
         None => println!("nginx is not installed (scripts/setup.sh installs Debian's): no nginx rows"),
     }

@@ -54,7 +54,14 @@ pub struct IdleStreams {
 
 /// Opens `streams` live streams of `token` on `address` (`host:port`), waits, then measures
 /// the server for `quiet` while nothing changes.
-pub async fn idle_streams(address: &str, token: &str, streams: usize, pid: u32, clock: &CpuClock, quiet: Duration) -> anyhow::Result<IdleStreams> {
+pub async fn idle_streams(
+    address: &str,
+    token: &str,
+    streams: usize,
+    pid: u32,
+    clock: &CpuClock,
+    quiet: Duration,
+) -> anyhow::Result<IdleStreams> {
     let rss_before = rss_bytes(pid);
     let mut open = Vec::with_capacity(streams);
     for chunk in (0..streams).collect::<Vec<_>>().chunks(100) {
