@@ -38,18 +38,9 @@ pub async fn refresh(txn: &DatabaseTransaction, parcel_ids: &[i64], origin: &str
 /// Refreshes every parcel's view (after `waybill replay`, and for parcels written before
 /// the read model existed); returns how many parcels it read.
 pub async fn refresh_all(txn: &DatabaseTransaction) -> Result<u64, DbErr> {
-    let mut after = 0i64;
-    let mut total = 0u64;
+    let (mut after, mut total) = (0i64, 0u64);
     loop {
-        let ids: Vec<i64> = parcel::Entity::find()
-            .select_only()
-            .column(parcel::Column::Id)
-            .filter(parcel::Column::Id.gt(after))
-            .order_by_asc(parcel::Column::Id)
-            .limit(PARCELS_PER_REFRESH as u64)
-            .into_tuple()
-            .all(txn)
-            .await?;
+        let ids = next_parcels(txn, parcel::Column::Id.gt(after)).await?;
         let Some(&last) = ids.last() else { return Ok(total) };
         refresh_chunk(txn, &ids).await?;
         total += ids.len() as u64;
@@ -62,16 +53,8 @@ pub async fn refresh_all(txn: &DatabaseTransaction) -> Result<u64, DbErr> {
 pub async fn refresh_missing(db: &DatabaseConnection) -> Result<u64, DbErr> {
     let mut total = 0u64;
     loop {
-        let missing = Query::select().column(parcel_view::Column::ParcelId).from(parcel_view::Entity).to_owned();
-        let ids: Vec<i64> = parcel::Entity::find()
-            .select_only()
-            .column(parcel::Column::Id)
-            .filter(parcel::Column::Id.not_in_subquery(missing))
-            .order_by_asc(parcel::Column::Id)
-            .limit(PARCELS_PER_REFRESH as u64)
-            .into_tuple()
-            .all(db)
-            .await?;
+        let with_view = Query::select().column(parcel_view::Column::ParcelId).from(parcel_view::Entity).to_owned();
+        let ids = next_parcels(db, parcel::Column::Id.not_in_subquery(with_view)).await?;
         if ids.is_empty() {
             if total > 0 {
                 tracing::info!(parcels = total, "wrote the public views parcels did not have yet");
@@ -83,6 +66,19 @@ pub async fn refresh_missing(db: &DatabaseConnection) -> Result<u64, DbErr> {
         txn.commit().await?;
         total += ids.len() as u64;
     }
+}
+
+/// The ids of the first `PARCELS_PER_REFRESH` parcels that `which` selects, in id order.
+async fn next_parcels(db: &impl ConnectionTrait, which: sea_orm::sea_query::SimpleExpr) -> Result<Vec<i64>, DbErr> {
+    parcel::Entity::find()
+        .select_only()
+        .column(parcel::Column::Id)
+        .filter(which)
+        .order_by_asc(parcel::Column::Id)
+        .limit(PARCELS_PER_REFRESH as u64)
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 async fn refresh_chunk(txn: &DatabaseTransaction, ids: &[i64]) -> Result<Vec<ParcelChange>, DbErr> {
