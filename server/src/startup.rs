@@ -58,7 +58,7 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     // Other instances' commits, for the page cache and the live streams (PostgreSQL).
     crate::changes::listen(&db, pipeline.changes().clone()).await;
     let page_cache = crate::page_cache::PageCache::new(&settings.public_reads, pipeline.changes().clone());
-    let heartbeat = crate::instances::Heartbeat::start(db.clone(), settings.heartbeat_interval).await?;
+    let heartbeat = crate::instances::Heartbeat::start(db.clone(), pipeline.gate.clone(), settings.heartbeat_interval).await?;
     let storage_health = crate::storage::StorageHealth::start(store.clone(), settings.storage_check_interval).await;
     Ok(AppState::new(crate::state::Shared {
         pipeline,
