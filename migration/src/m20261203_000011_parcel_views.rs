@@ -2,7 +2,9 @@
 //! the same transaction as the change (`server::ingest::public_view`), so that a customer's
 //! lookup is one indexed read whatever the number of events. `number_key` is the tracking
 //! number as a lookup compares it (`app::lookup::lookup_key`); `version` counts the
-//! rewrites; `document` is the public view as JSON.
+//! rewrites; `document` is the public view as JSON; `lookup_keys` every key the parcel is
+//! found by (its number's and its references'), one per line, so that a new reference is
+//! told to the page cache like a change of the view.
 use crate::columns::{big, text};
 use sea_orm_migration::prelude::*;
 
@@ -22,6 +24,7 @@ enum ParcelView {
     NumberKey,
     Version,
     Document,
+    LookupKeys,
 }
 
 #[async_trait::async_trait]
@@ -37,6 +40,7 @@ impl MigrationTrait for Migration {
                     .col(text(ParcelView::NumberKey))
                     .col(big(ParcelView::Version))
                     .col(text(ParcelView::Document))
+                    .col(text(ParcelView::LookupKeys))
                     .to_owned(),
             )
             .await?;

@@ -147,10 +147,16 @@ impl ParcelChanges {
     pub fn set_hearing(&self, hearing: bool) {
         let was = self.0.hearing.swap(hearing, Ordering::AcqRel);
         if hearing && !was {
-            self.0.epoch.fetch_add(1, Ordering::AcqRel);
-            for sender in lock(&self.0.streams).values() {
-                sender.send_modify(|n| *n += 1);
-            }
+            self.forget_all();
+        }
+    }
+
+    /// Voids every stamp and wakes every stream: something may have changed that cannot be
+    /// named (a commit whose outcome is unknown, a notification that does not read).
+    pub fn forget_all(&self) {
+        self.0.epoch.fetch_add(1, Ordering::AcqRel);
+        for sender in lock(&self.0.streams).values() {
+            sender.send_modify(|n| *n += 1);
         }
     }
 

@@ -21,6 +21,10 @@ const RECONNECT_AFTER: Duration = Duration::from_secs(1);
 struct Payload {
     from: String,
     changes: Vec<(i64, bool, Vec<String>)>,
+    /// A change too large to name (a parcel with very many references): every listener
+    /// forgets everything it holds.
+    #[serde(default)]
+    all: bool,
 }
 
 /// The statements that tell other instances about `changes` (none on SQLite), sent as
@@ -30,10 +34,14 @@ pub fn notify_statements(backend: DbBackend, from: &str, changes: &[ParcelChange
         return Vec::new();
     }
     let mut statements = Vec::new();
-    let mut payload = Payload { from: from.to_string(), changes: Vec::new() };
+    let mut payload = Payload { from: from.to_string(), changes: Vec::new(), all: false };
     let mut bytes = 0;
     for change in changes {
         let size = 32 + change.keys.iter().map(|k| k.len() + 3).sum::<usize>();
+        if size > PAYLOAD_BYTES {
+            statements.push(notify(&Payload { from: from.to_string(), changes: Vec::new(), all: true }));
+            continue;
+        }
         if bytes + size > PAYLOAD_BYTES && !payload.changes.is_empty() {
             statements.push(notify(&payload));
             payload.changes.clear();
@@ -93,12 +101,17 @@ async fn hear(listener: &mut PgListener, changes: &ParcelChanges) {
         match listener.try_recv().await {
             Ok(Some(notification)) => match serde_json::from_str::<Payload>(notification.payload()) {
                 Ok(payload) if payload.from == changes.instance() => {}
+                Ok(payload) if payload.all => changes.forget_all(),
                 Ok(payload) => {
                     let heard: Vec<ParcelChange> =
                         payload.changes.into_iter().map(|(parcel_id, public, keys)| ParcelChange { parcel_id, keys, public }).collect();
                     changes.publish(&heard);
                 }
-                Err(error) => tracing::warn!(%error, "a change notification could not be read"),
+                Err(error) => {
+                    // Another version's, or damaged: what it named is unknown, so all is.
+                    tracing::warn!(%error, "a change notification could not be read; the page cache starts afresh");
+                    changes.forget_all();
+                }
             },
             Ok(None) => {
                 tracing::warn!("the connection that listens for other instances' changes was lost");
@@ -131,5 +144,9 @@ mod tests {
         }
         assert_eq!(seen, 2000);
         assert!(notify_statements(DbBackend::Sqlite, "me", &changes).is_empty());
+        let huge = ParcelChange { parcel_id: 1, keys: (0..2000).map(|k| format!("REFERENCE{k:06}")).collect(), public: true };
+        let statements = notify_statements(DbBackend::Postgres, "me", &[huge]);
+        let sea_orm::Value::String(Some(text)) = &statements[0].values.as_ref().unwrap().0[1] else { panic!("a text payload") };
+        assert!(text.len() < 8000 && serde_json::from_str::<Payload>(text).unwrap().all, "too large to name: all");
     }
 }

@@ -14,6 +14,8 @@ pub struct Model {
     pub version: i64,
     /// `app::model::ParcelView` as JSON, without what depends on the time of reading.
     pub document: String,
+    /// Every lookup key the parcel is found by, one per line (number first).
+    pub lookup_keys: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

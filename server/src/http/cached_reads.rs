@@ -64,7 +64,10 @@ pub async fn cached_reads(State(state): State<AppState>, request: Request, next:
         Ok((_, Err(error))) => return ApiError::unavailable(error).into_response(),
         Err(error) => return ApiError::unavailable(error).into_response(),
     };
-    let mut response = respond(&key, &prepared.headers, &prepared.etag, compressed.clone(), if_none_match.as_ref(), cache.cache_control());
+    // A body that cannot be shared is for this request only.
+    let private = HeaderValue::from_static("private, no-store");
+    let cache_control = if prepared.shareable { cache.cache_control() } else { &private };
+    let mut response = respond(&key, &prepared.headers, &prepared.etag, compressed.clone(), if_none_match.as_ref(), cache_control);
     response.headers_mut().insert(CACHE_STATUS, HeaderValue::from_static("miss"));
     if let Some(stamp) = stamp.filter(|_| prepared.shareable) {
         cache.insert(key, Arc::new(CachedBody { stamp, headers: prepared.headers, etag: prepared.etag, body: compressed }));
@@ -98,10 +101,14 @@ fn key_of(request: &Request, state: &AppState) -> Option<CacheKey> {
         // The JSON is the same for every visitor.
         Surface::Json => String::new(),
         Surface::Page => {
-            let host = headers.get(axum::http::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default().to_ascii_lowercase();
-            let brand = state.settings.brands.for_host(Some(&host));
-            let lang = app::i18n::negotiate(None, Some(headers), brand.language);
-            format!("{}|{host}|{all}", lang.code())
+            // The brand's host, not the visitor's `Host`: any other host gets the default
+            // brand, and must not make entries of its own.
+            let host = headers.get(axum::http::header::HOST).and_then(|v| v.to_str().ok()).map(app::brand::host_name);
+            let brands = &state.settings.brands;
+            let brand_host = host.filter(|h| brands.by_host.contains_key(h)).unwrap_or_default();
+            let lang = app::i18n::negotiate(None, Some(headers), brands.for_host(Some(&brand_host)).language);
+            // The number as typed: the page's title repeats it.
+            format!("{}|{brand_host}|{all}|{number}", lang.code())
         }
     };
     Some(CacheKey { surface, lookup_key: app::lookup::lookup_key(number), variant, encoding: Encoding::negotiate(headers) })

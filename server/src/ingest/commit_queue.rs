@@ -158,6 +158,11 @@ async fn commit_batch(db: &DatabaseConnection, gate: &WriteGate, changes: &Parce
     // delivery, so that only the failing one gets the error.
     let first = limits.within(attempt_batch(db, changes, &inputs, &parsed, &order, false)).await;
     let attempt_failed = first.is_err();
+    // A failed attempt may still have committed (the deadline passed during the commit):
+    // what it changed cannot be named, so the readers of this instance forget everything.
+    if attempt_failed {
+        changes.forget_all();
+    }
     let result = match first {
         Ok(outcomes) => Ok(outcomes),
         Err(error) if crate::db::is_no_answer(&error) => Err(error),

@@ -51,20 +51,21 @@ pub async fn refresh_all(txn: &DatabaseTransaction) -> Result<u64, DbErr> {
 /// Writes the views of parcels that have none (a database from before the read model, or
 /// parcels loaded by `waybill-tools generate`); run at start-up, before serving.
 pub async fn refresh_missing(db: &DatabaseConnection) -> Result<u64, DbErr> {
-    let mut total = 0u64;
+    let (mut after, mut total) = (0i64, 0u64);
     loop {
         let with_view = Query::select().column(parcel_view::Column::ParcelId).from(parcel_view::Entity).to_owned();
-        let ids = next_parcels(db, parcel::Column::Id.not_in_subquery(with_view)).await?;
-        if ids.is_empty() {
+        let ids = next_parcels(db, parcel::Column::Id.gt(after).and(parcel::Column::Id.not_in_subquery(with_view))).await?;
+        let Some(&last) = ids.last() else {
             if total > 0 {
                 tracing::info!(parcels = total, "wrote the public views parcels did not have yet");
             }
             return Ok(total);
-        }
+        };
         let txn = db.begin().await?;
         refresh_chunk(&txn, &ids).await?;
         txn.commit().await?;
         total += ids.len() as u64;
+        after = last;
     }
 }
 
@@ -99,12 +100,12 @@ async fn refresh_chunk(txn: &DatabaseTransaction, ids: &[i64]) -> Result<Vec<Par
     for reference in parcel_reference::Entity::find().filter(parcel_reference::Column::ParcelId.is_in(ids.to_vec())).all(txn).await? {
         keys.entry(reference.parcel_id).or_default().push(app::lookup::lookup_key(&reference.reference));
     }
-    let written: HashMap<i64, String> = parcel_view::Entity::find()
+    let written: HashMap<i64, (String, String)> = parcel_view::Entity::find()
         .filter(parcel_view::Column::ParcelId.is_in(ids.to_vec()))
         .all(txn)
         .await?
         .into_iter()
-        .map(|row| (row.parcel_id, row.document))
+        .map(|row| (row.parcel_id, (row.document, row.lookup_keys)))
         .collect();
 
     let mut changes = Vec::with_capacity(parcels.len());
@@ -115,9 +116,14 @@ async fn refresh_chunk(txn: &DatabaseTransaction, ids: &[i64]) -> Result<Vec<Par
         let carrier = parcel.carrier;
         let view = view_of(parcel, events.remove(&id).unwrap_or_default());
         let document = serde_json::to_string(&view).map_err(|e| DbErr::Custom(format!("the view of parcel {id}: {e}")))?;
-        let public = written.get(&id) != Some(&document);
         let mut parcel_keys = vec![number_key.clone()];
-        parcel_keys.extend(keys.remove(&id).unwrap_or_default());
+        let mut references = keys.remove(&id).unwrap_or_default();
+        references.sort();
+        parcel_keys.extend(references);
+        let lookup_keys = parcel_keys.join("\n");
+        // A new reference finds the parcel under a key whose cached answer does not list it
+        // yet: told like a change of the view.
+        let public = written.get(&id) != Some(&(document.clone(), lookup_keys.clone()));
         changes.push(ParcelChange { parcel_id: id, keys: parcel_keys, public });
         if public {
             rows.push(parcel_view::ActiveModel {
@@ -126,12 +132,18 @@ async fn refresh_chunk(txn: &DatabaseTransaction, ids: &[i64]) -> Result<Vec<Par
                 number_key: Set(number_key),
                 version: Set(1),
                 document: Set(document),
+                lookup_keys: Set(lookup_keys),
             });
         }
     }
     if !rows.is_empty() {
         let conflict = OnConflict::column(parcel_view::Column::ParcelId)
-            .update_columns([parcel_view::Column::Carrier, parcel_view::Column::NumberKey, parcel_view::Column::Document])
+            .update_columns([
+                parcel_view::Column::Carrier,
+                parcel_view::Column::NumberKey,
+                parcel_view::Column::Document,
+                parcel_view::Column::LookupKeys,
+            ])
             .value(parcel_view::Column::Version, Expr::col((parcel_view::Entity, parcel_view::Column::Version)).add(1))
             .to_owned();
         parcel_view::Entity::insert_many(rows).on_conflict(conflict).exec_without_returning(txn).await?;
