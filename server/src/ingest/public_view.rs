@@ -8,18 +8,26 @@
 //!
 //! Live ingest (`write_batch`) and staff re-processing (`reapply`) refresh the parcels they
 //! changed; `waybill replay` refreshes every parcel once at its end (`refresh_all`).
+use super::hand_off::query_in_one_hand_off;
 use crate::changes::{notify_statements, ParcelChange};
 use crate::entity::{parcel, parcel_reference, parcel_view, tracking_event};
 use app::model::{EventView, ParcelView, TrackingStatus};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Set, TransactionTrait,
 };
 use std::collections::HashMap;
 
 /// Parcels per refresh statement: their ids are bound parameters.
 const PARCELS_PER_REFRESH: usize = 500;
+
+/// The column that tells the four reads of a refresh apart, and its values.
+const READ: &str = "view_read";
+const PARCELS: i32 = 1;
+const EVENTS: i32 = 2;
+const REFERENCES: i32 = 3;
+const VIEWS: i32 = 4;
 
 /// Rewrites the views of `parcel_ids` whose public view changed, and says for each parcel
 /// what changed; other instances are told as `origin` (`ParcelChanges::instance`). The
@@ -83,30 +91,50 @@ async fn next_parcels(db: &impl ConnectionTrait, which: sea_orm::sea_query::Simp
 }
 
 async fn refresh_chunk(txn: &DatabaseTransaction, ids: &[i64]) -> Result<Vec<ParcelChange>, DbErr> {
-    let parcels = parcel::Entity::find().filter(parcel::Column::Id.is_in(ids.to_vec())).all(txn).await?;
+    // Four reads in one hand-off to the database (on SQLite one round trip of the single
+    // writer, see `hand_off`); each row says which read it answers.
+    let backend = txn.get_database_backend();
+    let tagged = |select: sea_orm::sea_query::SelectStatement, read: i32| {
+        let mut select = select;
+        // A literal, not a bound value: PostgreSQL would read an untyped parameter as text.
+        backend.build(select.expr_as(Expr::cust(read.to_string()), sea_orm::sea_query::Alias::new(READ)))
+    };
+    let reads = vec![
+        tagged(parcel::Entity::find().filter(parcel::Column::Id.is_in(ids.to_vec())).into_query(), PARCELS),
+        tagged(
+            tracking_event::Entity::find()
+                .filter(tracking_event::Column::ParcelId.is_in(ids.to_vec()))
+                .filter(tracking_event::Column::VoidedAt.is_null())
+                .order_by_desc(tracking_event::Column::OccurredAt)
+                .order_by_desc(tracking_event::Column::StepRank)
+                .order_by_desc(tracking_event::Column::DedupeKey)
+                .into_query(),
+            EVENTS,
+        ),
+        tagged(parcel_reference::Entity::find().filter(parcel_reference::Column::ParcelId.is_in(ids.to_vec())).into_query(), REFERENCES),
+        tagged(parcel_view::Entity::find().filter(parcel_view::Column::ParcelId.is_in(ids.to_vec())).into_query(), VIEWS),
+    ];
+    let mut parcels = Vec::new();
     let mut events: HashMap<i64, Vec<tracking_event::Model>> = HashMap::new();
-    let standing = tracking_event::Entity::find()
-        .filter(tracking_event::Column::ParcelId.is_in(ids.to_vec()))
-        .filter(tracking_event::Column::VoidedAt.is_null())
-        .order_by_desc(tracking_event::Column::OccurredAt)
-        .order_by_desc(tracking_event::Column::StepRank)
-        .order_by_desc(tracking_event::Column::DedupeKey)
-        .all(txn)
-        .await?;
-    for event in standing {
-        events.entry(event.parcel_id).or_default().push(event);
-    }
     let mut keys: HashMap<i64, Vec<String>> = HashMap::new();
-    for reference in parcel_reference::Entity::find().filter(parcel_reference::Column::ParcelId.is_in(ids.to_vec())).all(txn).await? {
-        keys.entry(reference.parcel_id).or_default().push(app::lookup::lookup_key(&reference.reference));
+    let mut written: HashMap<i64, (String, String)> = HashMap::new();
+    for row in query_in_one_hand_off(txn, reads).await? {
+        match row.try_get::<i32>("", READ)? {
+            PARCELS => parcels.push(parcel::Model::from_query_result(&row, "")?),
+            EVENTS => {
+                let event = tracking_event::Model::from_query_result(&row, "")?;
+                events.entry(event.parcel_id).or_default().push(event);
+            }
+            REFERENCES => {
+                let reference = parcel_reference::Model::from_query_result(&row, "")?;
+                keys.entry(reference.parcel_id).or_default().push(app::lookup::lookup_key(&reference.reference));
+            }
+            _ => {
+                let view = parcel_view::Model::from_query_result(&row, "")?;
+                written.insert(view.parcel_id, (view.document, view.lookup_keys));
+            }
+        }
     }
-    let written: HashMap<i64, (String, String)> = parcel_view::Entity::find()
-        .filter(parcel_view::Column::ParcelId.is_in(ids.to_vec()))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|row| (row.parcel_id, (row.document, row.lookup_keys)))
-        .collect();
 
     let mut changes = Vec::with_capacity(parcels.len());
     let mut rows = Vec::new();
