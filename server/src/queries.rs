@@ -48,8 +48,19 @@ pub fn views_by_number(number: &str, ids: Vec<i64>) -> Select<parcel_view::Entit
 
 /// A parcel's timeline, newest first (ties: the later journey step first).
 pub fn events_newest_first(parcel_id: i64) -> Select<tracking_event::Entity> {
-    tracking_event::Entity::find()
-        .filter(tracking_event::Column::ParcelId.eq(parcel_id))
+    newest_first(tracking_event::Entity::find().filter(tracking_event::Column::ParcelId.eq(parcel_id)))
+}
+
+/// The standing events of several parcels, each parcel's newest first (the refresh of a
+/// commit batch's public views, `ingest::public_view`).
+pub fn standing_events_of(parcel_ids: Vec<i64>) -> Select<tracking_event::Entity> {
+    newest_first(tracking_event::Entity::find().filter(tracking_event::Column::ParcelId.is_in(parcel_ids)))
+        .filter(tracking_event::Column::VoidedAt.is_null())
+}
+
+/// The timeline order: carrier time, then the later journey step, then the dedupe key.
+fn newest_first(events: Select<tracking_event::Entity>) -> Select<tracking_event::Entity> {
+    events
         .order_by_desc(tracking_event::Column::OccurredAt)
         .order_by_desc(tracking_event::Column::StepRank)
         .order_by_desc(tracking_event::Column::DedupeKey)

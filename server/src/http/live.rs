@@ -26,8 +26,8 @@ pub async fn live(
     Path(token): Path<String>,
     slot: Option<Extension<ConnectionSlot>>,
 ) -> Result<Response, ApiError> {
-    let read_model = state.read_model.clone();
-    let parcel_id = read_model
+    let parcel_id = state
+        .read_model
         .shared_parcel_id(&token)
         .await
         .map_err(ApiError::unavailable)?

@@ -101,16 +101,7 @@ async fn refresh_chunk(txn: &DatabaseTransaction, ids: &[i64]) -> Result<Vec<Par
     };
     let reads = vec![
         tagged(parcel::Entity::find().filter(parcel::Column::Id.is_in(ids.to_vec())).into_query(), PARCELS),
-        tagged(
-            tracking_event::Entity::find()
-                .filter(tracking_event::Column::ParcelId.is_in(ids.to_vec()))
-                .filter(tracking_event::Column::VoidedAt.is_null())
-                .order_by_desc(tracking_event::Column::OccurredAt)
-                .order_by_desc(tracking_event::Column::StepRank)
-                .order_by_desc(tracking_event::Column::DedupeKey)
-                .into_query(),
-            EVENTS,
-        ),
+        tagged(crate::queries::standing_events_of(ids.to_vec()).into_query(), EVENTS),
         tagged(parcel_reference::Entity::find().filter(parcel_reference::Column::ParcelId.is_in(ids.to_vec())).into_query(), REFERENCES),
         tagged(parcel_view::Entity::find().filter(parcel_view::Column::ParcelId.is_in(ids.to_vec())).into_query(), VIEWS),
     ];
@@ -181,7 +172,7 @@ async fn refresh_chunk(txn: &DatabaseTransaction, ids: &[i64]) -> Result<Vec<Par
 
 /// A parcel's public view from its row and its standing events (newest first), without
 /// what depends on the time it is read (`late`, `quiet_days`: the read model adds them).
-pub fn view_of(parcel: parcel::Model, events: Vec<tracking_event::Model>) -> ParcelView {
+fn view_of(parcel: parcel::Model, events: Vec<tracking_event::Model>) -> ParcelView {
     let status = parcel.status;
     ParcelView {
         carrier_name: crate::carriers::profile(parcel.carrier).name.to_string(),

@@ -112,23 +112,15 @@ pub async fn bench_reads(database_url: &str, data: &std::path::Path, site_root: 
     let mut nginx200 = None;
     match &nginx {
         Some(nginx) => {
-            let n = &nginx.base;
-            table.row("nginx, the same bytes as the 5-event page", format!("{n}/page5.html"), vec![]).await?;
-            table
-                .row(
-                    "nginx, the same, Accept-Encoding: gzip (on the fly)",
-                    format!("{n}/page5.html"),
-                    vec![("Accept-Encoding", "gzip".into())],
-                )
-                .await?;
-            nginx200 = Some(table.row("nginx, the same bytes as the 200-event page", format!("{n}/page200.html"), vec![]).await?);
-            table
-                .row(
-                    "nginx, the same, Accept-Encoding: gzip (on the fly)",
-                    format!("{n}/page200.html"),
-                    vec![("Accept-Encoding", "gzip".into())],
-                )
-                .await?;
+            for (events, file) in [(5, "page5.html"), (200, "page200.html")] {
+                let url = format!("{}/{file}", nginx.base);
+                let plain = table.row(&format!("nginx, the same bytes as the {events}-event page"), url.clone(), vec![]).await?;
+                let gzip = vec![("Accept-Encoding", "gzip".to_string())];
+                table.row("nginx, the same, Accept-Encoding: gzip (on the fly)", url, gzip).await?;
+                if events == 200 {
+                    nginx200 = Some(plain);
+                }
+            }
         }
         None => println!("nginx is not installed (scripts/setup.sh installs Debian's): no nginx rows"),
     }
