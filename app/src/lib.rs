@@ -4,6 +4,7 @@ pub mod brand;
 pub mod carrier;
 pub mod components;
 pub mod eta;
+pub mod event_kind;
 pub mod i18n;
 pub mod lang;
 pub mod localize;

@@ -13,6 +13,7 @@ mod m20261203_000008_server_instance;
 mod m20261203_000009_raw_bodies;
 mod m20261203_000010_raw_segments;
 mod m20261203_000011_parcel_views;
+mod m20261203_000012_outbound;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_raw_bodies::Migration),
             Box::new(m20261203_000010_raw_segments::Migration),
             Box::new(m20261203_000011_parcel_views::Migration),
+            Box::new(m20261203_000012_outbound::Migration),
         ]
     }
 }

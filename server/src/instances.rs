@@ -57,6 +57,11 @@ impl Heartbeat {
         Ok(Self { id, db, gate, task: std::sync::Arc::new(task) })
     }
 
+    /// This instance's id, as its row and its claims on outbound work name it.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     /// Stops renewing and removes the row: this server no longer uses the database.
     pub async fn stop(&self) {
         self.task.abort();

@@ -1,8 +1,8 @@
-//! `waybill`: serve (default), migrate, replay, sweep, train-dictionaries, and the staff
-//! credential commands. The
+//! `waybill`: serve (default), migrate, replay, sweep, train-dictionaries, webhook, and the
+//! staff credential commands. The
 //! bench, the demo and the generator are `waybill-tools`.
 use clap::Parser;
-use server::cli::{create_api_key, create_staff, list_api_keys, replay, revoke_api_key, train_dictionaries, Cli, Command};
+use server::cli::{create_api_key, create_staff, list_api_keys, replay, revoke_api_key, train_dictionaries, webhook, Cli, Command};
 use server::settings::Settings;
 use server::startup::Application;
 
@@ -34,6 +34,7 @@ async fn main() -> anyhow::Result<()> {
         Command::TrainDictionaries => train_dictionaries(&settings).await?,
         Command::ListApiKeys => list_api_keys(&settings).await?,
         Command::RevokeApiKey { id } => revoke_api_key(&settings, id).await?,
+        Command::Webhook { command } => webhook(&settings, command).await?,
         Command::Sweep { older_than_secs } => {
             let db = server::db::connect_with(settings.database_url.expose(), settings.db_limits).await?;
             server::db::migrate(&db).await?;

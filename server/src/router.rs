@@ -1,7 +1,7 @@
 //! Every route Waybill serves, in one place.
 use crate::carriers::{self, BodyFormat};
 use crate::http::security_headers::HeaderPolicy;
-use crate::http::{brand_css, cached_reads, find, health, live, pod, security_headers, staff, track_api, webhooks};
+use crate::http::{brand_css, cached_reads, events_api, find, health, live, pod, security_headers, staff, track_api, webhooks};
 use crate::state::AppState;
 use app::brand::SharedBrands;
 use app::source::{SharedStaffSource, SharedTrackingSource};
@@ -44,6 +44,8 @@ pub fn router(state: AppState) -> Router {
         .route("/t/{token}/live", get(live::live))
         .route("/find", get(find::find))
         .route("/brand.css", get(brand_css::brand_css))
+        // Merchant systems: the outbox in commit order (a staff API key).
+        .route("/api/v1/events", get(events_api::events))
         // Staff (CONTRACT §5); `staff_context` below admits only staff, and the pages
         // themselves are Leptos routes.
         .route("/staff/login", post(staff::login::login))
@@ -55,6 +57,15 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/parcels/{carrier}/{n}/share-link/rotate", post(staff::actions::rotate_share_link))
         .route("/staff/quarantine/{id}/reprocess", post(staff::actions::reprocess))
         .route("/staff/quarantine/{id}/discard", post(staff::actions::discard))
+        .route(
+            "/staff/api/webhook-endpoints",
+            post(staff::webhook_endpoints::add_endpoint).get(staff::webhook_endpoints::list_endpoints),
+        )
+        .route("/staff/api/webhook-endpoints/{id}", axum::routing::delete(staff::webhook_endpoints::remove_endpoint))
+        .route("/staff/api/webhook-endpoints/{id}/rotate-secret", post(staff::webhook_endpoints::rotate_secret))
+        .route("/staff/api/webhook-endpoints/{id}/attempts", get(staff::webhook_endpoints::attempts))
+        .route("/staff/api/webhook-endpoints/{id}/resend", post(staff::webhook_endpoints::resend))
+        .route("/staff/api/webhook-endpoints/{id}/test", post(staff::webhook_endpoints::send_test))
         .route("/staff/api-keys/{id}/revoke", post(staff::api_keys::revoke_api_key))
         .route("/staff/pod/{id}", get(staff::pod::staff_pod))
         .route("/staff/parcels.csv", get(staff::export::export_parcels))

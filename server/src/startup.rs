@@ -19,6 +19,8 @@ pub enum StartupError {
     Storage(#[from] StorageConfigError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("outbound HTTP client: {0}")]
+    Outbound(#[from] reqwest::Error),
     #[error("staff session store: {0}")]
     Sessions(crate::staff::sessions::sqlx_error::Error),
 }
@@ -59,6 +61,8 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     crate::changes::listen(&db, pipeline.changes().clone()).await;
     let page_cache = crate::page_cache::PageCache::new(&settings.public_reads, pipeline.changes().clone());
     let heartbeat = crate::instances::Heartbeat::start(db.clone(), pipeline.gate.clone(), settings.heartbeat_interval).await?;
+    // Webhooks to merchant systems, from the outbox the write path fills.
+    crate::outbound::sender::Sender::new(db.clone(), pipeline.gate.clone(), settings.outbound.clone(), heartbeat.id().to_string())?.spawn();
     let storage_health = crate::storage::StorageHealth::start(store.clone(), settings.storage_check_interval).await;
     Ok(AppState::new(crate::state::Shared {
         pipeline,

@@ -3,10 +3,12 @@
 mod replay;
 mod staff;
 mod train_dictionaries;
+mod webhook;
 
 pub use replay::replay;
 pub use staff::{create_api_key, create_staff, list_api_keys, revoke_api_key};
 pub use train_dictionaries::train_dictionaries;
+pub use webhook::{webhook, WebhookCommand};
 
 /// Logs to standard error, filtered by `RUST_LOG` (`info,sqlx=warn` unless set): standard
 /// output is for what commands print (an API key, a summary, a bench table). Both binaries
@@ -66,5 +68,10 @@ pub enum Command {
     RevokeApiKey {
         #[arg(long)]
         id: i64,
+    },
+    /// Merchant webhook endpoints: add, list, remove.
+    Webhook {
+        #[command(subcommand)]
+        command: WebhookCommand,
     },
 }

@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table; the schema itself lives in the `migration` crate.
 pub mod audit_log;
 pub mod courier_position;
+pub mod outbound_event;
 pub mod parcel;
 pub mod parcel_reference;
 pub mod parcel_view;
@@ -14,3 +15,6 @@ pub mod share_link;
 pub mod staff_api_key;
 pub mod staff_user;
 pub mod tracking_event;
+pub mod webhook_attempt;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;

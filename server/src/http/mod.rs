@@ -3,6 +3,7 @@ pub mod brand_css;
 pub mod cached_reads;
 pub mod client_ip;
 pub mod error;
+pub mod events_api;
 pub mod find;
 pub mod health;
 pub mod live;

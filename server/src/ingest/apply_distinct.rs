@@ -9,12 +9,17 @@
 //! No two deliveries here share a parcel (`apply_batch` puts a parcel's later deliveries in
 //! later rounds), so their order does not matter; a delivery's own repeats are reduced
 //! first the way one upsert each would keep them.
+//!
+//! Each delivery that changed its parcel also leaves its transitions for the outbox
+//! (`outbound::outbox`), written with the parcels' new state.
 use super::apply_extras::{merge_courier, merge_eta, merge_route, trim_trail};
 use super::batch_parcels::BatchParcels;
 use super::current_status::{of_first_events, set_status, CurrentStatus};
 use super::hand_off::query_in_one_hand_off;
 use super::rows;
 use crate::db::json_rows;
+use crate::outbound::outbox;
+use crate::outbound::transitions::AddedPod;
 use crate::domain::{NormalizedDelivery, TrackingStatus};
 use crate::entity::{courier_position, parcel, parcel_reference, pod_file, tracking_event};
 use crate::storage::StoredPod;
@@ -36,7 +41,7 @@ pub struct DistinctDelivery<'a> {
 const ROWS_PER_INSERT: usize = 1000;
 
 /// What applying a batch left: for each delivery, whether it changed nothing; and the
-/// statements that write the parcels' new state, which the caller sends together with the
+/// statements that write the parcels' new state and its outbox rows, which the caller sends together with the
 /// archive of the raw deliveries (no other delivery of the batch is about these parcels).
 pub struct AppliedGroup {
     pub duplicates: Vec<bool>,
@@ -137,6 +142,11 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[DistinctDelivery
             _ => true,
         })
     });
+    let pods: Vec<pod_file::ActiveModel> = pods.collect();
+    let mut added_pods: HashMap<i64, Vec<AddedPod>> = HashMap::new();
+    for (parcel_id, pod) in pods.iter().filter_map(outbox::added_pod) {
+        added_pods.entry(parcel_id).or_default().push(pod);
+    }
     // A ping older than the whole trail shown is not kept (as in `apply_courier`), nor one
     // stored already: the others are added, and their trails grow.
     let added: Vec<&Ping> = pings
@@ -151,7 +161,7 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[DistinctDelivery
         rows::reference_conflict(),
         &[parcel_reference::Column::ParcelId],
     );
-    extras.extend(inserts_returning::<pod_file::Entity>(backend, pods.collect(), rows::pod_conflict(), &[pod_file::Column::ParcelId]));
+    extras.extend(inserts_returning::<pod_file::Entity>(backend, pods, rows::pod_conflict(), &[pod_file::Column::ParcelId]));
     extras.extend(inserts_returning::<courier_position::Entity>(backend, positions, rows::position_conflict(), &[]));
     extras.extend(share_links);
     let mut extras_changed = trails_grew.clone();
@@ -169,6 +179,7 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[DistinctDelivery
     let mut updates = Vec::new();
     let mut duplicates = Vec::with_capacity(items.len());
     let mut changed = Vec::new();
+    let mut told = Vec::new();
     for ((item, (parcel, _)), status) in items.iter().zip(&parcels).zip(statuses) {
         let mut update: parcel::ActiveModel = parcel.clone().into();
         let parcel_changed = merge_eta(&mut update, parcel, item.delivery.eta.as_ref())
@@ -178,16 +189,23 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[DistinctDelivery
         if let Some(current) = status {
             set_status(&mut update, current);
         }
-        if events_changed || parcel_changed {
-            updates.push(update);
-        }
         let duplicate = !(events_changed || parcel_changed || extras_changed.contains(&parcel.id));
         if !duplicate {
             changed.push(parcel.id);
+            // What it changed, for the outbox (a transition is told once, whichever
+            // delivery brings it).
+            let after = outbox::state_after(parcel, &update);
+            let pods = added_pods.remove(&parcel.id).unwrap_or_default();
+            told.push(outbox::Change { before: parcel, after, pods, received_at: item.received_at });
+        }
+        if events_changed || parcel_changed {
+            updates.push(update);
         }
         duplicates.push(duplicate);
     }
-    Ok(AppliedGroup { duplicates, parcel_updates: update_parcels(backend, updates), changed })
+    let mut parcel_updates = update_parcels(backend, updates);
+    parcel_updates.extend(outbox::statements(backend, outbox::events_of(txn, &told).await?));
+    Ok(AppliedGroup { duplicates, parcel_updates, changed })
 }
 
 /// A courier ping of the batch: parcel, time, position.

@@ -3,6 +3,7 @@
 mod backends;
 mod brands;
 mod connections;
+pub mod outbound;
 pub mod public_reads;
 mod secrets;
 mod staff;
@@ -76,6 +77,8 @@ pub struct Settings {
     /// A parcel under way without news for longer than this many days gets a notice on its
     /// page (`WAYBILL_QUIET_AFTER_DAYS`, 7 unless set; `0` turns the notice off).
     pub quiet_after_days: Option<u32>,
+    /// Webhooks to merchant systems: destinations, retries, timeouts.
+    pub outbound: outbound::OutboundSettings,
 }
 
 /// A carrier's event a day after its webhook arrived is a wrong clock, not a fact.
@@ -165,6 +168,7 @@ impl Settings {
                 0 => None,
                 days => Some(u32::try_from(days).unwrap_or(u32::MAX)),
             },
+            outbound: outbound::outbound(&get, &number)?,
         })
     }
 }

@@ -15,6 +15,9 @@ pub enum AuditAction {
     DiscardDelivery,
     ExportParcels,
     RevokeApiKey,
+    AddWebhookEndpoint,
+    RemoveWebhookEndpoint,
+    RotateWebhookSecret,
 }
 
 impl AuditAction {
@@ -30,6 +33,9 @@ impl AuditAction {
             Self::DiscardDelivery => "discard_delivery",
             Self::ExportParcels => "export_parcels",
             Self::RevokeApiKey => "revoke_api_key",
+            Self::AddWebhookEndpoint => "add_webhook_endpoint",
+            Self::RemoveWebhookEndpoint => "remove_webhook_endpoint",
+            Self::RotateWebhookSecret => "rotate_webhook_secret",
         }
     }
 }

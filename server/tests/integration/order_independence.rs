@@ -28,7 +28,7 @@ fn keydelivery(items: &[(&str, &str)]) -> String {
 }
 
 /// Several journeys' deliveries, all in one pool to be shuffled.
-fn deliveries() -> Vec<(Carrier, String)> {
+pub fn deliveries() -> Vec<(Carrier, String)> {
     vec![
         (Carrier::Uber, uber("2023-07-06T05:06:00Z", "pending", 40.70, "2023-07-06T05:30:00Z")),
         (Carrier::Uber, uber("2023-07-06T05:08:00Z", "pickup", 40.71, "2023-07-06T05:26:00Z")),
@@ -56,6 +56,22 @@ const NUMBERS: [&str; 4] = ["del_y_aY8RuTQ0CRKu2aFXe8qQ", "DLV-P", "KD-P", "PD-P
 
 /// Applies the deliveries in `order` to a fresh database and returns what customers see.
 async fn apply_in_order(order: &[usize]) -> Vec<Value> {
+    let (_dir, db) = apply_to_fresh_database(order).await;
+    let read = ReadModel::new(db.clone(), None);
+    let mut seen = Vec::new();
+    for number in NUMBERS {
+        let parcels = read.parcels_by_number(number).await.unwrap();
+        seen.push(serde_json::to_value(&parcels).unwrap());
+        if let Some((_, shared)) = read.shared_parcel(&share_token(&db, number).await).await.unwrap() {
+            seen.push(serde_json::to_value(&shared.courier).unwrap());
+        }
+    }
+    seen
+}
+
+/// Applies the deliveries of the pool in `order`, through the real pipeline, to a fresh
+/// SQLite database (kept while the directory is).
+pub async fn apply_to_fresh_database(order: &[usize]) -> (tempfile::TempDir, sea_orm::DatabaseConnection) {
     let dir = tempfile::tempdir().unwrap();
     let db = server::db::connect(&format!("sqlite://{}/p.db?mode=rwc", dir.path().display())).await.unwrap();
     server::db::migrate(&db).await.unwrap();
@@ -76,16 +92,7 @@ async fn apply_in_order(order: &[usize]) -> Vec<Value> {
         let outcome = pipeline.ingest(input).await.unwrap();
         assert!(matches!(outcome, IngestOutcome::Stored { .. }), "{outcome:?}");
     }
-    let read = ReadModel::new(db.clone(), None);
-    let mut seen = Vec::new();
-    for number in NUMBERS {
-        let parcels = read.parcels_by_number(number).await.unwrap();
-        seen.push(serde_json::to_value(&parcels).unwrap());
-        if let Some((_, shared)) = read.shared_parcel(&share_token(&db, number).await).await.unwrap() {
-            seen.push(serde_json::to_value(&shared.courier).unwrap());
-        }
-    }
-    seen
+    (dir, db)
 }
 
 async fn share_token(db: &sea_orm::DatabaseConnection, number: &str) -> String {
@@ -95,7 +102,7 @@ async fn share_token(db: &sea_orm::DatabaseConnection, number: &str) -> String {
     share_link::Entity::find().filter(share_link::Column::ParcelId.eq(parcel.id)).one(db).await.unwrap().unwrap().token
 }
 
-fn run<T>(f: impl std::future::Future<Output = T>) -> T {
+pub fn run<T>(f: impl std::future::Future<Output = T>) -> T {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
 }
 

@@ -4,6 +4,7 @@
 //! the CPU each request used (`cpu`), which says how far a target is from this machine.
 mod cpu;
 mod load;
+mod outbound;
 mod plot;
 mod reads;
 mod requests;
@@ -51,6 +52,10 @@ pub struct BenchArgs {
     /// live streams.
     #[arg(long)]
     pub reads: bool,
+    /// Measure what telling merchant systems costs ingest instead (`outbound`): the same
+    /// load on a server without webhook endpoints and on one with three.
+    #[arg(long)]
+    pub outbound: bool,
     /// With `--reads`: how many idle live streams to open.
     #[arg(long, default_value_t = 1000)]
     pub streams: usize,
@@ -98,6 +103,9 @@ pub async fn run_bench(site_root: &str, args: BenchArgs) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("site root {site_root:?} (LEPTOS_SITE_ROOT; build with cargo leptos first): {e}"))?;
     let site_root = site_root.to_string_lossy().to_string();
     let site_root = site_root.as_str();
+    if args.outbound {
+        return outbound::bench_outbound(data.path(), site_root, &args).await;
+    }
     let (database_url, postgres) = match args.db.as_str() {
         "sqlite" => (format!("sqlite://{}/bench.db?mode=rwc", data.path().display()), None),
         "postgres" => {

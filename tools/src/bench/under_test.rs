@@ -10,7 +10,7 @@ pub const UBER_KEY: &str = "bench-uber-signing-key";
 pub const KEYDELIVERY_TOKEN: &str = "bench-keydelivery-token";
 
 /// `WAYBILL_BIN`, or the `waybill` built beside this binary.
-fn waybill_binary() -> anyhow::Result<std::path::PathBuf> {
+pub fn waybill_binary() -> anyhow::Result<std::path::PathBuf> {
     if let Some(path) = std::env::var_os("WAYBILL_BIN") {
         return Ok(path.into());
     }

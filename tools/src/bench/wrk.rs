@@ -55,6 +55,16 @@ impl Nginx {
     /// Starts nginx on a free loopback port with `files` (name, bytes) as its site; `None`
     /// when nginx is not installed.
     pub async fn serve(files: &[(&str, &[u8])]) -> anyhow::Result<Option<Self>> {
+        Self::start(files, "").await
+    }
+
+    /// nginx answering every request `204` at once: a webhook receiver that costs next to
+    /// nothing, for the outbound bench.
+    pub async fn sink() -> anyhow::Result<Option<Self>> {
+        Self::start(&[], "    location / { return 204; }\n").await
+    }
+
+    async fn start(files: &[(&str, &[u8])], locations: &str) -> anyhow::Result<Option<Self>> {
         let Some(binary) = on_path("nginx") else { return Ok(None) };
         let dir = tempfile::tempdir()?;
         let root = dir.path().display().to_string();
@@ -69,7 +79,7 @@ impl Nginx {
              http {{\n  access_log off;\n  default_type text/html;\n  gzip on;\n\
                client_body_temp_path {root}/body;\n  proxy_temp_path {root}/proxy;\n  fastcgi_temp_path {root}/fastcgi;\n\
                uwsgi_temp_path {root}/uwsgi;\n  scgi_temp_path {root}/scgi;\n\
-               server {{\n    listen 127.0.0.1:{port};\n    root {root}/site;\n  }}\n}}\n"
+               server {{\n    listen 127.0.0.1:{port};\n    root {root}/site;\n{locations}  }}\n}}\n"
         );
         std::fs::write(dir.path().join("nginx.conf"), conf)?;
         let child = Command::new(binary)

@@ -7,6 +7,7 @@ pub mod export;
 pub mod login;
 pub mod pod;
 pub mod upload;
+pub mod webhook_endpoints;
 
 use crate::http::ApiError;
 use crate::staff::actions::ActionError;

@@ -6,6 +6,7 @@ pub use sea_orm::ConnectionTrait;
 
 pub mod nginx;
 pub mod proxy;
+pub mod receiver;
 pub mod s3;
 pub mod staff;
 use sea_orm::{ColumnTrait, Database, DatabaseConnection, EntityTrait, QueryFilter};
@@ -53,6 +54,20 @@ macro_rules! on_both_backends {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn on_postgres() {
                 super::$name(common::spawn_app(common::Backend::Postgres).await).await;
+            }
+        }
+    };
+    // The same, the server started with `$extra` variables (`spawn_app_with`).
+    ($name:ident, $extra:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                super::$name(common::spawn_app_with(common::Backend::Sqlite, &$extra).await).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                super::$name(common::spawn_app_with(common::Backend::Postgres, &$extra).await).await;
             }
         }
     };

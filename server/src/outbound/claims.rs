@@ -1,0 +1,154 @@
+//! Who sends what: an instance claims due deliveries of one endpoint for a lease (a single
+//! `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING`, so two instances
+//! never hold the same delivery; on SQLite the statement is atomic by itself and the write
+//! gate keeps this process's writers in turn), and after the attempt writes what it gave:
+//! the attempt log row, the delivery's next state, and the endpoint's health (failing
+//! since when; disabled after a 410 or when failing longer than the retry schedule).
+use super::attempt::AttemptResult;
+use crate::entity::webhook_delivery::{self, DeliveryState};
+use crate::entity::{webhook_attempt, webhook_endpoint};
+use crate::ingest::WriteGate;
+use crate::settings::outbound::OutboundSettings;
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait};
+use std::time::Duration;
+
+/// Claims up to `n` due deliveries of `endpoint_id` for `instance`, until `lease` from now.
+pub async fn claim(
+    db: &DatabaseConnection,
+    gate: &WriteGate,
+    endpoint_id: &str,
+    n: usize,
+    instance: &str,
+    lease: Duration,
+) -> Result<Vec<webhook_delivery::Model>, DbErr> {
+    let now = Utc::now();
+    let mut due = Query::select()
+        .column(webhook_delivery::Column::Id)
+        .from(webhook_delivery::Entity)
+        .and_where(webhook_delivery::Column::EndpointId.eq(endpoint_id))
+        .and_where(webhook_delivery::Column::State.eq(DeliveryState::Pending))
+        .and_where(webhook_delivery::Column::NextAttemptAt.lte(now))
+        .and_where(webhook_delivery::Column::ClaimedUntil.is_null().or(webhook_delivery::Column::ClaimedUntil.lt(now)))
+        .order_by(webhook_delivery::Column::NextAttemptAt, sea_orm::Order::Asc)
+        .order_by(webhook_delivery::Column::Id, sea_orm::Order::Asc)
+        .limit(n as u64)
+        .to_owned();
+    if db.get_database_backend() == DbBackend::Postgres {
+        due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let _turn = gate.enter().await;
+    webhook_delivery::Entity::update_many()
+        .col_expr(webhook_delivery::Column::ClaimedUntil, Expr::value(now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX)))
+        .col_expr(webhook_delivery::Column::ClaimedBy, Expr::value(instance))
+        .filter(webhook_delivery::Column::Id.in_subquery(due))
+        .exec_with_returning(db)
+        .await
+}
+
+/// The wait before retry number `failures` (1 for the first), jittered by up to a fifth
+/// either way; `None` once the schedule is used up.
+pub fn next_wait(schedule: &[Duration], failures: usize) -> Option<Duration> {
+    let base = *schedule.get(failures.checked_sub(1)?)?;
+    let jitter = rand::rng().random_range(0.8..1.2);
+    Some(base.mul_f64(jitter))
+}
+
+/// Writes what an attempt at `delivery` (to `endpoint`) gave.
+pub async fn record(
+    db: &DatabaseConnection,
+    gate: &WriteGate,
+    settings: &OutboundSettings,
+    endpoint: &webhook_endpoint::Model,
+    delivery: &webhook_delivery::Model,
+    result: &AttemptResult,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let failures = delivery.attempts as usize + 1;
+    let gone = result.status == Some(410);
+    let mut update: webhook_delivery::ActiveModel = delivery.clone().into();
+    update.attempts = Set(failures as i64);
+    update.last_status = Set(result.status.map(i64::from));
+    update.last_error = Set(result.error.clone());
+    update.claimed_until = Set(None);
+    update.claimed_by = Set(None);
+    let wait = next_wait(&settings.retry_schedule, failures);
+    if result.succeeded() {
+        update.state = Set(DeliveryState::Delivered);
+        update.delivered_at = Set(Some(at));
+    } else if gone || wait.is_none() {
+        update.state = Set(DeliveryState::Failed);
+    } else if let Some(wait) = wait {
+        update.next_attempt_at = Set(at + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX));
+    }
+    let mut health: webhook_endpoint::ActiveModel = endpoint.clone().into();
+    let mut health_changed = true;
+    if result.succeeded() {
+        health.failing_since = Set(None);
+        health_changed = endpoint.failing_since.is_some();
+    } else {
+        let since = endpoint.failing_since.unwrap_or(at);
+        health.failing_since = Set(Some(since));
+        let span = chrono::Duration::from_std(settings.schedule_span()).unwrap_or(chrono::Duration::MAX);
+        if gone {
+            disable(&mut health, at, "the endpoint answered 410 Gone".into());
+        } else if at - since > span {
+            disable(&mut health, at, format!("every attempt failed since {}, longer than the retry schedule", since.to_rfc3339()));
+        }
+    }
+    let _turn = gate.enter().await;
+    let txn = db.begin().await?;
+    webhook_attempt::ActiveModel {
+        delivery_id: Set(delivery.id),
+        endpoint_id: Set(endpoint.id.clone()),
+        at: Set(at),
+        status: Set(result.status.map(i64::from)),
+        latency_ms: Set(result.latency.as_millis().min(i64::MAX as u128) as i64),
+        answer: Set(result.answer.clone()),
+        error: Set(result.error.clone()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    update.update(&txn).await?;
+    if health_changed {
+        // Only the health columns: the cursor moves under the hand-out meanwhile.
+        let mut only_health = webhook_endpoint::ActiveModel { id: Set(endpoint.id.clone()), ..Default::default() };
+        only_health.failing_since = health.failing_since;
+        only_health.disabled_at = health.disabled_at;
+        only_health.disabled_reason = health.disabled_reason;
+        // An endpoint removed meanwhile has nothing left to update.
+        let _ = webhook_endpoint::Entity::update_many()
+            .set(only_health)
+            .filter(webhook_endpoint::Column::Id.eq(endpoint.id.clone()))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await
+}
+
+fn disable(health: &mut webhook_endpoint::ActiveModel, at: DateTime<Utc>, reason: String) {
+    tracing::warn!(endpoint = ?health.id, %reason, "webhook endpoint disabled");
+    health.disabled_at = Set(Some(at));
+    health.disabled_reason = Set(Some(reason));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_follow_the_schedule_within_a_fifth_and_end_with_it() {
+        let schedule = [Duration::from_secs(5), Duration::from_secs(300)];
+        for _ in 0..100 {
+            let first = next_wait(&schedule, 1).unwrap();
+            assert!(first >= Duration::from_secs(4) && first <= Duration::from_secs(6), "{first:?}");
+            let second = next_wait(&schedule, 2).unwrap();
+            assert!(second >= Duration::from_secs(240) && second <= Duration::from_secs(360), "{second:?}");
+        }
+        assert_eq!(next_wait(&schedule, 3), None);
+        assert_eq!(next_wait(&[], 1), None);
+    }
+}

@@ -1,0 +1,21 @@
+//! What Waybill tells others, from the one write path outward:
+//! 1. outbox: when a delivery changes a parcel, `apply_distinct` hands the parcel before
+//!    and after to `outbox`, which writes one `outbound_event` per transition
+//!    (`transitions`: kind, stable id, data) in the same transaction;
+//! 2. pull: `GET /api/v1/events?after=` reads the outbox in commit order
+//!    (`http::events_api`);
+//! 3. hand-out: each instance's worker (`sender`) turns new events into one delivery per
+//!    endpoint that wants them (`handout`; endpoints are managed in `endpoints`);
+//! 4. send: it claims due deliveries (`claims`), signs and sends each once per attempt
+//!    (`signature`, `attempt`, only to allowed destinations: `destination`), and records
+//!    the attempt and the next try.
+pub mod attempt;
+pub mod claims;
+pub mod destination;
+pub mod endpoints;
+pub mod handout;
+pub mod outbox;
+pub mod resend;
+pub mod sender;
+pub mod signature;
+pub mod transitions;

@@ -1,0 +1,237 @@
+//! A parcel's transitions, worked out from its state before and after one delivery (pure):
+//! what the outbox records and merchants are told. Each transition's id is derived from the
+//! parcel and the state it reached, never from the state it left or from when it was
+//! noticed, so the same transition gets the same id however often and in whatever order the
+//! deliveries behind it arrive (replay, re-processing, a carrier's repeats):
+//! - a status by its status, substatus and run: the run is how many times the parcel's
+//!   timeline, in carrier-time order, has entered that status so far (the second "out for
+//!   delivery" after a failed attempt is run 2, whichever of its scans came first);
+//! - an ETA by its value and the carrier time of the message it came from;
+//! - a POD by its SHA-256.
+//!
+//! A late carrier event that does not become the current status changes no state, so it
+//! gives no transition. What follows from that: deliveries arriving out of carrier-time
+//! order can skip a transition the in-order journey would have had (a parcel first heard of
+//! as delivered never tells "out for delivery"), and each one they do give is one of the
+//! in-order journey's (`outbound_event_ids`, a property test). One exception: an ETA that a
+//! newer message repeats unchanged is told under the newer message's time when that one
+//! arrives first.
+use app::carrier::Carrier;
+use app::event_kind::EventKind;
+use app::model::TrackingStatus;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+
+/// What the outbox compares of a parcel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParcelState {
+    pub status: TrackingStatus,
+    pub substatus: Option<String>,
+    /// Carrier time of the event the status came from.
+    pub status_at: Option<DateTime<Utc>>,
+    pub eta: Option<DateTime<Utc>>,
+    pub eta_from: Option<DateTime<Utc>>,
+    pub eta_until: Option<DateTime<Utc>>,
+    /// Carrier time of the message the ETA came from.
+    pub eta_as_of: Option<DateTime<Utc>>,
+}
+
+/// A parcel nothing is known of yet.
+impl Default for ParcelState {
+    fn default() -> Self {
+        Self { status: TrackingStatus::Unknown, substatus: None, status_at: None, eta: None, eta_from: None, eta_until: None, eta_as_of: None }
+    }
+}
+
+impl ParcelState {
+    fn eta_fields(&self) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+        (self.eta, self.eta_from, self.eta_until)
+    }
+}
+
+/// A proof of delivery the delivery added.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AddedPod {
+    pub id: String,
+    pub sha256: String,
+    pub content_type: String,
+}
+
+/// The parcel a transition is about.
+#[derive(Clone, Copy, Debug)]
+pub struct ParcelIdentity<'a> {
+    pub carrier: Carrier,
+    pub tracking_number: &'a str,
+}
+
+/// One transition, as the outbox stores it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Transition {
+    /// `evt_` and 32 hex digits of SHA-256 over the parcel and the state reached.
+    pub event_id: String,
+    pub kind: EventKind,
+    /// The event's `data`.
+    pub data: Value,
+}
+
+/// The statuses `parcel.exception` tells of.
+pub fn is_exception(status: TrackingStatus) -> bool {
+    matches!(status, TrackingStatus::FailedAttempt | TrackingStatus::Exception | TrackingStatus::Returning)
+}
+
+/// Whether the status (or substatus) moved from `before` to `after`: then the caller finds
+/// the run of the status reached (see the module's doc) for [`transitions`].
+pub fn status_moved(before: &ParcelState, after: &ParcelState) -> bool {
+    (before.status, &before.substatus) != (after.status, &after.substatus) && after.status != TrackingStatus::Unknown
+}
+
+/// The transitions from `before` to `after` (`run`: of the status reached, when it moved),
+/// plus one per added POD (`received_at`: when the delivery that brought them arrived).
+pub fn transitions(
+    parcel: ParcelIdentity<'_>,
+    before: &ParcelState,
+    after: &ParcelState,
+    run: u32,
+    pods: &[AddedPod],
+    received_at: DateTime<Utc>,
+) -> Vec<Transition> {
+    let mut out = Vec::new();
+    if status_moved(before, after) {
+        let reached = [after.status.as_str().to_string(), after.substatus.clone().unwrap_or_default(), run.to_string()];
+        let mut data = base(parcel, after, after.status_at.unwrap_or(received_at));
+        data.insert("previous_status".into(), json!(before.status.as_str()));
+        data.insert("previous_substatus".into(), json!(before.substatus));
+        out.push(transition(parcel, EventKind::StatusChanged, &reached, data.clone()));
+        if is_exception(after.status) {
+            out.push(transition(parcel, EventKind::Exception, &reached, data.clone()));
+        }
+        if after.status == TrackingStatus::Delivered {
+            out.push(transition(parcel, EventKind::Delivered, &reached, data));
+        }
+    }
+    if before.eta_fields() != after.eta_fields() {
+        let reached = [time_key(after.eta), time_key(after.eta_from), time_key(after.eta_until), time_key(after.eta_as_of)];
+        let mut data = base(parcel, after, after.eta_as_of.unwrap_or(received_at));
+        data.insert("previous_eta".into(), json!(before.eta.map(stamp)));
+        data.insert("previous_eta_window".into(), window(before));
+        out.push(transition(parcel, EventKind::EtaChanged, &reached, data));
+    }
+    for pod in pods {
+        let mut data = base(parcel, after, received_at);
+        data.insert("pod".into(), json!({ "id": pod.id, "sha256": pod.sha256, "content_type": pod.content_type }));
+        out.push(transition(parcel, EventKind::PodAdded, &[pod.sha256.clone()], data));
+    }
+    out
+}
+
+/// The fields every parcel event's `data` has.
+fn base(parcel: ParcelIdentity<'_>, state: &ParcelState, occurred_at: DateTime<Utc>) -> Map<String, Value> {
+    let mut data = Map::new();
+    data.insert("carrier".into(), json!(parcel.carrier.as_str()));
+    data.insert("tracking_number".into(), json!(parcel.tracking_number));
+    data.insert("status".into(), json!(state.status.as_str()));
+    data.insert("substatus".into(), json!(state.substatus));
+    data.insert("occurred_at".into(), json!(stamp(occurred_at)));
+    data.insert("eta".into(), json!(state.eta.map(stamp)));
+    data.insert("eta_window".into(), window(state));
+    data
+}
+
+fn window(state: &ParcelState) -> Value {
+    match (state.eta_from, state.eta_until) {
+        (Some(from), Some(until)) => json!({ "from": stamp(from), "until": stamp(until) }),
+        _ => Value::Null,
+    }
+}
+
+fn transition(parcel: ParcelIdentity<'_>, kind: EventKind, reached: &[String], data: Map<String, Value>) -> Transition {
+    Transition { event_id: event_id(parcel, kind, reached), kind, data: Value::Object(data) }
+}
+
+/// The stable id of `kind` reaching `reached` on `parcel`.
+pub fn event_id(parcel: ParcelIdentity<'_>, kind: EventKind, reached: &[String]) -> String {
+    let mut hash = Sha256::new();
+    for part in [kind.as_str(), parcel.carrier.as_str(), parcel.tracking_number].into_iter().chain(reached.iter().map(String::as_str)) {
+        hash.update(part.as_bytes());
+        // A separator no part contains, so that ("ab", "c") and ("a", "bc") differ.
+        hash.update([0x1f]);
+    }
+    format!("evt_{}", &hex::encode(hash.finalize())[..32])
+}
+
+/// RFC 3339 in UTC with milliseconds, as every timestamp Waybill sends.
+pub fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn time_key(at: Option<DateTime<Utc>>) -> String {
+    at.map(|t| t.to_rfc3339_opts(SecondsFormat::Micros, true)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    const PARCEL: ParcelIdentity<'static> = ParcelIdentity { carrier: Carrier::Peddler, tracking_number: "PD123" };
+
+    fn at(hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 3, hour, 0, 0).unwrap()
+    }
+
+    fn state(status: TrackingStatus, hour: u32) -> ParcelState {
+        ParcelState { status, substatus: Some(format!("{status}_sub")), status_at: Some(at(hour)), ..ParcelState::default() }
+    }
+
+    fn kinds(list: &[Transition]) -> Vec<EventKind> {
+        list.iter().map(|t| t.kind).collect()
+    }
+
+    #[test]
+    fn a_delivery_tells_the_status_change_and_that_it_was_delivered_with_the_previous_status() {
+        let told = transitions(PARCEL, &state(TrackingStatus::OutForDelivery, 9), &state(TrackingStatus::Delivered, 11), 1, &[], at(12));
+        assert_eq!(kinds(&told), [EventKind::StatusChanged, EventKind::Delivered]);
+        let data = &told[0].data;
+        assert_eq!(data["previous_status"], "out_for_delivery");
+        assert_eq!(data["status"], "delivered");
+        assert_eq!(data["carrier"], "peddler");
+        assert_eq!(data["tracking_number"], "PD123");
+        assert_eq!(data["occurred_at"], "2026-12-03T11:00:00.000Z");
+    }
+
+    #[test]
+    fn a_failed_attempt_is_also_an_exception() {
+        let told = transitions(PARCEL, &state(TrackingStatus::OutForDelivery, 9), &state(TrackingStatus::FailedAttempt, 10), 1, &[], at(10));
+        assert_eq!(kinds(&told), [EventKind::StatusChanged, EventKind::Exception]);
+    }
+
+    #[test]
+    fn the_same_state_reached_from_anywhere_at_any_time_has_the_same_id_and_a_second_run_a_new_one() {
+        let ids = |list: Vec<Transition>| list.into_iter().map(|t| t.event_id).collect::<Vec<_>>();
+        let from_nothing = ids(transitions(PARCEL, &ParcelState::default(), &state(TrackingStatus::Delivered, 11), 1, &[], at(12)));
+        let from_transit = ids(transitions(PARCEL, &state(TrackingStatus::InTransit, 8), &state(TrackingStatus::Delivered, 12), 1, &[], at(13)));
+        assert_eq!(from_nothing, from_transit);
+        let again = ids(transitions(PARCEL, &state(TrackingStatus::FailedAttempt, 13), &state(TrackingStatus::OutForDelivery, 14), 2, &[], at(14)));
+        let first = ids(transitions(PARCEL, &state(TrackingStatus::InTransit, 8), &state(TrackingStatus::OutForDelivery, 9), 1, &[], at(9)));
+        assert_ne!(again, first, "out for delivery again after a failed attempt is told again");
+        let other = ParcelIdentity { carrier: Carrier::Uber, tracking_number: "PD123" };
+        assert_ne!(ids(transitions(other, &ParcelState::default(), &state(TrackingStatus::Delivered, 11), 1, &[], at(12))), from_nothing);
+    }
+
+    #[test]
+    fn nothing_changed_tells_nothing_and_an_eta_or_a_pod_tells_its_own_kind() {
+        let s = state(TrackingStatus::InTransit, 8);
+        assert!(transitions(PARCEL, &s, &s, 1, &[], at(9)).is_empty());
+        let moved = ParcelState { eta: Some(at(15)), eta_as_of: Some(at(9)), ..s.clone() };
+        let told = transitions(PARCEL, &s, &moved, 1, &[], at(9));
+        assert_eq!(kinds(&told), [EventKind::EtaChanged]);
+        assert_eq!(told[0].data["eta"], "2026-12-03T15:00:00.000Z");
+        assert_eq!(told[0].data["previous_eta"], Value::Null);
+        let pod = AddedPod { id: "pod-1".into(), sha256: "ab".repeat(32), content_type: "image/jpeg".into() };
+        let told = transitions(PARCEL, &s, &s, 1, std::slice::from_ref(&pod), at(9));
+        assert_eq!(kinds(&told), [EventKind::PodAdded]);
+        assert_eq!(told[0].data["pod"]["sha256"], pod.sha256);
+        assert!(told[0].event_id.starts_with("evt_") && told[0].event_id.len() == 36);
+    }
+}
