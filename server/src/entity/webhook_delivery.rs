@@ -26,7 +26,7 @@ pub struct Model {
     pub state: DeliveryState,
     pub attempts: i64,
     pub next_attempt_at: DateTimeUtc,
-    /// While an instance is sending it: until when, and which instance.
+    /// While an instance is sending it: until when; and the instance that last took it.
     pub claimed_until: Option<DateTimeUtc>,
     pub claimed_by: Option<String>,
     pub last_status: Option<i64>,

@@ -73,7 +73,6 @@ pub async fn record(
     update.last_status = Set(result.status.map(i64::from));
     update.last_error = Set(result.error.clone());
     update.claimed_until = Set(None);
-    update.claimed_by = Set(None);
     let wait = next_wait(&settings.retry_schedule, failures);
     if result.succeeded() {
         update.state = Set(DeliveryState::Delivered);
