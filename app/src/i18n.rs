@@ -62,6 +62,17 @@ pub enum Msg {
     NeedHelp,
     PrintHint,
     SignedBy,
+    MailUpdates,
+    MailUpdatesText,
+    EmailAddress,
+    Subscribe,
+    MailCheck,
+    MailAlready,
+    MailInvalid,
+    MailFull,
+    MailOff,
+    MailConfirmed,
+    MailUnsubscribed,
 }
 
 /// The text of `msg` in `lang`.
@@ -148,6 +159,20 @@ pub fn t(lang: Lang, msg: Msg) -> &'static str {
         Document => ("Document", "Document"),
         Barcode => ("Scanned barcode", "Gescande barcode"),
         Pin => ("PIN entered", "Ingevoerde pincode"),
+        MailUpdates => ("Updates by mail", "Updates per mail"),
+        MailUpdatesText => (
+            "Get a mail when your parcel is out for delivery, delivered, or delayed. We keep your address for this parcel only, and delete it after delivery.",
+            "Krijg een mail als je pakket onderweg is, bezorgd is of vertraging heeft. We bewaren je adres alleen voor dit pakket en wissen het na de bezorging.",
+        ),
+        EmailAddress => ("Your e-mail address", "Je e-mailadres"),
+        Subscribe => ("Send me updates", "Stuur me updates"),
+        MailCheck => ("Almost done: we sent you a mail. Follow its link to confirm.", "Bijna klaar: we stuurden je een mail. Volg de link daarin om te bevestigen."),
+        MailAlready => ("You already get updates about this parcel.", "Je krijgt al updates over dit pakket."),
+        MailInvalid => ("That is not an e-mail address. Check it and try again.", "Dat is geen e-mailadres. Controleer het en probeer het opnieuw."),
+        MailFull => ("This parcel has as many subscribers as it can have.", "Dit pakket heeft het maximale aantal aanmeldingen."),
+        MailOff => ("Updates by mail are not available.", "Updates per mail zijn niet beschikbaar."),
+        MailConfirmed => ("Confirmed: you will get a mail when something changes.", "Bevestigd: je krijgt een mail als er iets verandert."),
+        MailUnsubscribed => ("Unsubscribed: your address is deleted.", "Afgemeld: je adres is gewist."),
         NeedHelp => ("Questions about your order?", "Vragen over je bestelling?"),
         PrintHint => (
             "Print this page for a proof of delivery with the parcel, the time, the carrier and who signed.",

@@ -30,7 +30,7 @@ use leptos_router::{
 };
 use pages::staff::{
     StaffApiKeysPage, StaffAuditPage, StaffCarriersPage, StaffDeliveriesPage, StaffDeliveryPage, StaffLayout, StaffLoginPage,
-    StaffParcelPage, StaffQuarantinePage, StaffSearchPage,
+    StaffParcelPage, StaffQuarantinePage, StaffSearchPage, StaffWebhooksPage,
 };
 use pages::{HomePage, NotFoundPage, SharePage, TrackPage};
 
@@ -124,6 +124,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("quarantine") view=StaffQuarantinePage/>
                         <Route path=path!("audit") view=StaffAuditPage/>
                         <Route path=path!("api-keys") view=StaffApiKeysPage/>
+                        <Route path=path!("webhooks") view=StaffWebhooksPage/>
                         <Route path=path!("carriers") view=StaffCarriersPage/>
                     </ParentRoute>
                 </Routes>

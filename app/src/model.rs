@@ -194,6 +194,8 @@ pub struct TrackingPageData {
 pub struct SharePageData {
     pub lang: crate::lang::Lang,
     pub shared: Option<SharedParcelView>,
+    /// Whether the page offers updates by mail (the server has an SMTP server).
+    pub mail_updates: bool,
 }
 
 /// One proof-of-delivery file as the share link lists it.

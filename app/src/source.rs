@@ -16,6 +16,10 @@ pub trait TrackingSource: Send + Sync + 'static {
     async fn has_unreadable_updates(&self, tracking_number: &str) -> Result<bool, SourceUnavailable>;
     /// The parcel behind a live (not revoked) share token.
     async fn parcel_by_share_token(&self, token: &str) -> Result<Option<SharedParcelView>, SourceUnavailable>;
+    /// Whether share links offer updates by mail.
+    fn mail_updates(&self) -> bool {
+        false
+    }
 }
 
 /// How the source is handed to components through Leptos context.
@@ -37,6 +41,10 @@ pub trait StaffSource: Send + Sync + 'static {
     async fn carrier_health(&self) -> Result<Vec<crate::staff::CarrierHealth>, SourceUnavailable>;
     /// Every staff API key, newest first (never the key itself).
     async fn api_keys(&self) -> Result<Vec<crate::staff::ApiKeyRow>, SourceUnavailable>;
+    /// Every merchant webhook endpoint with its newest attempts.
+    async fn webhook_endpoints(&self) -> Result<Vec<crate::staff::WebhookEndpointRow>, SourceUnavailable>;
+    /// How many webhook endpoints are disabled.
+    async fn disabled_webhooks(&self) -> Result<u64, SourceUnavailable>;
     /// Whether webhooks without a configured secret are accepted (`WAYBILL_DEV=1`).
     fn dev_mode(&self) -> bool;
 }

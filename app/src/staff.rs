@@ -34,6 +34,9 @@ pub struct StaffSession {
     pub email: String,
     pub csrf: String,
     pub dev_mode: bool,
+    /// Webhook endpoints that were disabled (a `410`, or failing longer than the retry
+    /// schedule): every staff page says so.
+    pub disabled_webhooks: u64,
 }
 
 /// The parcel search form, as query parameters of `/staff` (and of the CSV export).
@@ -220,6 +223,40 @@ pub struct ApiKeyRow {
     pub prefix: Option<String>,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// A merchant webhook endpoint as the back office shows it (never its secret).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookEndpointRow {
+    pub id: String,
+    pub url: String,
+    /// The event kinds it receives.
+    pub events: Vec<crate::event_kind::EventKind>,
+    pub carrier: Option<Carrier>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    /// Since when every attempt has failed.
+    pub failing_since: Option<DateTime<Utc>>,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub disabled_reason: Option<String>,
+    /// Events waiting for an attempt, delivered, given up.
+    pub pending: u64,
+    pub delivered: u64,
+    pub failed: u64,
+    /// The newest attempts, newest first.
+    pub attempts: Vec<WebhookAttemptRow>,
+}
+
+/// One try at sending an event to an endpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookAttemptRow {
+    pub at: DateTime<Utc>,
+    pub event_id: String,
+    pub status: Option<i64>,
+    pub latency_ms: i64,
+    /// The first KB of the answer.
+    pub answer: Option<String>,
+    pub error: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,6 +14,7 @@ mod m20261203_000009_raw_bodies;
 mod m20261203_000010_raw_segments;
 mod m20261203_000011_parcel_views;
 mod m20261203_000012_outbound;
+mod m20261203_000013_mail;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_raw_segments::Migration),
             Box::new(m20261203_000011_parcel_views::Migration),
             Box::new(m20261203_000012_outbound::Migration),
+            Box::new(m20261203_000013_mail::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ pub mod entity;
 pub mod http;
 pub mod ingest;
 pub mod instances;
+pub mod mail;
 pub mod outbound;
 pub mod page_cache;
 pub mod queries;

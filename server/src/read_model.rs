@@ -18,11 +18,18 @@ pub struct ReadModel {
     /// Days without news after which a parcel under way says so (`WAYBILL_QUIET_AFTER_DAYS`).
     quiet_after_days: Option<u32>,
     limits: crate::db::DbLimits,
+    /// Whether customers can subscribe to mail updates (`WAYBILL_SMTP_URL` is set).
+    mail: bool,
 }
 
 impl ReadModel {
     pub fn new(db: DatabaseConnection, quiet_after_days: Option<u32>) -> Self {
-        Self { db, quiet_after_days, limits: Default::default() }
+        Self { db, quiet_after_days, limits: Default::default(), mail: false }
+    }
+
+    /// The same, offering mail updates on share links.
+    pub fn with_mail(self, mail: bool) -> Self {
+        Self { mail, ..self }
     }
 
     /// The same, with these database time limits.
@@ -154,6 +161,10 @@ impl TrackingSource for ReadModel {
             tracing::error!(error = %e, "loading the tracking page failed");
             SourceUnavailable
         })
+    }
+
+    fn mail_updates(&self) -> bool {
+        self.mail
     }
 
     async fn parcel_by_share_token(&self, token: &str) -> Result<Option<SharedParcelView>, SourceUnavailable> {

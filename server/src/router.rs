@@ -1,7 +1,7 @@
 //! Every route Waybill serves, in one place.
 use crate::carriers::{self, BodyFormat};
 use crate::http::security_headers::HeaderPolicy;
-use crate::http::{brand_css, cached_reads, events_api, find, health, live, pod, security_headers, staff, track_api, webhooks};
+use crate::http::{brand_css, cached_reads, events_api, find, health, live, pod, security_headers, staff, subscriptions, track_api, webhooks};
 use crate::state::AppState;
 use app::brand::SharedBrands;
 use app::source::{SharedStaffSource, SharedTrackingSource};
@@ -42,6 +42,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/track/{tracking_number}", get(track_api::track_api))
         .route("/t/{token}/pod/{id}", get(pod::shared_pod))
         .route("/t/{token}/live", get(live::live))
+        // Customers' mail updates, opted in from the share link.
+        .route("/t/{token}/subscribe", post(subscriptions::subscribe))
+        .route("/m/{token}/confirm", get(subscriptions::confirm))
+        .route("/m/{token}/unsubscribe", get(subscriptions::unsubscribe_page).post(subscriptions::unsubscribe))
         .route("/find", get(find::find))
         .route("/brand.css", get(brand_css::brand_css))
         // Merchant systems: the outbox in commit order (a staff API key).
@@ -66,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/api/webhook-endpoints/{id}/attempts", get(staff::webhook_endpoints::attempts))
         .route("/staff/api/webhook-endpoints/{id}/resend", post(staff::webhook_endpoints::resend))
         .route("/staff/api/webhook-endpoints/{id}/test", post(staff::webhook_endpoints::send_test))
+        .route("/staff/webhooks/{id}/{action}", post(staff::webhook_endpoints::webhook_form))
         .route("/staff/api-keys/{id}/revoke", post(staff::api_keys::revoke_api_key))
         .route("/staff/pod/{id}", get(staff::pod::staff_pod))
         .route("/staff/parcels.csv", get(staff::export::export_parcels))

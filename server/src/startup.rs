@@ -21,6 +21,8 @@ pub enum StartupError {
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("outbound HTTP client: {0}")]
     Outbound(#[from] reqwest::Error),
+    #[error(transparent)]
+    Mail(#[from] crate::mail::mailer::MailerError),
     #[error("staff session store: {0}")]
     Sessions(crate::staff::sessions::sqlx_error::Error),
 }
@@ -63,10 +65,14 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     let heartbeat = crate::instances::Heartbeat::start(db.clone(), pipeline.gate.clone(), settings.heartbeat_interval).await?;
     // Webhooks to merchant systems, from the outbox the write path fills.
     crate::outbound::sender::Sender::new(db.clone(), pipeline.gate.clone(), settings.outbound.clone(), heartbeat.id().to_string())?.spawn();
+    // Customer mail, when an SMTP server is configured.
+    if let Some(mailer) = crate::mail::mailer::Mailer::new(db.clone(), pipeline.gate.clone(), settings.clone())? {
+        mailer.spawn();
+    }
     let storage_health = crate::storage::StorageHealth::start(store.clone(), settings.storage_check_interval).await;
     Ok(AppState::new(crate::state::Shared {
         pipeline,
-        read_model: ReadModel::new(db.clone(), settings.quiet_after_days).with_limits(settings.db_limits),
+        read_model: ReadModel::new(db.clone(), settings.quiet_after_days).with_limits(settings.db_limits).with_mail(settings.mail.enabled()),
         staff_read: crate::staff::StaffReadModel::new(db.clone(), settings.clone(), secret_use.clone()),
         secret_use,
         live_streams: crate::http::live_streams::LiveStreams::new(settings.live),

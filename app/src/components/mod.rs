@@ -7,6 +7,7 @@ mod pod_gallery;
 mod progress;
 mod site_footer;
 mod status_page;
+mod subscribe_form;
 mod timeline;
 mod track_form;
 
@@ -18,6 +19,7 @@ pub use pod_gallery::PodGallery;
 pub use progress::Progress;
 pub use site_footer::SiteFooter;
 pub use status_page::StatusPage;
+pub use subscribe_form::SubscribeForm;
 pub use timeline::Timeline;
 pub use track_form::TrackForm;
 mod language_switch;

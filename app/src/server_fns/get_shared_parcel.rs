@@ -12,5 +12,5 @@ pub async fn get_shared_parcel(token: String, lang: Option<String>, all: bool) -
     if let Some(shared) = &mut shared {
         super::ready_for_page(&mut shared.parcel, lang, &crate::brand::request_brand().time_zone, all);
     }
-    Ok(SharePageData { lang, shared })
+    Ok(SharePageData { lang, shared, mail_updates: source.mail_updates() })
 }

@@ -1,6 +1,8 @@
 //! sea-orm entities, one per table; the schema itself lives in the `migration` crate.
 pub mod audit_log;
 pub mod courier_position;
+pub mod mail_message;
+pub mod mail_subscription;
 pub mod outbound_event;
 pub mod parcel;
 pub mod parcel_reference;

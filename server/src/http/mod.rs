@@ -12,6 +12,7 @@ pub mod multipart;
 pub mod pod;
 pub mod security_headers;
 pub mod staff;
+pub mod subscriptions;
 pub mod track_api;
 pub mod webhooks;
 

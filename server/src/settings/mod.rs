@@ -3,6 +3,7 @@
 mod backends;
 mod brands;
 mod connections;
+pub mod mail;
 pub mod outbound;
 pub mod public_reads;
 mod secrets;
@@ -79,6 +80,8 @@ pub struct Settings {
     pub quiet_after_days: Option<u32>,
     /// Webhooks to merchant systems: destinations, retries, timeouts.
     pub outbound: outbound::OutboundSettings,
+    /// Customer mail: the SMTP server, the sender, retention and limits.
+    pub mail: mail::MailSettings,
 }
 
 /// A carrier's event a day after its webhook arrived is a wrong clock, not a fact.
@@ -169,6 +172,7 @@ impl Settings {
                 days => Some(u32::try_from(days).unwrap_or(u32::MAX)),
             },
             outbound: outbound::outbound(&get, &number)?,
+            mail: mail::mail(&get, &number)?,
         })
     }
 }

@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod audit;
 mod read;
 mod read_search;
+pub mod read_webhooks;
 pub mod sessions;
 pub mod throttle;
 

@@ -310,6 +310,12 @@ impl StaffSource for StaffReadModel {
     async fn api_keys(&self) -> Result<Vec<app::staff::ApiKeyRow>, SourceUnavailable> {
         self.settings.db_limits.within(crate::staff::api_keys::list_api_keys(&self.db)).await.map_err(logged("the API keys"))
     }
+    async fn webhook_endpoints(&self) -> Result<Vec<app::staff::WebhookEndpointRow>, SourceUnavailable> {
+        self.settings.db_limits.within(super::read_webhooks::webhook_endpoints(&self.db)).await.map_err(logged("the webhook endpoints"))
+    }
+    async fn disabled_webhooks(&self) -> Result<u64, SourceUnavailable> {
+        self.settings.db_limits.within(super::read_webhooks::disabled_webhooks(&self.db)).await.map_err(logged("the disabled webhooks"))
+    }
     fn dev_mode(&self) -> bool {
         self.settings.dev
     }

@@ -239,3 +239,82 @@ async fn a_webhook_added_through_the_staff_api_answers_201_with_its_secret_and_b
     assert!(removed.status.success());
     assert!(!String::from_utf8(app.run_waybill(&["webhook", "list"]).stdout).unwrap().contains(added["id"].as_str().unwrap()));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endpoint_that_answers_410_is_disabled_with_a_notice_on_every_staff_page_and_staff_can_test_and_send_again() {
+    let app = common::spawn_app_with(Backend::Sqlite, &OUTBOUND).await;
+    app.with_staff();
+    let gone = Receiver::start("gone", 0).await;
+    let (gone_id, gone_secret) = add_endpoint(&app, &gone.url, &[]);
+    gone.set_secret(&gone_secret).await;
+    let healthy = Receiver::start("verify", 0).await;
+    let (healthy_id, healthy_secret) = add_endpoint(&app, &healthy.url, &[]);
+    healthy.set_secret(&healthy_secret).await;
+    assert_eq!(app.post_depot(&depot_form("GONE-1", "Received in Depot", "2025-10-08T08:00:00Z"), None).await.status(), 200);
+    healthy.log_once(Duration::from_secs(10), |log| !log.is_empty()).await;
+    gone.log_once(Duration::from_secs(10), |log| !log.is_empty()).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let mut browser = app.staff_browser().await;
+    let (status, search) = browser.page("/staff").await;
+    assert_eq!(status, 200);
+    assert!(search.contains("1 webhook endpoint(s) disabled"), "the banner is on every staff page");
+    let (_, page) = browser.page("/staff/webhooks").await;
+    assert!(page.contains("answered 410 Gone"), "the reason is shown");
+    assert!(page.contains("1 delivered, 0 waiting, 0 given up"), "{page}");
+    assert_eq!(gone.log().await.len(), 1, "a disabled endpoint is not tried again");
+
+    // A test event reaches the one endpoint it was sent to, signed like any other.
+    let csrf = browser.csrf("/staff/webhooks").await;
+    let sent = browser.post_form(&format!("/staff/webhooks/{healthy_id}/test"), &[("csrf", &csrf)]).await;
+    assert_eq!(sent.status(), 303);
+    let log = healthy.log_once(Duration::from_secs(10), |log| log.len() >= 2).await;
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[1]["payload"]["type"], "webhook.test");
+    assert_eq!(log[1]["verified"], true);
+    // Sending the parcel's event again: the same webhook-id once more.
+    let event_id = log[0]["id"].as_str().unwrap().to_string();
+    let again = browser.post_form(&format!("/staff/webhooks/{healthy_id}/resend"), &[("csrf", &csrf), ("event_id", &event_id)]).await;
+    assert_eq!(again.status(), 303);
+    let log = healthy.log_once(Duration::from_secs(10), |log| log.len() >= 3).await;
+    assert_eq!(log[2]["id"], event_id.as_str());
+    let key = app.create_api_key(common::staff::STAFF_EMAIL);
+    let events = pull_events(&app, &key, "").await;
+    assert!(events["events"].as_array().unwrap().iter().all(|e| e["type"] != "webhook.test"), "test events are not parcel events");
+    let attempts: Value = app
+        .client
+        .get(format!("{}/staff/api/webhook-endpoints/{gone_id}/attempts", app.address))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(attempts["attempts"][0]["status"], 410);
+    assert_eq!(attempts["attempts"][0]["answer"], "this endpoint is gone");
+
+    // A new secret: for a day both sign, so the receiver still holding the old one verifies,
+    // and one given the new one does too.
+    let rotated: Value = app
+        .client
+        .post(format!("{}/staff/api/webhook-endpoints/{healthy_id}/rotate-secret", app.address))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let new_secret = rotated["secret"].as_str().unwrap().to_string();
+    assert_ne!(new_secret, healthy_secret);
+    browser.post_form(&format!("/staff/webhooks/{healthy_id}/test"), &[("csrf", &csrf)]).await;
+    let log = healthy.log_once(Duration::from_secs(10), |log| log.len() >= 4).await;
+    assert_eq!(log[3]["verified"], true, "the old secret still verifies: {:?}", log[3]);
+    let signatures = log[3]["signatures"].as_u64();
+    assert_eq!(signatures, Some(2), "signed with both secrets");
+    healthy.set_secret(&new_secret).await;
+    browser.post_form(&format!("/staff/webhooks/{healthy_id}/test"), &[("csrf", &csrf)]).await;
+    let log = healthy.log_once(Duration::from_secs(10), |log| log.len() >= 5).await;
+    assert_eq!(log[4]["verified"], true, "and so does the new one");
+}

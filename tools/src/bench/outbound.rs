@@ -53,23 +53,14 @@ pub async fn bench_outbound(data: &std::path::Path, site_root: &str, args: &Benc
         }
     }
     let (without, with) = (rates[0], rates[1]);
-    let cost = |a: f64, b: f64| (1.0 - b / a) * 100.0;
     println!();
     println!("target (issue 24): outbound work takes at most 15 % off ingest, measured above:");
-    println!(
-        "  depot deliveries (each told {ENDPOINTS} times): {:.0}/s without, {:.0}/s with: {:.1} % off -> {}",
-        without.0,
-        with.0,
-        cost(without.0, with.0),
-        verdict(cost(without.0, with.0) <= 15.0)
-    );
-    println!(
-        "  Uber pings: {:.0}/s without, {:.0}/s with: {:.1} % off -> {}",
-        without.1,
-        with.1,
-        cost(without.1, with.1),
-        verdict(cost(without.1, with.1) <= 15.0)
-    );
+    let target = |what: &str, without: f64, with: f64| {
+        let off = (1.0 - with / without) * 100.0;
+        println!("  {what}: {without:.0}/s without, {with:.0}/s with: {off:.1} % off -> {}", verdict(off <= 15.0));
+    };
+    target(&format!("depot deliveries (each told {ENDPOINTS} times)"), without.0, with.0);
+    target("Uber pings", without.1, with.1);
     Ok(())
 }
 

@@ -19,5 +19,6 @@ stand_ins!(
     StaffLayout,
     StaffLoginPage,
     StaffParcelPage,
-    StaffSearchPage
+    StaffSearchPage,
+    StaffWebhooksPage
 );

@@ -1,5 +1,6 @@
 //! The frame of every signed-in staff page: navigation, who is signed in, the logout
-//! button, and a loud banner when webhooks are accepted unauthenticated.
+//! button, a loud banner when webhooks are accepted unauthenticated, and one when a
+//! merchant's webhook endpoint was disabled.
 use crate::components::set_http_status;
 use crate::server_fns::staff::load_staff_session;
 use leptos::prelude::*;
@@ -21,6 +22,12 @@ pub fn StaffLayout() -> impl IntoView {
                                         "Dev mode (WAYBILL_DEV=1): webhooks from carriers without a secret are accepted unauthenticated."
                                     </p>
                                 })}
+                                {(session.disabled_webhooks > 0).then(|| view! {
+                                    <p class="dev-banner" role="alert">
+                                        {format!("{} webhook endpoint(s) disabled: merchants get no events there. ", session.disabled_webhooks)}
+                                        <a href="/staff/webhooks">"See why"</a>
+                                    </p>
+                                })}
                                 <nav class="staff-nav" aria-label="Back office">
                                     <a href="/staff">"Parcels"</a>
                                     <a href="/staff/deliveries">"Raw deliveries"</a>
@@ -28,6 +35,7 @@ pub fn StaffLayout() -> impl IntoView {
                                     <a href="/staff/carriers">"Carriers"</a>
                                     <a href="/staff/audit">"Audit log"</a>
                                     <a href="/staff/api-keys">"API keys"</a>
+                                    <a href="/staff/webhooks">"Webhooks"</a>
                                     <span class="who">{session.email.clone()}</span>
                                     <form method="post" action="/staff/logout" class="logout">
                                         <input type="hidden" name="csrf" value=session.csrf.clone()/>

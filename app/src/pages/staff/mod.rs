@@ -32,6 +32,8 @@ mod pod_upload;
 #[cfg(feature = "ssr")]
 mod search_page;
 #[cfg(feature = "ssr")]
+mod webhooks_page;
+#[cfg(feature = "ssr")]
 mod widgets;
 
 #[cfg(feature = "ssr")]
@@ -52,3 +54,5 @@ pub use login_page::StaffLoginPage;
 pub use parcel_page::StaffParcelPage;
 #[cfg(feature = "ssr")]
 pub use search_page::StaffSearchPage;
+#[cfg(feature = "ssr")]
+pub use webhooks_page::StaffWebhooksPage;

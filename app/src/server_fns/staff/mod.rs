@@ -9,6 +9,7 @@ mod raw_delivery;
 mod search_parcels;
 mod staff_parcel;
 mod staff_session;
+mod webhook_endpoints;
 
 pub use api_keys::api_keys;
 pub use audit_log::audit_log;
@@ -19,6 +20,7 @@ pub use raw_delivery::raw_delivery;
 pub use search_parcels::search_parcels;
 pub use staff_parcel::staff_parcel;
 pub use staff_session::load_staff_session;
+pub use webhook_endpoints::webhook_endpoints;
 
 /// Shown when a staff function runs without a session (it answers `401`).
 pub const SIGN_IN: &str = "sign in to use the back office";

@@ -1,4 +1,5 @@
-//! Who is signed in, the form token, and whether the server runs in dev mode.
+//! Who is signed in, the form token, whether the server runs in dev mode, and how many
+//! webhook endpoints are disabled (every staff page says so).
 use crate::staff::StaffSession;
 use leptos::prelude::*;
 
@@ -9,5 +10,7 @@ pub async fn load_staff_session() -> Result<StaffSession, ServerFnError> {
         .and_then(|p| p.extensions.get::<crate::staff::CsrfToken>().cloned())
         .map(|t| t.0)
         .unwrap_or_default();
-    Ok(StaffSession { email: staff.email, csrf, dev_mode: source.dev_mode() })
+    // A count the banner can do without: a failure to read it leaves the page as it is.
+    let disabled_webhooks = source.disabled_webhooks().await.unwrap_or(0);
+    Ok(StaffSession { email: staff.email, csrf, dev_mode: source.dev_mode(), disabled_webhooks })
 }

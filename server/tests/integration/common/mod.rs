@@ -8,6 +8,7 @@ pub mod nginx;
 pub mod proxy;
 pub mod receiver;
 pub mod s3;
+pub mod smtp;
 pub mod staff;
 use sea_orm::{ColumnTrait, Database, DatabaseConnection, EntityTrait, QueryFilter};
 use server::entity::{parcel, share_link};

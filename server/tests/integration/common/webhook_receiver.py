@@ -4,7 +4,8 @@ implementation Waybill's authors did not write.
 
     python3 webhook_receiver.py PORT MODE [FAIL_FIRST]
 
-MODE: `verify` (answer 204 to a valid request, 400 to an invalid one), `never-answer`
+MODE: `verify` (answer 204 to a valid request, 400 to an invalid one), `gone` (answer 410
+to a valid one: the merchant turned the endpoint off), `never-answer`
 (read the request, then never answer), `huge` (answer 200 with a 10 MB body), `redirect`
 (answer 302 to /elsewhere). FAIL_FIRST: answer 500 to that many valid requests first.
 
@@ -65,6 +66,7 @@ class Handler(BaseHTTPRequestHandler):
         entry = {
             "id": headers.get("webhook-id"),
             "timestamp": headers.get("webhook-timestamp"),
+            "signatures": len(headers.get("webhook-signature", "").split()),
             "verified": verified,
             "error": error,
             "payload": payload,
@@ -103,6 +105,9 @@ class Handler(BaseHTTPRequestHandler):
         if not verified:
             entry["status"] = 400
             return self.reply(400, error.encode())
+        if MODE == "gone":
+            entry["status"] = 410
+            return self.reply(410, b"this endpoint is gone")
         if failing:
             entry["status"] = 500
             return self.reply(500, b"temporarily broken")
