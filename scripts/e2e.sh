@@ -30,6 +30,13 @@ language = "nl"
 time_zone = "Europe/Amsterdam"
 TOML
 export WAYBILL_BRANDS_FILE="$work/brands.toml"
+# A real SMTP server (aiosmtpd) for the mail tests; its messages are read over HTTP.
+smtp_port=$((port + 10)) mail_log_port=$((port + 11))
+python3 server/tests/integration/common/smtp_sink.py "$smtp_port" "$mail_log_port" >/dev/null 2>&1 &
+smtp=$!
+export WAYBILL_SMTP_URL="smtp://127.0.0.1:${smtp_port}" WAYBILL_MAIL_FROM="Waybill demo <track@waybill.example>"
+export E2E_MAIL_LOG="http://127.0.0.1:${mail_log_port}/"
+export WAYBILL_PUBLIC_URL="http://127.0.0.1:${port}" WAYBILL_OUTBOUND_POLL_MS=100
 export E2E_BRAND_URL="http://tulip.example:${port}"
 bin=${WAYBILL_BIN:-target/debug/waybill}
 # The demo loader is `waybill-tools`, built beside the server binary.
@@ -43,7 +50,7 @@ esac
 
 (cd "$work" && exec "$OLDPWD/$bin" serve >"$work/server.log" 2>&1) &
 server=$!
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $server $smtp 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 150); do
   curl -fsS "http://${WAYBILL_ADDR}/readyz" >/dev/null 2>&1 && break
   sleep 0.2

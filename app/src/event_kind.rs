@@ -1,6 +1,6 @@
-//! The kinds of event Waybill tells merchant systems about (`parcel.status_changed` …), as
-//! the server writes them to its outbox, the webhook endpoints subscribe to them and the
-//! staff pages show them. Stored in `outbound_event.kind` and `webhook_endpoint.events` in
+//! The kinds of event Waybill tells merchant systems about (`parcel.status_changed` …) and
+//! the staff alerts (`alert.*`), as the server writes them to its outbox, the webhook
+//! endpoints subscribe to them and the staff pages show them. Stored in `outbound_event.kind` and `webhook_endpoint.events` in
 //! the spelling `as_str` gives.
 #[cfg(feature = "ssr")]
 use sea_orm::sea_query::StringLen;
@@ -36,6 +36,21 @@ pub enum EventKind {
     #[strum(serialize = "parcel.delivered")]
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "parcel.delivered"))]
     Delivered,
+    /// Staff alert: a parcel under way has had no news for longer than it should.
+    #[serde(rename = "alert.parcel_stuck")]
+    #[strum(serialize = "alert.parcel_stuck")]
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "alert.parcel_stuck"))]
+    AlertParcelStuck,
+    /// Staff alert: a carrier that usually sends has sent nothing for a while.
+    #[serde(rename = "alert.feed_silent")]
+    #[strum(serialize = "alert.feed_silent")]
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "alert.feed_silent"))]
+    AlertFeedSilent,
+    /// Staff alert: many deliveries went to the quarantine in the last hour.
+    #[serde(rename = "alert.quarantine_growing")]
+    #[strum(serialize = "alert.quarantine_growing")]
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "alert.quarantine_growing"))]
+    AlertQuarantineGrowing,
     /// A test event a staff member sent to one endpoint.
     #[serde(rename = "webhook.test")]
     #[strum(serialize = "webhook.test")]
@@ -49,6 +64,14 @@ impl EventKind {
 
     /// The kinds a parcel's transitions give (what an endpoint without a list receives).
     pub const OF_PARCELS: [EventKind; 5] = [Self::StatusChanged, Self::EtaChanged, Self::PodAdded, Self::Exception, Self::Delivered];
+
+    /// The staff alerts, which an endpoint receives only when it names them.
+    pub const ALERTS: [EventKind; 3] = [Self::AlertParcelStuck, Self::AlertFeedSilent, Self::AlertQuarantineGrowing];
+
+    /// Whether this is a staff alert (`alert.*`).
+    pub fn is_alert(self) -> bool {
+        Self::ALERTS.contains(&self)
+    }
 
     /// The spelling of the `type` field, the database and the endpoint lists.
     pub fn as_str(self) -> &'static str {
@@ -68,7 +91,7 @@ pub struct UnknownEventKind(pub String);
 
 impl fmt::Display for UnknownEventKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let known: Vec<&str> = EventKind::OF_PARCELS.iter().map(|k| k.as_str()).collect();
+        let known: Vec<&str> = EventKind::OF_PARCELS.iter().chain(&EventKind::ALERTS).map(|k| k.as_str()).collect();
         write!(f, "unknown event kind {:?} (known: {})", self.0, known.join(", "))
     }
 }

@@ -29,7 +29,7 @@ use leptos_router::{
     path, SsrMode,
 };
 use pages::staff::{
-    StaffApiKeysPage, StaffAuditPage, StaffCarriersPage, StaffDeliveriesPage, StaffDeliveryPage, StaffLayout, StaffLoginPage,
+    StaffAlertsPage, StaffApiKeysPage, StaffAuditPage, StaffCarriersPage, StaffDeliveriesPage, StaffDeliveryPage, StaffLayout, StaffLoginPage,
     StaffParcelPage, StaffQuarantinePage, StaffSearchPage, StaffWebhooksPage,
 };
 use pages::{HomePage, NotFoundPage, SharePage, TrackPage};
@@ -125,6 +125,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("audit") view=StaffAuditPage/>
                         <Route path=path!("api-keys") view=StaffApiKeysPage/>
                         <Route path=path!("webhooks") view=StaffWebhooksPage/>
+                        <Route path=path!("alerts") view=StaffAlertsPage/>
                         <Route path=path!("carriers") view=StaffCarriersPage/>
                     </ParentRoute>
                 </Routes>

@@ -45,6 +45,10 @@ pub trait StaffSource: Send + Sync + 'static {
     async fn webhook_endpoints(&self) -> Result<Vec<crate::staff::WebhookEndpointRow>, SourceUnavailable>;
     /// How many webhook endpoints are disabled.
     async fn disabled_webhooks(&self) -> Result<u64, SourceUnavailable>;
+    /// The newest staff alerts, newest first.
+    async fn alerts(&self) -> Result<Vec<crate::staff::AlertRow>, SourceUnavailable>;
+    /// How many staff alerts were raised in the last 24 hours.
+    async fn recent_alerts(&self) -> Result<u64, SourceUnavailable>;
     /// Whether webhooks without a configured secret are accepted (`WAYBILL_DEV=1`).
     fn dev_mode(&self) -> bool;
 }

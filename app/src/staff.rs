@@ -37,6 +37,8 @@ pub struct StaffSession {
     /// Webhook endpoints that were disabled (a `410`, or failing longer than the retry
     /// schedule): every staff page says so.
     pub disabled_webhooks: u64,
+    /// Staff alerts raised in the last 24 hours.
+    pub recent_alerts: u64,
 }
 
 /// The parcel search form, as query parameters of `/staff` (and of the CSV export).
@@ -168,6 +170,9 @@ pub struct StaffParcelDetail {
     pub share_url: Option<String>,
     pub deliveries: Vec<DeliveryRow>,
     pub max_pod_bytes: u64,
+    /// The addresses subscribed to its updates, masked (`j***@example.com`), and whether
+    /// each is confirmed.
+    pub subscribers: Vec<(String, bool)>,
 }
 
 /// Filters of the raw delivery list.
@@ -245,6 +250,17 @@ pub struct WebhookEndpointRow {
     pub failed: u64,
     /// The newest attempts, newest first.
     pub attempts: Vec<WebhookAttemptRow>,
+}
+
+/// A staff alert as the back office lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertRow {
+    pub at: DateTime<Utc>,
+    pub kind: crate::event_kind::EventKind,
+    pub summary: String,
+    pub carrier: Option<Carrier>,
+    /// The parcel it is about, if any.
+    pub tracking_number: Option<String>,
 }
 
 /// One try at sending an event to an endpoint.

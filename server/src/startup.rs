@@ -65,6 +65,8 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     let heartbeat = crate::instances::Heartbeat::start(db.clone(), pipeline.gate.clone(), settings.heartbeat_interval).await?;
     // Webhooks to merchant systems, from the outbox the write path fills.
     crate::outbound::sender::Sender::new(db.clone(), pipeline.gate.clone(), settings.outbound.clone(), heartbeat.id().to_string())?.spawn();
+    // Staff alerts: stuck parcels, silent feeds, a growing quarantine.
+    crate::alerts::spawn(db.clone(), pipeline.gate.clone(), settings.clone());
     // Customer mail, when an SMTP server is configured.
     if let Some(mailer) = crate::mail::mailer::Mailer::new(db.clone(), pipeline.gate.clone(), settings.clone())? {
         mailer.spawn();

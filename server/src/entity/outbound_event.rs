@@ -19,6 +19,15 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::parcel::Entity", from = "Column::ParcelId", to = "super::parcel::Column::Id")]
+    Parcel,
+}
+
+impl Related<super::parcel::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Parcel.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -144,13 +144,22 @@ pub fn statements(backend: DbBackend, mut rows: Vec<outbound_event::ActiveModel>
     if rows.is_empty() {
         return statements;
     }
-    if backend == DbBackend::Postgres {
-        statements.push(Statement::from_string(backend, format!("SELECT pg_advisory_xact_lock({OUTBOX_LOCK})")));
-    }
-    let conflict = OnConflict::column(outbound_event::Column::EventId).do_nothing().to_owned();
+    statements.extend(commit_order_lock(backend));
     while !rows.is_empty() {
         let chunk: Vec<_> = rows.drain(..rows.len().min(ROWS_PER_INSERT)).collect();
-        statements.push(backend.build(&outbound_event::Entity::insert_many(chunk).on_conflict(conflict.clone()).into_query()));
+        statements.push(insert(backend, chunk));
     }
     statements
+}
+
+/// What a transaction runs before it adds to the outbox, so that `seq` is commit order:
+/// on PostgreSQL the advisory lock (held to its commit); nothing on SQLite.
+pub fn commit_order_lock(backend: DbBackend) -> Option<Statement> {
+    (backend == DbBackend::Postgres).then(|| Statement::from_string(backend, format!("SELECT pg_advisory_xact_lock({OUTBOX_LOCK})")))
+}
+
+/// Inserts `rows`, leaving out any whose id the outbox has already.
+pub fn insert(backend: DbBackend, rows: Vec<outbound_event::ActiveModel>) -> Statement {
+    let conflict = OnConflict::column(outbound_event::Column::EventId).do_nothing().to_owned();
+    backend.build(&outbound_event::Entity::insert_many(rows).on_conflict(conflict).into_query())
 }

@@ -151,8 +151,14 @@ fn transition(parcel: ParcelIdentity<'_>, kind: EventKind, reached: &[String], d
 
 /// The stable id of `kind` reaching `reached` on `parcel`.
 pub fn event_id(parcel: ParcelIdentity<'_>, kind: EventKind, reached: &[String]) -> String {
+    let parts: Vec<&str> = [kind.as_str(), parcel.carrier.as_str(), parcel.tracking_number].into_iter().chain(reached.iter().map(String::as_str)).collect();
+    stable_id(&parts)
+}
+
+/// `evt_` and 32 hex digits of SHA-256 over `parts`: the same parts, the same id.
+pub fn stable_id(parts: &[&str]) -> String {
     let mut hash = Sha256::new();
-    for part in [kind.as_str(), parcel.carrier.as_str(), parcel.tracking_number].into_iter().chain(reached.iter().map(String::as_str)) {
+    for part in parts {
         hash.update(part.as_bytes());
         // A separator no part contains, so that ("ab", "c") and ("a", "bc") differ.
         hash.update([0x1f]);

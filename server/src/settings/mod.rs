@@ -1,5 +1,6 @@
 //! Typed settings, read once at start-up from the environment and a `.env` file
 //! (CONTRACT §1). Nothing else in the server reads environment variables.
+pub mod alerts;
 mod backends;
 mod brands;
 mod connections;
@@ -82,6 +83,8 @@ pub struct Settings {
     pub outbound: outbound::OutboundSettings,
     /// Customer mail: the SMTP server, the sender, retention and limits.
     pub mail: mail::MailSettings,
+    /// Staff alerts: thresholds, how often, and who is mailed.
+    pub alerts: alerts::AlertSettings,
 }
 
 /// A carrier's event a day after its webhook arrived is a wrong clock, not a fact.
@@ -173,6 +176,7 @@ impl Settings {
             },
             outbound: outbound::outbound(&get, &number)?,
             mail: mail::mail(&get, &number)?,
+            alerts: alerts::alerts(&get, &number)?,
         })
     }
 }

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod api_keys;
 pub mod audit;
 mod read;
+pub mod read_alerts;
 mod read_search;
 pub mod read_webhooks;
 pub mod sessions;

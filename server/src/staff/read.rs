@@ -132,7 +132,15 @@ impl StaffReadModel {
             .into_iter()
             .map(delivery_row)
             .collect();
+        let subscribers = crate::entity::mail_subscription::Entity::find()
+            .filter(crate::entity::mail_subscription::Column::ParcelId.eq(parcel.id))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|s| (crate::mail::subscriptions::masked(&s.email), s.state == crate::entity::mail_subscription::SubscriptionState::Confirmed))
+            .collect();
         Ok(Some(StaffParcelDetail {
+            subscribers,
             parcel: ParcelRow {
                 carrier: parcel.carrier,
                 tracking_number: parcel.tracking_number,
@@ -312,6 +320,12 @@ impl StaffSource for StaffReadModel {
     }
     async fn webhook_endpoints(&self) -> Result<Vec<app::staff::WebhookEndpointRow>, SourceUnavailable> {
         self.settings.db_limits.within(super::read_webhooks::webhook_endpoints(&self.db)).await.map_err(logged("the webhook endpoints"))
+    }
+    async fn alerts(&self) -> Result<Vec<app::staff::AlertRow>, SourceUnavailable> {
+        self.settings.db_limits.within(super::read_alerts::alerts(&self.db)).await.map_err(logged("the alerts"))
+    }
+    async fn recent_alerts(&self) -> Result<u64, SourceUnavailable> {
+        self.settings.db_limits.within(super::read_alerts::recent_alerts(&self.db)).await.map_err(logged("the recent alerts"))
     }
     async fn disabled_webhooks(&self) -> Result<u64, SourceUnavailable> {
         self.settings.db_limits.within(super::read_webhooks::disabled_webhooks(&self.db)).await.map_err(logged("the disabled webhooks"))

@@ -70,6 +70,13 @@ async fn a_subscriber_confirms_gets_each_update_once_in_their_language_and_unsub
     assert!(last["html"].as_str().unwrap().contains("#pod"));
     assert_eq!(last["content_type"], "multipart/alternative", "no file attached");
 
+    // Staff see the address masked, on the parcel's page.
+    app.with_staff();
+    let mut staff = app.staff_browser().await;
+    let (_, parcel_page) = staff.page("/staff/parcels/depot/MAIL-1").await;
+    assert!(parcel_page.contains("Updates by mail to: j***@example.com"), "masked for staff");
+    assert!(!parcel_page.contains("jane@example.com"));
+
     // Replay gives the same events: nothing is mailed again.
     app.replay().await;
     tokio::time::sleep(Duration::from_millis(800)).await;
@@ -121,4 +128,21 @@ async fn without_an_smtp_server_the_share_link_offers_no_subscription() {
     assert!(back.contains("mail=off"), "{back}");
     assert_eq!(app.count("mail_subscription").await, 0);
     let _: Value = serde_json::json!(null);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_address_is_deleted_some_days_after_its_parcel_is_delivered_and_kept_before() {
+    let app = common::spawn_app(common::Backend::Sqlite).await;
+    let delivered_at = (chrono::Utc::now() - chrono::Duration::days(3)).to_rfc3339();
+    assert_eq!(app.post_depot(&depot_form("KEEP-1", "Delivered", &delivered_at), None).await.status(), 200);
+    assert_eq!(app.post_depot(&depot_form("KEEP-2", "Received in Depot", "2025-10-08T08:00:00Z"), None).await.status(), 200);
+    for number in ["KEEP-1", "KEEP-2"] {
+        let parcel = app.query_text(&format!("SELECT CAST(id AS TEXT) FROM parcel WHERE tracking_number = '{number}'")).await.parse().unwrap();
+        server::mail::subscriptions::subscribe(&app.db, parcel, "jane@example.com", app::i18n::Lang::En, 5).await.unwrap();
+    }
+    let keep = |days: u64| std::time::Duration::from_secs(days * 86_400);
+    assert_eq!(server::mail::subscriptions::forget_finished(&app.db, keep(30)).await.unwrap(), 0, "delivered 3 days ago: kept");
+    assert_eq!(server::mail::subscriptions::forget_finished(&app.db, keep(2)).await.unwrap(), 1, "kept 2 days: deleted");
+    assert_eq!(app.count("mail_subscription").await, 1, "the parcel still under way keeps its address");
+    assert_eq!(app.count("mail_message").await, 1, "and the deleted one's mails went with it");
 }

@@ -36,6 +36,7 @@ mod s3_storage;
 mod silent_sockets;
 mod slow_clients;
 mod staff_accounts;
+mod staff_alerts;
 mod staff_credentials;
 mod staff_work;
 mod test_script;

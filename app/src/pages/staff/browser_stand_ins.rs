@@ -10,6 +10,7 @@ macro_rules! stand_ins {
 }
 
 stand_ins!(
+    StaffAlertsPage,
     StaffApiKeysPage,
     StaffAuditPage,
     StaffCarriersPage,

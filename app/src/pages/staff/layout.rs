@@ -28,6 +28,12 @@ pub fn StaffLayout() -> impl IntoView {
                                         <a href="/staff/webhooks">"See why"</a>
                                     </p>
                                 })}
+                                {(session.recent_alerts > 0).then(|| view! {
+                                    <p class="dev-banner" role="alert">
+                                        {format!("{} alert(s) in the last 24 hours. ", session.recent_alerts)}
+                                        <a href="/staff/alerts">"See them"</a>
+                                    </p>
+                                })}
                                 <nav class="staff-nav" aria-label="Back office">
                                     <a href="/staff">"Parcels"</a>
                                     <a href="/staff/deliveries">"Raw deliveries"</a>
@@ -36,6 +42,7 @@ pub fn StaffLayout() -> impl IntoView {
                                     <a href="/staff/audit">"Audit log"</a>
                                     <a href="/staff/api-keys">"API keys"</a>
                                     <a href="/staff/webhooks">"Webhooks"</a>
+                                    <a href="/staff/alerts">"Alerts"</a>
                                     <span class="who">{session.email.clone()}</span>
                                     <form method="post" action="/staff/logout" class="logout">
                                         <input type="hidden" name="csrf" value=session.csrf.clone()/>

@@ -12,6 +12,8 @@ mod browser_stand_ins;
 pub use browser_stand_ins::*;
 
 #[cfg(feature = "ssr")]
+mod alerts_page;
+#[cfg(feature = "ssr")]
 mod api_keys_page;
 #[cfg(feature = "ssr")]
 mod audit_page;
@@ -36,6 +38,8 @@ mod webhooks_page;
 #[cfg(feature = "ssr")]
 mod widgets;
 
+#[cfg(feature = "ssr")]
+pub use alerts_page::StaffAlertsPage;
 #[cfg(feature = "ssr")]
 pub use api_keys_page::StaffApiKeysPage;
 #[cfg(feature = "ssr")]

@@ -68,6 +68,16 @@ fn ParcelDetail(detail: StaffParcelDetail) -> impl IntoView {
                     <button type="submit" class="secondary">"Rotate link"</button>
                     <span class="hint">" The old link stops working at once."</span>
                 </form>
+                <p class="subscribers">
+                    {if detail.subscribers.is_empty() {
+                        "No one gets this parcel's updates by mail.".to_string()
+                    } else {
+                        let shown: Vec<String> = detail.subscribers.iter().map(|(address, confirmed)| {
+                            if *confirmed { address.clone() } else { format!("{address} (not confirmed yet)") }
+                        }).collect();
+                        format!("Updates by mail to: {}", shown.join(", "))
+                    }}
+                </p>
             </section>
 
             <section class="panel pods">

@@ -1,5 +1,6 @@
 //! The staff pages' server functions, one per file. Each first checks that a staff member
 //! is signed in: the server's session middleware leaves a `StaffUser` in the request.
+mod alerts;
 mod api_keys;
 mod audit_log;
 mod carrier_health;
@@ -11,6 +12,7 @@ mod staff_parcel;
 mod staff_session;
 mod webhook_endpoints;
 
+pub use alerts::alerts;
 pub use api_keys::api_keys;
 pub use audit_log::audit_log;
 pub use carrier_health::load_carrier_health;

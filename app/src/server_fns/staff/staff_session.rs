@@ -1,5 +1,6 @@
 //! Who is signed in, the form token, whether the server runs in dev mode, and how many
-//! webhook endpoints are disabled (every staff page says so).
+//! webhook endpoints are disabled and how many alerts were raised lately (every staff page
+//! says so).
 use crate::staff::StaffSession;
 use leptos::prelude::*;
 
@@ -12,5 +13,6 @@ pub async fn load_staff_session() -> Result<StaffSession, ServerFnError> {
         .unwrap_or_default();
     // A count the banner can do without: a failure to read it leaves the page as it is.
     let disabled_webhooks = source.disabled_webhooks().await.unwrap_or(0);
-    Ok(StaffSession { email: staff.email, csrf, dev_mode: source.dev_mode(), disabled_webhooks })
+    let recent_alerts = source.recent_alerts().await.unwrap_or(0);
+    Ok(StaffSession { email: staff.email, csrf, dev_mode: source.dev_mode(), disabled_webhooks, recent_alerts })
 }
