@@ -1,9 +1,10 @@
 //! Who sends what: an instance claims due deliveries of one endpoint for a lease (a single
 //! `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING`, so two instances
 //! never hold the same delivery; on SQLite the statement is atomic by itself and the write
-//! gate keeps this process's writers in turn), and after the attempt writes what it gave:
-//! the attempt log row, the delivery's next state, and the endpoint's health (failing
-//! since when; disabled after a 410 or when failing longer than the retry schedule).
+//! gate keeps this process's writers in turn), and after the attempts writes what they
+//! gave, many in one transaction: the attempt log rows, the deliveries' next states, and
+//! the endpoints' health (failing since when; disabled after a 410 or when failing longer
+//! than the retry schedule).
 use super::attempt::AttemptResult;
 use crate::entity::webhook_delivery::{self, DeliveryState};
 use crate::entity::{webhook_attempt, webhook_endpoint};
@@ -12,7 +13,7 @@ use crate::settings::outbound::OutboundSettings;
 use chrono::{DateTime, Utc};
 use rand::Rng;
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait};
 use std::time::Duration;
 
 /// Claims up to `n` due deliveries of `endpoint_id` for `instance`, until `lease` from now.
@@ -56,80 +57,93 @@ pub fn next_wait(schedule: &[Duration], failures: usize) -> Option<Duration> {
     Some(base.mul_f64(jitter))
 }
 
-/// Writes what an attempt at `delivery` (to `endpoint`) gave.
-pub async fn record(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
-    settings: &OutboundSettings,
-    endpoint: &webhook_endpoint::Model,
-    delivery: &webhook_delivery::Model,
-    result: &AttemptResult,
-    at: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let failures = delivery.attempts as usize + 1;
-    let gone = result.status == Some(410);
-    let mut update: webhook_delivery::ActiveModel = delivery.clone().into();
-    update.attempts = Set(failures as i64);
-    update.last_status = Set(result.status.map(i64::from));
-    update.last_error = Set(result.error.clone());
-    update.claimed_until = Set(None);
-    let wait = next_wait(&settings.retry_schedule, failures);
-    if result.succeeded() {
-        update.state = Set(DeliveryState::Delivered);
-        update.delivered_at = Set(Some(at));
-    } else if gone || wait.is_none() {
-        update.state = Set(DeliveryState::Failed);
-    } else if let Some(wait) = wait {
-        update.next_attempt_at = Set(at + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX));
-    }
-    let mut health: webhook_endpoint::ActiveModel = endpoint.clone().into();
-    let mut health_changed = true;
-    if result.succeeded() {
-        health.failing_since = Set(None);
-        health_changed = endpoint.failing_since.is_some();
-    } else {
-        let since = endpoint.failing_since.unwrap_or(at);
-        health.failing_since = Set(Some(since));
-        let span = chrono::Duration::from_std(settings.schedule_span()).unwrap_or(chrono::Duration::MAX);
-        if gone {
-            disable(&mut health, at, "the endpoint answered 410 Gone".into());
-        } else if at - since > span {
-            disable(&mut health, at, format!("every attempt failed since {}, longer than the retry schedule", since.to_rfc3339()));
+/// An attempt that ended, waiting to be written.
+pub struct Finished {
+    pub endpoint: webhook_endpoint::Model,
+    pub delivery: webhook_delivery::Model,
+    pub result: AttemptResult,
+    pub at: DateTime<Utc>,
+}
+
+/// Writes what attempts gave, in one transaction: each attempt's log row, each delivery's
+/// next state, and each endpoint's health (failing since when; disabled after a 410 or
+/// when failing for longer than the retry schedule).
+pub async fn record(db: &DatabaseConnection, gate: &WriteGate, settings: &OutboundSettings, finished: &[Finished]) -> Result<(), DbErr> {
+    let span = chrono::Duration::from_std(settings.schedule_span()).unwrap_or(chrono::Duration::MAX);
+    let mut attempts = Vec::with_capacity(finished.len());
+    let mut updates = Vec::with_capacity(finished.len());
+    // The last word on each endpoint's health in this batch.
+    let mut health: Vec<(String, webhook_endpoint::ActiveModel, Option<DateTime<Utc>>)> = Vec::new();
+    for Finished { endpoint, delivery, result, at } in finished {
+        let (at, tries) = (*at, delivery.attempts as usize + 1);
+        let gone = result.status == Some(410);
+        let mut update = webhook_delivery::ActiveModel { id: Set(delivery.id), ..Default::default() };
+        update.attempts = Set(tries as i64);
+        update.last_status = Set(result.status.map(i64::from));
+        update.last_error = Set(result.error.clone());
+        update.claimed_until = Set(None);
+        let wait = next_wait(&settings.retry_schedule, tries);
+        if result.succeeded() {
+            update.state = Set(DeliveryState::Delivered);
+            update.delivered_at = Set(Some(at));
+        } else if gone || wait.is_none() {
+            update.state = Set(DeliveryState::Failed);
+        } else if let Some(wait) = wait {
+            update.next_attempt_at = Set(at + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX));
         }
+        updates.push((delivery.id, update));
+        attempts.push(webhook_attempt::ActiveModel {
+            delivery_id: Set(delivery.id),
+            endpoint_id: Set(endpoint.id.clone()),
+            at: Set(at),
+            status: Set(result.status.map(i64::from)),
+            latency_ms: Set(result.latency.as_millis().min(i64::MAX as u128) as i64),
+            answer: Set(result.answer.clone()),
+            error: Set(result.error.clone()),
+            ..Default::default()
+        });
+        // Only the health columns: the cursor moves under the hand-out meanwhile.
+        let mut changed = webhook_endpoint::ActiveModel::default();
+        let mut failing = None;
+        if result.succeeded() {
+            changed.failing_since = Set(None);
+        } else {
+            let since = endpoint.failing_since.unwrap_or(at);
+            failing = Some(since);
+            if gone {
+                disable(&mut changed, &endpoint.id, at, "the endpoint answered 410 Gone".into());
+            } else if at - since > span {
+                disable(&mut changed, &endpoint.id, at, format!("every attempt failed since {}, longer than the retry schedule", since.to_rfc3339()));
+            }
+        }
+        health.retain(|(id, ..)| id != &endpoint.id);
+        health.push((endpoint.id.clone(), changed, failing));
     }
     let _turn = gate.enter().await;
     let txn = db.begin().await?;
-    webhook_attempt::ActiveModel {
-        delivery_id: Set(delivery.id),
-        endpoint_id: Set(endpoint.id.clone()),
-        at: Set(at),
-        status: Set(result.status.map(i64::from)),
-        latency_ms: Set(result.latency.as_millis().min(i64::MAX as u128) as i64),
-        answer: Set(result.answer.clone()),
-        error: Set(result.error.clone()),
-        ..Default::default()
+    for chunk in attempts.chunks(ATTEMPTS_PER_INSERT) {
+        webhook_attempt::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
     }
-    .insert(&txn)
-    .await?;
-    update.update(&txn).await?;
-    if health_changed {
-        // Only the health columns: the cursor moves under the hand-out meanwhile.
-        let mut only_health = webhook_endpoint::ActiveModel { id: Set(endpoint.id.clone()), ..Default::default() };
-        only_health.failing_since = health.failing_since;
-        only_health.disabled_at = health.disabled_at;
-        only_health.disabled_reason = health.disabled_reason;
-        // An endpoint removed meanwhile has nothing left to update.
-        let _ = webhook_endpoint::Entity::update_many()
-            .set(only_health)
-            .filter(webhook_endpoint::Column::Id.eq(endpoint.id.clone()))
-            .exec(&txn)
-            .await?;
+    for (id, update) in updates {
+        webhook_delivery::Entity::update_many().set(update).filter(webhook_delivery::Column::Id.eq(id)).exec(&txn).await?;
+    }
+    for (id, changed, failing) in health {
+        // A failure keeps the first failure's time; an endpoint removed meanwhile has
+        // nothing left to update.
+        let mut statement = webhook_endpoint::Entity::update_many().set(changed).filter(webhook_endpoint::Column::Id.eq(id));
+        if let Some(since) = failing {
+            statement = statement.col_expr(webhook_endpoint::Column::FailingSince, Expr::col(webhook_endpoint::Column::FailingSince).if_null(since));
+        }
+        statement.exec(&txn).await?;
     }
     txn.commit().await
 }
 
-fn disable(health: &mut webhook_endpoint::ActiveModel, at: DateTime<Utc>, reason: String) {
-    tracing::warn!(endpoint = ?health.id, %reason, "webhook endpoint disabled");
+/// Attempt rows per insert: 7 bound values each.
+const ATTEMPTS_PER_INSERT: usize = 500;
+
+fn disable(health: &mut webhook_endpoint::ActiveModel, endpoint: &str, at: DateTime<Utc>, reason: String) {
+    tracing::warn!(%endpoint, %reason, "webhook endpoint disabled");
     health.disabled_at = Set(Some(at));
     health.disabled_reason = Set(Some(reason));
 }

@@ -1,11 +1,14 @@
-//! The outbound worker each instance runs: every `WAYBILL_OUTBOUND_POLL_MS` it hands new
-//! outbox events out to the endpoints (`handout`), then, for each enabled endpoint with a
-//! free slot, claims what is due (`claims`) and sends each in a task of its own
-//! (`attempt`), recording the result. An endpoint holds at most
-//! `WAYBILL_WEBHOOK_CONCURRENCY` sends, so a slow or dead one delays neither ingest (which
-//! only writes the outbox) nor any other endpoint.
+//! The outbound worker each instance runs. A round hands new outbox events out to the
+//! endpoints (`handout`), then, for each enabled endpoint with room, claims due deliveries
+//! (`claims`), a batch at a time, and sends each in a task of its own (`attempt`), at most
+//! `WAYBILL_WEBHOOK_CONCURRENCY` to one endpoint at once, so a slow or dead endpoint delays
+//! neither ingest (which only writes the outbox) nor any other endpoint. Finished attempts
+//! go to one recorder task, which writes them many to a transaction, so that a backlog
+//! being sent takes few turns of SQLite's one writer from ingest. While there is work,
+//! rounds follow each other; when there is none, the worker waits for
+//! `WAYBILL_OUTBOUND_POLL_MS` or for the recorder to free room.
 use super::attempt::{attempt, AttemptResult, Outgoing};
-use super::claims::{claim, record};
+use super::claims::{claim, record, Finished};
 use super::handout::hand_out;
 use super::transitions::stamp;
 use crate::entity::{outbound_event, webhook_delivery, webhook_endpoint};
@@ -16,10 +19,17 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::{mpsc, Notify, Semaphore};
 
-/// A claim outlives the longest attempt by this much, so that it never lapses while its
-/// instance still sends.
+/// A claim outlives the attempts of its batch by this much, so that it never lapses while
+/// its instance still sends.
 const LEASE_MARGIN: Duration = Duration::from_secs(30);
+
+/// Deliveries claimed for one endpoint at once, in sends it may run side by side.
+const BATCH_PER_SLOT: usize = 8;
+
+/// Finished attempts written per transaction, at most.
+const RECORDED_AT_ONCE: usize = 256;
 
 /// The worker's shared parts; cheap to clone.
 #[derive(Clone)]
@@ -30,96 +40,153 @@ pub struct Sender {
     client: reqwest::Client,
     /// This instance, as its claims name it.
     instance: String,
-    /// Sends in flight per endpoint.
-    in_flight: Arc<Mutex<HashMap<String, usize>>>,
+    /// Claimed and not yet recorded, per endpoint.
+    claimed: Arc<Mutex<HashMap<String, usize>>>,
+    /// Sends running side by side, per endpoint.
+    slots: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
+    finished: mpsc::UnboundedSender<Finished>,
+    /// Rung when recorded attempts freed room for more claims.
+    room: Arc<Notify>,
 }
 
 impl Sender {
+    /// Starts the recorder; [`Self::spawn`] starts the rounds.
     pub fn new(db: DatabaseConnection, gate: WriteGate, settings: OutboundSettings, instance: String) -> Result<Self, reqwest::Error> {
         let client = super::attempt::client(&settings)?;
-        Ok(Self { db, gate, settings: Arc::new(settings), client, instance, in_flight: Arc::default() })
+        let (finished, attempts) = mpsc::unbounded_channel();
+        let sender = Self {
+            db,
+            gate,
+            settings: Arc::new(settings),
+            client,
+            instance,
+            claimed: Arc::default(),
+            slots: Arc::default(),
+            finished,
+            room: Arc::new(Notify::new()),
+        };
+        tokio::spawn(sender.clone().recorder(attempts));
+        Ok(sender)
     }
 
-    /// Runs the worker until the process ends.
+    /// Runs the rounds until the process ends.
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let mut every = tokio::time::interval(self.settings.poll);
             every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                every.tick().await;
-                if let Err(error) = self.round().await {
-                    tracing::warn!(%error, "outbound webhooks: this round failed; the next one tries again");
+                let busy = match self.round().await {
+                    Ok(busy) => busy,
+                    Err(error) => {
+                        tracing::warn!(%error, "outbound webhooks: this round failed; the next one tries again");
+                        false
+                    }
+                };
+                if busy {
+                    tokio::task::yield_now().await;
+                } else {
+                    tokio::select! {
+                        _ = every.tick() => {}
+                        _ = self.room.notified() => {}
+                    }
                 }
             }
         })
     }
 
-    /// One round: hand out, then start what is due.
-    pub async fn round(&self) -> Result<(), DbErr> {
+    /// One round: hand out, then start what is due; says whether it found any work.
+    pub async fn round(&self) -> Result<bool, DbErr> {
         let enabled = || webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::DisabledAt.is_null()).all(&self.db);
         // No endpoint, no work: the write gate is left to ingest.
         if enabled().await?.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
-        hand_out(&self.db, &self.gate).await?;
-        let endpoints = enabled().await?;
-        let lease = self.settings.timeout + LEASE_MARGIN;
-        for endpoint in endpoints {
-            let free = self.settings.per_endpoint.saturating_sub(self.busy(&endpoint.id));
-            if free == 0 {
+        let mut busy = hand_out(&self.db, &self.gate).await? > 0;
+        let per_endpoint = self.settings.per_endpoint;
+        let batch = per_endpoint * BATCH_PER_SLOT;
+        let lease = self.settings.timeout * BATCH_PER_SLOT as u32 + LEASE_MARGIN;
+        for endpoint in enabled().await? {
+            let room = batch.saturating_sub(self.count(&endpoint.id, 0));
+            // Claim when half the batch is free, not for every single free place.
+            if room < batch / 2 {
                 continue;
             }
-            let claimed = claim(&self.db, &self.gate, &endpoint.id, free, &self.instance, lease).await?;
+            let claimed = claim(&self.db, &self.gate, &endpoint.id, room, &self.instance, lease).await?;
+            busy |= !claimed.is_empty();
+            let slots = self.slots_of(&endpoint.id, per_endpoint);
             for delivery in claimed {
-                self.start(endpoint.clone(), delivery);
+                self.count(&endpoint.id, 1);
+                let (sender, endpoint, slots) = (self.clone(), endpoint.clone(), slots.clone());
+                tokio::spawn(async move {
+                    let Ok(_slot) = slots.acquire_owned().await else { return };
+                    let at = Utc::now();
+                    let result = sender.send(&endpoint, &delivery).await;
+                    // The recorder lives as long as the process.
+                    let _ = sender.finished.send(Finished { endpoint, delivery, result, at });
+                });
             }
         }
-        Ok(())
+        Ok(busy)
     }
 
-    fn busy(&self, endpoint: &str) -> usize {
-        self.in_flight.lock().map(|m| m.get(endpoint).copied().unwrap_or(0)).unwrap_or(usize::MAX)
-    }
-
-    fn count(&self, endpoint: &str, change: isize) {
-        if let Ok(mut map) = self.in_flight.lock() {
-            let n = map.entry(endpoint.to_string()).or_default();
-            *n = n.saturating_add_signed(change);
+    /// Changes the count of `endpoint`'s claimed deliveries by `change`; returns it.
+    fn count(&self, endpoint: &str, change: isize) -> usize {
+        match self.claimed.lock() {
+            Ok(mut map) => {
+                let n = map.entry(endpoint.to_string()).or_default();
+                *n = n.saturating_add_signed(change);
+                *n
+            }
+            Err(_) => usize::MAX,
         }
     }
 
-    fn start(&self, endpoint: webhook_endpoint::Model, delivery: webhook_delivery::Model) {
-        self.count(&endpoint.id, 1);
-        let sender = self.clone();
-        tokio::spawn(async move {
-            if let Err(error) = sender.send(&endpoint, &delivery).await {
-                tracing::warn!(%error, endpoint = %endpoint.id, event = %delivery.event_id, "outbound webhook: the attempt could not be recorded; it is sent again when its claim lapses");
-            }
-            sender.count(&endpoint.id, -1);
-        });
+    fn slots_of(&self, endpoint: &str, n: usize) -> Arc<Semaphore> {
+        match self.slots.lock() {
+            Ok(mut map) => map.entry(endpoint.to_string()).or_insert_with(|| Arc::new(Semaphore::new(n))).clone(),
+            Err(_) => Arc::new(Semaphore::new(n)),
+        }
     }
 
-    #[tracing::instrument(skip_all, fields(endpoint = %endpoint.id, event = %delivery.event_id))]
-    async fn send(&self, endpoint: &webhook_endpoint::Model, delivery: &webhook_delivery::Model) -> Result<(), DbErr> {
-        let at = Utc::now();
-        let result = match outbound_event::Entity::find_by_id(delivery.event_seq).one(&self.db).await? {
-            Some(event) => {
-                let body = body_of(&event);
-                let mut secrets = vec![endpoint.secret.as_str()];
-                if let (Some(previous), Some(until)) = (&endpoint.previous_secret, endpoint.previous_until) {
-                    if until > at {
-                        secrets.push(previous);
-                    }
+    /// Writes finished attempts as they come, many at a time.
+    async fn recorder(self, mut attempts: mpsc::UnboundedReceiver<Finished>) {
+        while let Some(first) = attempts.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < RECORDED_AT_ONCE {
+                match attempts.try_recv() {
+                    Ok(next) => batch.push(next),
+                    Err(_) => break,
                 }
-                let outgoing = Outgoing { url: &endpoint.url, id: &delivery.event_id, body: body.as_bytes(), secrets: &secrets };
-                attempt(&self.client, &self.settings, &outgoing).await
             }
-            None => AttemptResult { status: None, latency: Duration::ZERO, answer: None, error: Some("the event is no longer in the outbox".into()) },
-        };
-        if !result.succeeded() {
-            tracing::info!(status = ?result.status, error = ?result.error, attempt = delivery.attempts + 1, "outbound webhook not accepted; retried on schedule");
+            if let Err(error) = record(&self.db, &self.gate, &self.settings, &batch).await {
+                tracing::warn!(%error, attempts = batch.len(), "outbound webhooks: attempts could not be recorded; they are sent again when their claims lapse");
+            }
+            for finished in &batch {
+                if !finished.result.succeeded() {
+                    tracing::info!(endpoint = %finished.endpoint.id, event = %finished.delivery.event_id, status = ?finished.result.status, error = ?finished.result.error, attempt = finished.delivery.attempts + 1, "outbound webhook not accepted; retried on schedule");
+                }
+                self.count(&finished.endpoint.id, -1);
+            }
+            self.room.notify_one();
         }
-        record(&self.db, &self.gate, &self.settings, endpoint, delivery, &result, at).await
+    }
+
+    async fn send(&self, endpoint: &webhook_endpoint::Model, delivery: &webhook_delivery::Model) -> AttemptResult {
+        let event = match outbound_event::Entity::find_by_id(delivery.event_seq).one(&self.db).await {
+            Ok(Some(event)) => event,
+            Ok(None) => return AttemptResult { status: None, latency: Duration::ZERO, answer: None, error: Some("the event is no longer in the outbox".into()) },
+            Err(error) => return AttemptResult { status: None, latency: Duration::ZERO, answer: None, error: Some(format!("the event could not be read: {error}")) },
+        };
+        let body = body_of(&event);
+        let at = Utc::now();
+        let mut secrets = vec![endpoint.secret.as_str()];
+        if let (Some(previous), Some(until)) = (&endpoint.previous_secret, endpoint.previous_until) {
+            if until > at {
+                secrets.push(previous);
+            }
+        }
+        let outgoing = Outgoing { url: &endpoint.url, id: &delivery.event_id, body: body.as_bytes(), secrets: &secrets };
+        attempt(&self.client, &self.settings, &outgoing).await
     }
 }
 

@@ -28,7 +28,11 @@ async fn a_subscriber_confirms_gets_each_update_once_in_their_language_and_unsub
     let (_, page) = (0, app.get(&format!("/t/{token}")).await.text().await.unwrap());
     assert!(page.contains("action=\"/t/") && page.contains("/subscribe\""), "the share link offers the form");
 
-    assert!(subscribe(&app, &token, "not an address", "en").await.contains("mail=invalid"));
+    let refused = subscribe(&app, &token, "not an address", "en").await;
+    assert!(refused.contains("mail=invalid"), "{refused}");
+    let said = app.get(&refused).await.text().await.unwrap();
+    assert!(said.contains("That is not an e-mail address"), "a clear error on the page");
+    assert_eq!(app.count("mail_subscription").await, 0);
     let back = subscribe(&app, &token, "jane@example.com", "nl").await;
     assert!(back.starts_with(&format!("/t/{token}?lang=nl&mail=check")), "{back}");
     let shown = app.get(&back).await.text().await.unwrap();
