@@ -64,7 +64,8 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     let page_cache = crate::page_cache::PageCache::new(&settings.public_reads, pipeline.changes().clone());
     let heartbeat = crate::instances::Heartbeat::start(db.clone(), pipeline.gate.clone(), settings.heartbeat_interval).await?;
     // Webhooks to merchant systems, from the outbox the write path fills.
-    crate::outbound::sender::Sender::new(db.clone(), pipeline.gate.clone(), settings.outbound.clone(), heartbeat.id().to_string())?.spawn();
+    let commits = pipeline.shared_commit_stats();
+    crate::outbound::sender::Sender::new(db.clone(), pipeline.gate.clone(), settings.outbound.clone(), heartbeat.id().to_string(), commits)?.spawn();
     // Staff alerts: stuck parcels, silent feeds, a growing quarantine.
     crate::alerts::spawn(db.clone(), pipeline.gate.clone(), settings.clone());
     // Customer mail, when an SMTP server is configured.

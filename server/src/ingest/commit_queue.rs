@@ -110,6 +110,11 @@ impl CommitQueue {
         &self.stats
     }
 
+    /// The same counters, to keep (the outbound sender watches how busy ingest is).
+    pub fn shared_stats(&self) -> Arc<CommitStats> {
+        self.stats.clone()
+    }
+
     /// Queues one delivery and waits until its batch is committed.
     pub async fn ingest(&self, input: RawInput) -> Result<IngestOutcome, IngestError> {
         // Parsing and packing the body are pure: done here, in the caller's task and in

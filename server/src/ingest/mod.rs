@@ -46,6 +46,7 @@ mod write_gate;
 mod writer_thread;
 
 pub use archive::{quarantine, storable_error, HELD_FOR_STAFF};
+pub use commit_queue::CommitStats;
 pub use dictionaries::Dictionaries;
 pub use input::{IngestError, IngestOutcome, RawInput};
 pub use parse::parse_delivery;

@@ -56,6 +56,11 @@ impl Pipeline {
         self.queue.stats()
     }
 
+    /// The same counters, to keep.
+    pub fn shared_commit_stats(&self) -> std::sync::Arc<CommitStats> {
+        self.queue.shared_stats()
+    }
+
     /// Keeps an unreadable delivery; see [`quarantine`].
     pub async fn quarantine(&self, input: RawInput, reason: &str) -> Result<(), IngestError> {
         self.limits.within(quarantine(&self.db, &self.gate, &self.adapters, &self.dictionaries, input, reason)).await

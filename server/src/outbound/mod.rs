@@ -8,12 +8,13 @@
 //!    endpoint that wants them (`handout`; endpoints are managed in `endpoints`);
 //! 4. send: it claims due deliveries (`claims`), signs and sends each once per attempt
 //!    (`signature`, `attempt`, only to allowed destinations: `destination`), and records
-//!    the attempt and the next try.
+//!    the attempt and the next try; while ingest is busy it steps back (`ingest_first`).
 pub mod attempt;
 pub mod claims;
 pub mod destination;
 pub mod endpoints;
 pub mod handout;
+pub mod ingest_first;
 pub mod outbox;
 pub mod resend;
 pub mod sender;

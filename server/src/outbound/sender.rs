@@ -6,7 +6,8 @@
 //! go to one recorder task, which writes them many to a transaction, so that a backlog
 //! being sent takes few turns of SQLite's one writer from ingest. While there is work,
 //! rounds follow each other; when there is none, the worker waits for
-//! `WAYBILL_OUTBOUND_POLL_MS` or for the recorder to free room.
+//! `WAYBILL_OUTBOUND_POLL_MS` or for the recorder to free room. While ingest is busy, sends
+//! wait their turn (`ingest_first`).
 use super::attempt::{attempt, AttemptResult, Outgoing};
 use super::claims::{claim, record, Finished};
 use super::handout::hand_out;
@@ -47,12 +48,21 @@ pub struct Sender {
     finished: mpsc::UnboundedSender<Finished>,
     /// Rung when recorded attempts freed room for more claims.
     room: Arc<Notify>,
+    /// Steps back while ingest is busy.
+    ingest_first: Arc<super::ingest_first::IngestFirst>,
 }
 
 impl Sender {
     /// Starts the recorder; [`Self::spawn`] starts the rounds.
-    pub fn new(db: DatabaseConnection, gate: WriteGate, settings: OutboundSettings, instance: String) -> Result<Self, reqwest::Error> {
+    pub fn new(
+        db: DatabaseConnection,
+        gate: WriteGate,
+        settings: OutboundSettings,
+        instance: String,
+        commits: Arc<crate::ingest::CommitStats>,
+    ) -> Result<Self, reqwest::Error> {
         let client = super::attempt::client(&settings)?;
+        let ingest_first = Arc::new(super::ingest_first::IngestFirst::new(commits, settings.yield_above_per_sec, settings.while_busy_per_sec));
         let (finished, attempts) = mpsc::unbounded_channel();
         let sender = Self {
             db,
@@ -64,6 +74,7 @@ impl Sender {
             slots: Arc::default(),
             finished,
             room: Arc::new(Notify::new()),
+            ingest_first,
         };
         tokio::spawn(sender.clone().recorder(attempts));
         Ok(sender)
@@ -119,6 +130,7 @@ impl Sender {
                 let (sender, endpoint, slots) = (self.clone(), endpoint.clone(), slots.clone());
                 tokio::spawn(async move {
                     let Ok(_slot) = slots.acquire_owned().await else { return };
+                    sender.ingest_first.turn().await;
                     let at = Utc::now();
                     let result = sender.send(&endpoint, &delivery).await;
                     // The recorder lives as long as the process.

@@ -1,6 +1,7 @@
 //! What Waybill sends out: where it may send (`WAYBILL_OUTBOUND_ALLOW_PRIVATE`), and how it
 //! sends webhooks (`WAYBILL_WEBHOOK_*`): the retry schedule, the timeout, how much of an
-//! answer it reads, how many sends per endpoint run at once, how often it looks for work.
+//! answer it reads, how many sends per endpoint run at once, how often it looks for work,
+//! and how far it steps back while ingest is busy.
 use super::SettingsError;
 use std::time::Duration;
 
@@ -27,6 +28,11 @@ pub struct OutboundSettings {
     /// How often an instance looks for events to hand out and sends that are due
     /// (`WAYBILL_OUTBOUND_POLL_MS`, 500).
     pub poll: Duration,
+    /// Ingest first: while this instance commits more than
+    /// `WAYBILL_OUTBOUND_YIELD_ABOVE_PER_SEC` deliveries a second (500), it sends at most
+    /// `WAYBILL_OUTBOUND_WHILE_BUSY_PER_SEC` webhooks a second (300), and catches up after.
+    pub yield_above_per_sec: u64,
+    pub while_busy_per_sec: u32,
 }
 
 impl OutboundSettings {
@@ -55,6 +61,8 @@ pub(super) fn outbound(
         max_answer_bytes: number("WAYBILL_WEBHOOK_MAX_ANSWER_BYTES", 64 * 1024)?.max(1024) as usize,
         per_endpoint: number("WAYBILL_WEBHOOK_CONCURRENCY", 4)?.clamp(1, 64) as usize,
         poll: Duration::from_millis(number("WAYBILL_OUTBOUND_POLL_MS", 500)?.max(10)),
+        yield_above_per_sec: number("WAYBILL_OUTBOUND_YIELD_ABOVE_PER_SEC", 500)?,
+        while_busy_per_sec: number("WAYBILL_OUTBOUND_WHILE_BUSY_PER_SEC", 300)?.clamp(1, u64::from(u32::MAX)) as u32,
     })
 }
 
