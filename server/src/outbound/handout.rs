@@ -18,25 +18,23 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
-/// Events read per endpoint per round.
-const EVENTS_PER_ROUND: u64 = 500;
-
-/// Hands out what is new; returns how many deliveries it made.
-pub async fn hand_out(db: &DatabaseConnection, gate: &WriteGate) -> Result<u64, DbErr> {
+/// Hands out what is new, at most `per_endpoint` events to each endpoint; returns how many
+/// deliveries it made.
+pub async fn hand_out(db: &DatabaseConnection, gate: &WriteGate, per_endpoint: u64) -> Result<u64, DbErr> {
     let _turn = gate.enter().await;
     let enabled = webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::DisabledAt.is_null());
     let mut made = 0u64;
     if db.get_database_backend() == DbBackend::Postgres {
         let txn = db.begin().await?;
         for endpoint in enabled.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked).all(&txn).await? {
-            let events = new_events(&txn, &endpoint).await?;
+            let events = new_events(&txn, &endpoint, per_endpoint).await?;
             made += write(&txn, &endpoint, events).await?;
         }
         txn.commit().await?;
         return Ok(made);
     }
     for endpoint in enabled.all(db).await? {
-        let events = new_events(db, &endpoint).await?;
+        let events = new_events(db, &endpoint, per_endpoint).await?;
         if events.is_empty() {
             continue;
         }
@@ -50,7 +48,7 @@ pub async fn hand_out(db: &DatabaseConnection, gate: &WriteGate) -> Result<u64, 
 type NewEvent = (i64, String, EventKind, Option<Carrier>);
 
 /// The events after `endpoint`'s cursor, oldest first.
-async fn new_events(db: &impl ConnectionTrait, endpoint: &webhook_endpoint::Model) -> Result<Vec<NewEvent>, DbErr> {
+async fn new_events(db: &impl ConnectionTrait, endpoint: &webhook_endpoint::Model, limit: u64) -> Result<Vec<NewEvent>, DbErr> {
     outbound_event::Entity::find()
         .select_only()
         .columns([outbound_event::Column::Seq, outbound_event::Column::EventId, outbound_event::Column::Kind, outbound_event::Column::Carrier])
@@ -58,7 +56,7 @@ async fn new_events(db: &impl ConnectionTrait, endpoint: &webhook_endpoint::Mode
         // A test event is queued for its one endpoint by `resend::send_test`.
         .filter(outbound_event::Column::Kind.ne(EventKind::Test))
         .order_by_asc(outbound_event::Column::Seq)
-        .limit(EVENTS_PER_ROUND)
+        .limit(limit)
         .into_tuple()
         .all(db)
         .await

@@ -1,8 +1,9 @@
 //! Ingest first: webhooks can wait, carriers should not. The sender samples how many
 //! deliveries this instance committed since it last looked; while that rate is above
-//! `WAYBILL_OUTBOUND_YIELD_ABOVE_PER_SEC`, each send first waits for a token of a limiter
-//! of `WAYBILL_OUTBOUND_WHILE_BUSY_PER_SEC` (governor), so that a burst of ingest keeps
-//! its CPU and its turns of SQLite's one writer, and the backlog goes out after.
+//! `WAYBILL_OUTBOUND_YIELD_ABOVE_PER_SEC`, its rounds hand out little and come only every
+//! `WAYBILL_OUTBOUND_POLL_MS`, and each send first waits for a token of a limiter of
+//! `WAYBILL_OUTBOUND_WHILE_BUSY_PER_SEC` (governor), so that a burst of ingest keeps its CPU
+//! and its turns of SQLite's one writer, and the backlog goes out after.
 use crate::ingest::CommitStats;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::num::NonZeroU32;

@@ -29,6 +29,10 @@ const LEASE_MARGIN: Duration = Duration::from_secs(30);
 /// Deliveries claimed for one endpoint at once, in sends it may run side by side.
 const BATCH_PER_SLOT: usize = 8;
 
+/// Events handed to each endpoint per round, and while ingest is busy.
+const EVENTS_PER_ROUND: u64 = 500;
+const EVENTS_PER_ROUND_WHILE_BUSY: u64 = 50;
+
 /// Finished attempts written per transaction, at most.
 const RECORDED_AT_ONCE: usize = 256;
 
@@ -95,6 +99,9 @@ impl Sender {
                 };
                 if busy {
                     tokio::task::yield_now().await;
+                } else if self.ingest_first.sample() {
+                    // Ingest is busy: one round a tick, however often sends finish.
+                    every.tick().await;
                 } else {
                     tokio::select! {
                         _ = every.tick() => {}
@@ -105,14 +112,19 @@ impl Sender {
         })
     }
 
-    /// One round: hand out, then start what is due; says whether it found any work.
+    /// One round: hand out, then start what is due; says whether another should follow at
+    /// once (it found work, and ingest is calm).
     pub async fn round(&self) -> Result<bool, DbErr> {
         let enabled = || webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::DisabledAt.is_null()).all(&self.db);
         // No endpoint, no work: the write gate is left to ingest.
         if enabled().await?.is_empty() {
             return Ok(false);
         }
-        let mut busy = hand_out(&self.db, &self.gate).await? > 0;
+        // While ingest is busy, a small hand-out a round and no round right after another:
+        // the backlog waits in the outbox (`ingest_first`).
+        let calm = !self.ingest_first.sample();
+        let events = if calm { EVENTS_PER_ROUND } else { EVENTS_PER_ROUND_WHILE_BUSY };
+        let mut busy = hand_out(&self.db, &self.gate, events).await? > 0;
         let per_endpoint = self.settings.per_endpoint;
         let batch = per_endpoint * BATCH_PER_SLOT;
         let lease = self.settings.timeout * BATCH_PER_SLOT as u32 + LEASE_MARGIN;
@@ -138,7 +150,7 @@ impl Sender {
                 });
             }
         }
-        Ok(busy)
+        Ok(busy && calm)
     }
 
     /// Changes the count of `endpoint`'s claimed deliveries by `change`; returns it.

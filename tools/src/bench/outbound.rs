@@ -46,6 +46,14 @@ pub async fn bench_outbound(data: &std::path::Path, site_root: &str, args: &Benc
                 started.elapsed().as_secs_f64()
             );
         }
+        for (what, r) in [(DEPOT, &depot), (UBER, &uber)] {
+            if let Some(c) = r.cpu {
+                println!(
+                    "  CPU per request, µs: {what}: total {:.0} = driver {:.0} + server {:.0} (runtime {:.0}, writer {:.0}, sqlite {:.0}, postgres {:.0})",
+                    c.total(), c.client, c.server(), c.runtime, c.writer, c.sqlite, c.postgres
+                );
+            }
+        }
         rates.push((depot.per_second, uber.per_second));
         drop(server);
         if let Some((admin, name)) = postgres {
