@@ -29,8 +29,8 @@ use leptos_router::{
     path, SsrMode,
 };
 use pages::staff::{
-    StaffAlertsPage, StaffApiKeysPage, StaffAuditPage, StaffCarriersPage, StaffDeliveriesPage, StaffDeliveryPage, StaffLayout, StaffLoginPage,
-    StaffParcelPage, StaffQuarantinePage, StaffSearchPage, StaffWebhooksPage,
+    StaffAlertsPage, StaffApiKeysPage, StaffAuditPage, StaffCarriersPage, StaffDeliveriesPage, StaffDeliveryPage, StaffLayout,
+    StaffLoginPage, StaffParcelPage, StaffQuarantinePage, StaffSearchPage, StaffWebhooksPage,
 };
 use pages::{HomePage, NotFoundPage, SharePage, TrackPage};
 

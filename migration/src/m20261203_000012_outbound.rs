@@ -195,7 +195,12 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [WebhookAttempt::Table.into_iden(), WebhookDelivery::Table.into_iden(), WebhookEndpoint::Table.into_iden(), OutboundEvent::Table.into_iden()] {
+        for table in [
+            WebhookAttempt::Table.into_iden(),
+            WebhookDelivery::Table.into_iden(),
+            WebhookEndpoint::Table.into_iden(),
+            OutboundEvent::Table.into_iden(),
+        ] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())

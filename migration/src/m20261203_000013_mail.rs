@@ -118,11 +118,25 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_mail_message_due").table(MailMessage::Table).col(MailMessage::State).col(MailMessage::NextAttemptAt).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx_mail_message_due")
+                    .table(MailMessage::Table)
+                    .col(MailMessage::State)
+                    .col(MailMessage::NextAttemptAt)
+                    .to_owned(),
+            )
             .await?;
         // A parcel's events since a subscription's cursor.
         manager
-            .create_index(Index::create().name("idx_outbound_event_parcel").table(OutboundEvent::Table).col(OutboundEvent::ParcelId).col(OutboundEvent::Seq).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx_outbound_event_parcel")
+                    .table(OutboundEvent::Table)
+                    .col(OutboundEvent::ParcelId)
+                    .col(OutboundEvent::Seq)
+                    .to_owned(),
+            )
             .await
     }
 

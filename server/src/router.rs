@@ -1,7 +1,9 @@
 //! Every route Waybill serves, in one place.
 use crate::carriers::{self, BodyFormat};
 use crate::http::security_headers::HeaderPolicy;
-use crate::http::{brand_css, cached_reads, events_api, find, health, live, pod, security_headers, staff, subscriptions, track_api, webhooks};
+use crate::http::{
+    brand_css, cached_reads, events_api, find, health, live, pod, security_headers, staff, subscriptions, track_api, webhooks,
+};
 use crate::state::AppState;
 use app::brand::SharedBrands;
 use app::source::{SharedStaffSource, SharedTrackingSource};
@@ -61,10 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/parcels/{carrier}/{n}/share-link/rotate", post(staff::actions::rotate_share_link))
         .route("/staff/quarantine/{id}/reprocess", post(staff::actions::reprocess))
         .route("/staff/quarantine/{id}/discard", post(staff::actions::discard))
-        .route(
-            "/staff/api/webhook-endpoints",
-            post(staff::webhook_endpoints::add_endpoint).get(staff::webhook_endpoints::list_endpoints),
-        )
+        .route("/staff/api/webhook-endpoints", post(staff::webhook_endpoints::add_endpoint).get(staff::webhook_endpoints::list_endpoints))
         .route("/staff/api/webhook-endpoints/{id}", axum::routing::delete(staff::webhook_endpoints::remove_endpoint))
         .route("/staff/api/webhook-endpoints/{id}/rotate-secret", post(staff::webhook_endpoints::rotate_secret))
         .route("/staff/api/webhook-endpoints/{id}/attempts", get(staff::webhook_endpoints::attempts))

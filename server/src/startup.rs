@@ -65,7 +65,14 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     let heartbeat = crate::instances::Heartbeat::start(db.clone(), pipeline.gate.clone(), settings.heartbeat_interval).await?;
     // Webhooks to merchant systems, from the outbox the write path fills.
     let commits = pipeline.shared_commit_stats();
-    crate::outbound::sender::Sender::new(db.clone(), pipeline.gate.clone(), settings.outbound.clone(), heartbeat.id().to_string(), commits)?.spawn();
+    crate::outbound::sender::Sender::new(
+        db.clone(),
+        pipeline.gate.clone(),
+        settings.outbound.clone(),
+        heartbeat.id().to_string(),
+        commits,
+    )?
+    .spawn();
     // Staff alerts: stuck parcels, silent feeds, a growing quarantine.
     crate::alerts::spawn(db.clone(), pipeline.gate.clone(), settings.clone());
     // Customer mail, when an SMTP server is configured.
@@ -75,7 +82,9 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     let storage_health = crate::storage::StorageHealth::start(store.clone(), settings.storage_check_interval).await;
     Ok(AppState::new(crate::state::Shared {
         pipeline,
-        read_model: ReadModel::new(db.clone(), settings.quiet_after_days).with_limits(settings.db_limits).with_mail(settings.mail.enabled()),
+        read_model: ReadModel::new(db.clone(), settings.quiet_after_days)
+            .with_limits(settings.db_limits)
+            .with_mail(settings.mail.enabled()),
         staff_read: crate::staff::StaffReadModel::new(db.clone(), settings.clone(), secret_use.clone()),
         secret_use,
         live_streams: crate::http::live_streams::LiveStreams::new(settings.live),

@@ -43,7 +43,9 @@ pub async fn current_alerts(db: &impl ConnectionTrait, settings: &AlertSettings,
         alerts.extend(stuck_parcels(db, chrono::Duration::from_std(after).unwrap_or(chrono::Duration::MAX), now).await?);
     }
     if let Some(after) = settings.feed_silent_after {
-        alerts.extend(silent_feeds(db, chrono::Duration::from_std(after).unwrap_or(chrono::Duration::MAX), settings.feed_usual_per_day, now).await?);
+        alerts.extend(
+            silent_feeds(db, chrono::Duration::from_std(after).unwrap_or(chrono::Duration::MAX), settings.feed_usual_per_day, now).await?,
+        );
     }
     if let Some(per_hour) = settings.quarantine_per_hour {
         alerts.extend(growing_quarantine(db, per_hour, now).await?);

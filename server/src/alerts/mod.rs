@@ -83,7 +83,12 @@ pub async fn raise(db: &DatabaseConnection, gate: &WriteGate, settings: &Setting
     Ok(raised)
 }
 
-async fn mail_alert(transport: &AsyncSmtpTransport<Tokio1Executor>, settings: &Settings, to: &lettre::message::Mailbox, alert: &Alert) -> Result<(), String> {
+async fn mail_alert(
+    transport: &AsyncSmtpTransport<Tokio1Executor>,
+    settings: &Settings,
+    to: &lettre::message::Mailbox,
+    alert: &Alert,
+) -> Result<(), String> {
     let text = format!(
         "{}\n\nSee {}/staff/alerts\n\n{}\n",
         alert.summary,

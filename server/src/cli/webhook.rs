@@ -41,7 +41,13 @@ pub async fn webhook(settings: &Settings, command: WebhookCommand) -> anyhow::Re
         WebhookCommand::List => {
             println!("{:<20} {:<8} {:<12} {:<60} events", "id", "state", "carrier", "url");
             for e in endpoints::list_endpoints(&db).await? {
-                let state = if e.disabled_at.is_some() { "disabled" } else if e.failing_since.is_some() { "failing" } else { "enabled" };
+                let state = if e.disabled_at.is_some() {
+                    "disabled"
+                } else if e.failing_since.is_some() {
+                    "failing"
+                } else {
+                    "enabled"
+                };
                 let kinds: Vec<&str> = endpoints::kinds_of(&e).iter().map(|k| k.as_str()).collect();
                 let carrier = e.carrier.map_or("any", |c| c.as_str());
                 println!("{:<20} {:<8} {:<12} {:<60} {}", e.id, state, carrier, e.url, kinds.join(","));

@@ -36,21 +36,28 @@ struct EventItem {
     data: serde_json::Value,
 }
 
-pub async fn events(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<EventsQuery>) -> Result<Json<EventsPage>, ApiError> {
+pub async fn events(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<EventsQuery>,
+) -> Result<Json<EventsPage>, ApiError> {
     let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim)
         .ok_or_else(|| ApiError::Unauthorized("send a staff API key as Authorization: Bearer".into()))?;
-    let staff = state.settings.db_limits.within(crate::staff::api_keys::staff_by_api_key(&state.db, key)).await.map_err(ApiError::unavailable)?;
+    let staff =
+        state.settings.db_limits.within(crate::staff::api_keys::staff_by_api_key(&state.db, key)).await.map_err(ApiError::unavailable)?;
     if staff.is_none() {
         return Err(ApiError::Unauthorized("invalid API key".into()));
     }
     let after = match query.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
         None => 0,
         Some(text) => text.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
-            ApiError::BadRequest(format!("after: {text:?} is not a cursor; pass the `next` of an earlier answer, or leave it out to start at the beginning"))
+            ApiError::BadRequest(format!(
+                "after: {text:?} is not a cursor; pass the `next` of an earlier answer, or leave it out to start at the beginning"
+            ))
         })?,
     };
     let limit = match query.limit.as_deref().map(str::trim).filter(|l| !l.is_empty()) {

@@ -24,7 +24,11 @@ pub struct SubscribeForm {
     lang: Option<String>,
 }
 
-pub async fn subscribe(State(state): State<AppState>, Path(token): Path<String>, Form(form): Form<SubscribeForm>) -> Result<Response, ApiError> {
+pub async fn subscribe(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Form(form): Form<SubscribeForm>,
+) -> Result<Response, ApiError> {
     let lang = form.lang.as_deref().and_then(Lang::parse).unwrap_or(state.settings.brands.default.language);
     let back = |notice: &str| Redirect::to(&format!("/t/{token}?lang={}&mail={notice}#updates", lang.code())).into_response();
     let Some(parcel_id) = state.read_model.shared_parcel_id(&token).await.map_err(ApiError::unavailable)? else {
@@ -53,7 +57,11 @@ pub async fn confirm(State(state): State<AppState>, Path(token): Path<String>) -
 }
 
 pub async fn unsubscribe_page(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
-    let found = mail_subscription::Entity::find().filter(mail_subscription::Column::Token.eq(token.clone())).one(&state.db).await.map_err(ApiError::unavailable)?;
+    let found = mail_subscription::Entity::find()
+        .filter(mail_subscription::Column::Token.eq(token.clone()))
+        .one(&state.db)
+        .await
+        .map_err(ApiError::unavailable)?;
     let Some(subscription) = found else { return Ok(gone_page(Lang::En)) };
     let lang = Lang::parse(&subscription.lang).unwrap_or(Lang::En);
     let (title, text, button) = match lang {

@@ -145,8 +145,14 @@ pub fn compose(kind: MailKind, lang: Lang, parcel: &Subject<'_>, data: &Value, l
         lines.push(say(&format!("Expected: {eta}."), &format!("Verwacht: {eta}.")));
     }
     let footer = say(
-        &format!("You get this because you asked for updates about this parcel ({}). We keep your address for this parcel only.", parcel.carrier),
-        &format!("Je krijgt dit omdat je om updates over dit pakket vroeg ({}). We bewaren je adres alleen voor dit pakket.", parcel.carrier),
+        &format!(
+            "You get this because you asked for updates about this parcel ({}). We keep your address for this parcel only.",
+            parcel.carrier
+        ),
+        &format!(
+            "Je krijgt dit omdat je om updates over dit pakket vroeg ({}). We bewaren je adres alleen voor dit pakket.",
+            parcel.carrier
+        ),
     );
     let values = context! {
         lang => lang.code(), heading => heading, lines => lines, button_label => button, button_url => url,
@@ -167,10 +173,15 @@ mod tests {
     use serde_json::json;
 
     fn links() -> Links {
-        Links { share: "https://t.example/t/abc".into(), confirm: "https://t.example/m/tok/confirm".into(), unsubscribe: "https://t.example/m/tok/unsubscribe".into() }
+        Links {
+            share: "https://t.example/t/abc".into(),
+            confirm: "https://t.example/m/tok/confirm".into(),
+            unsubscribe: "https://t.example/m/tok/unsubscribe".into(),
+        }
     }
 
-    const PARCEL: Subject<'static> = Subject { brand: "Tulip <Flowers>", carrier: "Peddler", tracking_number: "PD1", zone: "Europe/Amsterdam" };
+    const PARCEL: Subject<'static> =
+        Subject { brand: "Tulip <Flowers>", carrier: "Peddler", tracking_number: "PD1", zone: "Europe/Amsterdam" };
 
     #[test]
     fn status_events_worth_a_mail_and_eta_moves_of_over_half_an_hour() {

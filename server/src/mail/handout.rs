@@ -19,7 +19,8 @@ const EVENTS_PER_ROUND: u64 = 500;
 
 /// Queues the mails new events are worth; returns how many.
 pub async fn hand_out(db: &DatabaseConnection, gate: &WriteGate) -> Result<u64, DbErr> {
-    let subscriptions = mail_subscription::Entity::find().filter(mail_subscription::Column::State.eq(SubscriptionState::Confirmed)).all(db).await?;
+    let subscriptions =
+        mail_subscription::Entity::find().filter(mail_subscription::Column::State.eq(SubscriptionState::Confirmed)).all(db).await?;
     if subscriptions.is_empty() {
         return Ok(0);
     }

@@ -17,7 +17,9 @@ use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -131,7 +133,11 @@ impl Mailer {
     }
 
     /// The mail and its unsubscribe link, or `None` when there is nothing to link to.
-    async fn composed(&self, message: &mail_message::Model, subscription: &mail_subscription::Model) -> Result<Option<(Composed, String)>, DbErr> {
+    async fn composed(
+        &self,
+        message: &mail_message::Model,
+        subscription: &mail_subscription::Model,
+    ) -> Result<Option<(Composed, String)>, DbErr> {
         let Some(parcel) = parcel::Entity::find_by_id(subscription.parcel_id).one(&self.db).await? else { return Ok(None) };
         let share = share_link::Entity::find()
             .filter(share_link::Column::ParcelId.eq(parcel.id))
@@ -201,7 +207,9 @@ impl Mailer {
                 update.state = Set(DeliveryState::Delivered);
                 update.sent_at = Set(Some(now));
             }
-            (Some(_), Some(wait)) if !give_up => update.next_attempt_at = Set(now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX)),
+            (Some(_), Some(wait)) if !give_up => {
+                update.next_attempt_at = Set(now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX))
+            }
             (Some(_), _) => update.state = Set(DeliveryState::Failed),
         }
         update.last_error = Set(error);

@@ -48,7 +48,13 @@ pub fn checked_address(text: &str) -> Result<lettre::Address, SubscribeError> {
 }
 
 /// Subscribes `email` to `parcel_id`'s updates in `lang`; at most `per_parcel` addresses.
-pub async fn subscribe(db: &impl TransactionTrait, parcel_id: i64, email: &str, lang: app::i18n::Lang, per_parcel: u64) -> Result<Subscribed, SubscribeError> {
+pub async fn subscribe(
+    db: &impl TransactionTrait,
+    parcel_id: i64,
+    email: &str,
+    lang: app::i18n::Lang,
+    per_parcel: u64,
+) -> Result<Subscribed, SubscribeError> {
     let address = checked_address(email)?;
     let email = address.to_string();
     let txn = db.begin().await?;
@@ -156,7 +162,8 @@ pub async fn forget_finished(db: &impl ConnectionTrait, keep: std::time::Duratio
         .and_where(Expr::col(mail_subscription::Column::ParcelId).in_subquery(finished.clone()))
         .to_owned();
     mail_message::Entity::delete_many().filter(mail_message::Column::SubscriptionId.in_subquery(gone)).exec(db).await?;
-    let deleted = mail_subscription::Entity::delete_many().filter(mail_subscription::Column::ParcelId.in_subquery(finished)).exec(db).await?;
+    let deleted =
+        mail_subscription::Entity::delete_many().filter(mail_subscription::Column::ParcelId.in_subquery(finished)).exec(db).await?;
     Ok(deleted.rows_affected)
 }
 

@@ -111,7 +111,13 @@ async fn exchange(request: reqwest::RequestBuilder, cap: usize) -> Result<(u16, 
 
 /// A transport error in a line, with its cause (reqwest's own text leaves it out).
 fn describe(error: &reqwest::Error) -> String {
-    let mut text = if error.is_timeout() { "timed out".to_string() } else if error.is_connect() { "could not connect".to_string() } else { "failed".to_string() };
+    let mut text = if error.is_timeout() {
+        "timed out".to_string()
+    } else if error.is_connect() {
+        "could not connect".to_string()
+    } else {
+        "failed".to_string()
+    };
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         text.push_str(": ");

@@ -42,7 +42,10 @@ pub async fn claim(
     }
     let _turn = gate.enter().await;
     webhook_delivery::Entity::update_many()
-        .col_expr(webhook_delivery::Column::ClaimedUntil, Expr::value(now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX)))
+        .col_expr(
+            webhook_delivery::Column::ClaimedUntil,
+            Expr::value(now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX)),
+        )
         .col_expr(webhook_delivery::Column::ClaimedBy, Expr::value(instance))
         .filter(webhook_delivery::Column::Id.in_subquery(due))
         .exec_with_returning(db)
@@ -113,7 +116,12 @@ pub async fn record(db: &DatabaseConnection, gate: &WriteGate, settings: &Outbou
             if gone {
                 disable(&mut changed, &endpoint.id, at, "the endpoint answered 410 Gone".into());
             } else if at - since > span {
-                disable(&mut changed, &endpoint.id, at, format!("every attempt failed since {}, longer than the retry schedule", since.to_rfc3339()));
+                disable(
+                    &mut changed,
+                    &endpoint.id,
+                    at,
+                    format!("every attempt failed since {}, longer than the retry schedule", since.to_rfc3339()),
+                );
             }
         }
         health.retain(|(id, ..)| id != &endpoint.id);
@@ -132,7 +140,8 @@ pub async fn record(db: &DatabaseConnection, gate: &WriteGate, settings: &Outbou
         // nothing left to update.
         let mut statement = webhook_endpoint::Entity::update_many().set(changed).filter(webhook_endpoint::Column::Id.eq(id));
         if let Some(since) = failing {
-            statement = statement.col_expr(webhook_endpoint::Column::FailingSince, Expr::col(webhook_endpoint::Column::FailingSince).if_null(since));
+            statement = statement
+                .col_expr(webhook_endpoint::Column::FailingSince, Expr::col(webhook_endpoint::Column::FailingSince).if_null(since));
         }
         statement.exec(&txn).await?;
     }

@@ -109,7 +109,16 @@ mod tests {
         assert_eq!(check_url("ftp://hooks.example.com/x", true).unwrap_err(), DestinationError::NotHttps);
         assert_eq!(check_url("https://user:pw@hooks.example.com/x", false).unwrap_err(), DestinationError::Credentials);
         assert!(matches!(check_url("not a url", false), Err(DestinationError::Unparsable(..))));
-        for private in ["https://127.0.0.1/x", "https://10.1.2.3/", "https://169.254.169.254/latest/meta-data", "https://[::1]:8443/", "https://[fd00::1]/", "https://localhost/x", "https://192.168.1.10/", "https://[::ffff:127.0.0.1]/"] {
+        for private in [
+            "https://127.0.0.1/x",
+            "https://10.1.2.3/",
+            "https://169.254.169.254/latest/meta-data",
+            "https://[::1]:8443/",
+            "https://[fd00::1]/",
+            "https://localhost/x",
+            "https://192.168.1.10/",
+            "https://[::ffff:127.0.0.1]/",
+        ] {
             assert!(matches!(check_url(private, false), Err(DestinationError::Private(_))), "{private}");
             assert!(check_url(private, true).is_ok(), "{private} with the flag");
         }

@@ -12,7 +12,9 @@ use app::event_kind::{EventKind, UnknownEventKind};
 use chrono::{Duration, Utc};
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
 
 /// How long a rotated-out secret still signs, beside the new one.
 pub const PREVIOUS_SECRET_VALID: Duration = Duration::hours(24);
@@ -64,7 +66,12 @@ pub fn wants(endpoint: &webhook_endpoint::Model, kind: EventKind, carrier: Optio
 }
 
 /// Adds an endpoint; returns it with its secret (the only time the secret is shown).
-pub async fn add_endpoint(db: &DatabaseConnection, new: NewEndpoint, allow_private: bool, by: &str) -> Result<webhook_endpoint::Model, EndpointError> {
+pub async fn add_endpoint(
+    db: &DatabaseConnection,
+    new: NewEndpoint,
+    allow_private: bool,
+    by: &str,
+) -> Result<webhook_endpoint::Model, EndpointError> {
     if new.url.len() > MAX_URL_BYTES {
         return Err(EndpointError::UrlTooLong(new.url.len()));
     }
@@ -73,8 +80,13 @@ pub async fn add_endpoint(db: &DatabaseConnection, new: NewEndpoint, allow_priva
     events.sort();
     events.dedup();
     let txn = db.begin().await?;
-    let newest: Option<i64> =
-        outbound_event::Entity::find().select_only().column_as(outbound_event::Column::Seq.max(), "seq").into_tuple().one(&txn).await?.flatten();
+    let newest: Option<i64> = outbound_event::Entity::find()
+        .select_only()
+        .column_as(outbound_event::Column::Seq.max(), "seq")
+        .into_tuple()
+        .one(&txn)
+        .await?
+        .flatten();
     let endpoint = webhook_endpoint::ActiveModel {
         id: Set(new_endpoint_id()),
         url: Set(url.to_string()),
@@ -100,7 +112,11 @@ pub async fn add_endpoint(db: &DatabaseConnection, new: NewEndpoint, allow_priva
 
 /// Every endpoint, oldest first.
 pub async fn list_endpoints(db: &DatabaseConnection) -> Result<Vec<webhook_endpoint::Model>, DbErr> {
-    webhook_endpoint::Entity::find().order_by_asc(webhook_endpoint::Column::CreatedAt).order_by_asc(webhook_endpoint::Column::Id).all(db).await
+    webhook_endpoint::Entity::find()
+        .order_by_asc(webhook_endpoint::Column::CreatedAt)
+        .order_by_asc(webhook_endpoint::Column::Id)
+        .all(db)
+        .await
 }
 
 /// Removes an endpoint; what it had not received yet is given up (its attempts stay in the
@@ -126,7 +142,8 @@ pub async fn remove_endpoint(db: &DatabaseConnection, id: &str, by: &str) -> Res
 /// Gives an endpoint a new secret; the old one still signs for [`PREVIOUS_SECRET_VALID`].
 pub async fn rotate_secret(db: &DatabaseConnection, id: &str, by: &str) -> Result<String, EndpointError> {
     let txn = db.begin().await?;
-    let endpoint = webhook_endpoint::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| EndpointError::NoSuchEndpoint(id.to_string()))?;
+    let endpoint =
+        webhook_endpoint::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| EndpointError::NoSuchEndpoint(id.to_string()))?;
     let secret = new_secret();
     let mut update: webhook_endpoint::ActiveModel = endpoint.clone().into();
     update.previous_secret = Set(Some(endpoint.secret));

@@ -15,7 +15,8 @@ use app::event_kind::EventKind;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 
 /// Hands out what is new, at most `per_endpoint` events to each endpoint; returns how many
@@ -51,7 +52,12 @@ type NewEvent = (i64, String, EventKind, Option<Carrier>);
 async fn new_events(db: &impl ConnectionTrait, endpoint: &webhook_endpoint::Model, limit: u64) -> Result<Vec<NewEvent>, DbErr> {
     outbound_event::Entity::find()
         .select_only()
-        .columns([outbound_event::Column::Seq, outbound_event::Column::EventId, outbound_event::Column::Kind, outbound_event::Column::Carrier])
+        .columns([
+            outbound_event::Column::Seq,
+            outbound_event::Column::EventId,
+            outbound_event::Column::Kind,
+            outbound_event::Column::Carrier,
+        ])
         .filter(outbound_event::Column::Seq.gt(endpoint.cursor))
         // A test event is queued for its one endpoint by `resend::send_test`.
         .filter(outbound_event::Column::Kind.ne(EventKind::Test))

@@ -48,7 +48,13 @@ impl IngestFirst {
                 let rate = (delivered.saturating_sub(last.1)) as f64 / elapsed.as_secs_f64();
                 let busy = self.yield_above_per_sec > 0 && rate > self.yield_above_per_sec as f64;
                 if busy != self.busy.swap(busy, Ordering::Relaxed) {
-                    tracing::debug!(busy, rate, held = self.held.load(Ordering::Relaxed), "outbound webhooks: ingest is {}", if busy { "busy, sends slow down" } else { "calm again" });
+                    tracing::debug!(
+                        busy,
+                        rate,
+                        held = self.held.load(Ordering::Relaxed),
+                        "outbound webhooks: ingest is {}",
+                        if busy { "busy, sends slow down" } else { "calm again" }
+                    );
                 }
                 *last = (Instant::now(), delivered);
             }

@@ -14,7 +14,9 @@ use crate::entity::{outbound_event, parcel, pod_file, tracking_event};
 use app::model::TrackingStatus;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, Statement,
+};
 use std::collections::HashMap;
 
 /// The advisory lock key of writing events (PostgreSQL): "WAYB" "ILL1".

@@ -7,13 +7,18 @@ use crate::entity::{outbound_event, webhook_attempt, webhook_endpoint};
 use app::event_kind::EventKind;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
 
 /// Attempts shown per endpoint.
 pub const ATTEMPTS_SHOWN: u64 = 100;
 
 /// The newest attempts at `endpoint`, newest first, with the event each was for.
-pub async fn attempts_of(db: &impl ConnectionTrait, endpoint: &str) -> Result<Vec<(webhook_attempt::Model, Option<webhook_delivery::Model>)>, DbErr> {
+pub async fn attempts_of(
+    db: &impl ConnectionTrait,
+    endpoint: &str,
+) -> Result<Vec<(webhook_attempt::Model, Option<webhook_delivery::Model>)>, DbErr> {
     webhook_attempt::Entity::find()
         .filter(webhook_attempt::Column::EndpointId.eq(endpoint))
         .order_by_desc(webhook_attempt::Column::Id)

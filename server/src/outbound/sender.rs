@@ -66,7 +66,8 @@ impl Sender {
         commits: Arc<crate::ingest::CommitStats>,
     ) -> Result<Self, reqwest::Error> {
         let client = super::attempt::client(&settings)?;
-        let ingest_first = Arc::new(super::ingest_first::IngestFirst::new(commits, settings.yield_above_per_sec, settings.while_busy_per_sec));
+        let ingest_first =
+            Arc::new(super::ingest_first::IngestFirst::new(commits, settings.yield_above_per_sec, settings.while_busy_per_sec));
         let (finished, attempts) = mpsc::unbounded_channel();
         let sender = Self {
             db,
@@ -198,8 +199,22 @@ impl Sender {
     async fn send(&self, endpoint: &webhook_endpoint::Model, delivery: &webhook_delivery::Model) -> AttemptResult {
         let event = match outbound_event::Entity::find_by_id(delivery.event_seq).one(&self.db).await {
             Ok(Some(event)) => event,
-            Ok(None) => return AttemptResult { status: None, latency: Duration::ZERO, answer: None, error: Some("the event is no longer in the outbox".into()) },
-            Err(error) => return AttemptResult { status: None, latency: Duration::ZERO, answer: None, error: Some(format!("the event could not be read: {error}")) },
+            Ok(None) => {
+                return AttemptResult {
+                    status: None,
+                    latency: Duration::ZERO,
+                    answer: None,
+                    error: Some("the event is no longer in the outbox".into()),
+                }
+            }
+            Err(error) => {
+                return AttemptResult {
+                    status: None,
+                    latency: Duration::ZERO,
+                    answer: None,
+                    error: Some(format!("the event could not be read: {error}")),
+                }
+            }
         };
         let body = body_of(&event);
         let at = Utc::now();

@@ -40,7 +40,15 @@ pub struct ParcelState {
 /// A parcel nothing is known of yet.
 impl Default for ParcelState {
     fn default() -> Self {
-        Self { status: TrackingStatus::Unknown, substatus: None, status_at: None, eta: None, eta_from: None, eta_until: None, eta_as_of: None }
+        Self {
+            status: TrackingStatus::Unknown,
+            substatus: None,
+            status_at: None,
+            eta: None,
+            eta_from: None,
+            eta_until: None,
+            eta_as_of: None,
+        }
     }
 }
 
@@ -151,7 +159,8 @@ fn transition(parcel: ParcelIdentity<'_>, kind: EventKind, reached: &[String], d
 
 /// The stable id of `kind` reaching `reached` on `parcel`.
 pub fn event_id(parcel: ParcelIdentity<'_>, kind: EventKind, reached: &[String]) -> String {
-    let parts: Vec<&str> = [kind.as_str(), parcel.carrier.as_str(), parcel.tracking_number].into_iter().chain(reached.iter().map(String::as_str)).collect();
+    let parts: Vec<&str> =
+        [kind.as_str(), parcel.carrier.as_str(), parcel.tracking_number].into_iter().chain(reached.iter().map(String::as_str)).collect();
     stable_id(&parts)
 }
 
@@ -208,7 +217,8 @@ mod tests {
 
     #[test]
     fn a_failed_attempt_is_also_an_exception() {
-        let told = transitions(PARCEL, &state(TrackingStatus::OutForDelivery, 9), &state(TrackingStatus::FailedAttempt, 10), 1, &[], at(10));
+        let told =
+            transitions(PARCEL, &state(TrackingStatus::OutForDelivery, 9), &state(TrackingStatus::FailedAttempt, 10), 1, &[], at(10));
         assert_eq!(kinds(&told), [EventKind::StatusChanged, EventKind::Exception]);
     }
 
@@ -216,10 +226,13 @@ mod tests {
     fn the_same_state_reached_from_anywhere_at_any_time_has_the_same_id_and_a_second_run_a_new_one() {
         let ids = |list: Vec<Transition>| list.into_iter().map(|t| t.event_id).collect::<Vec<_>>();
         let from_nothing = ids(transitions(PARCEL, &ParcelState::default(), &state(TrackingStatus::Delivered, 11), 1, &[], at(12)));
-        let from_transit = ids(transitions(PARCEL, &state(TrackingStatus::InTransit, 8), &state(TrackingStatus::Delivered, 12), 1, &[], at(13)));
+        let from_transit =
+            ids(transitions(PARCEL, &state(TrackingStatus::InTransit, 8), &state(TrackingStatus::Delivered, 12), 1, &[], at(13)));
         assert_eq!(from_nothing, from_transit);
-        let again = ids(transitions(PARCEL, &state(TrackingStatus::FailedAttempt, 13), &state(TrackingStatus::OutForDelivery, 14), 2, &[], at(14)));
-        let first = ids(transitions(PARCEL, &state(TrackingStatus::InTransit, 8), &state(TrackingStatus::OutForDelivery, 9), 1, &[], at(9)));
+        let again =
+            ids(transitions(PARCEL, &state(TrackingStatus::FailedAttempt, 13), &state(TrackingStatus::OutForDelivery, 14), 2, &[], at(14)));
+        let first =
+            ids(transitions(PARCEL, &state(TrackingStatus::InTransit, 8), &state(TrackingStatus::OutForDelivery, 9), 1, &[], at(9)));
         assert_ne!(again, first, "out for delivery again after a failed attempt is told again");
         let other = ParcelIdentity { carrier: Carrier::Uber, tracking_number: "PD123" };
         assert_ne!(ids(transitions(other, &ParcelState::default(), &state(TrackingStatus::Delivered, 11), 1, &[], at(12))), from_nothing);

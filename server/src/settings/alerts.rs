@@ -29,10 +29,11 @@ pub(super) fn alerts(
     let off_at_zero = |n: u64| (n > 0).then_some(n);
     let email = match get("WAYBILL_ALERT_EMAIL") {
         None => None,
-        Some(text) => Some(text.trim().parse().map_err(|e| SettingsError {
-            name: "WAYBILL_ALERT_EMAIL",
-            reason: format!("{text:?} is not an e-mail address ({e})"),
-        })?),
+        Some(text) => Some(
+            text.trim()
+                .parse()
+                .map_err(|e| SettingsError { name: "WAYBILL_ALERT_EMAIL", reason: format!("{text:?} is not an e-mail address ({e})") })?,
+        ),
     };
     Ok(AlertSettings {
         stuck_after: off_at_zero(number("WAYBILL_ALERT_STUCK_HOURS", 48)?).map(|h| Duration::from_secs(h.saturating_mul(3600))),

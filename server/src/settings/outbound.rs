@@ -49,9 +49,7 @@ pub(super) fn outbound(
     let allow_private = match get("WAYBILL_OUTBOUND_ALLOW_PRIVATE").as_deref().map(str::trim) {
         None | Some("0" | "false" | "no") => false,
         Some("1" | "true" | "yes") => true,
-        Some(other) => {
-            return Err(SettingsError { name: "WAYBILL_OUTBOUND_ALLOW_PRIVATE", reason: format!("{other:?} is not 1 or 0") })
-        }
+        Some(other) => return Err(SettingsError { name: "WAYBILL_OUTBOUND_ALLOW_PRIVATE", reason: format!("{other:?} is not 1 or 0") }),
     };
     let schedule = get("WAYBILL_WEBHOOK_RETRY_SCHEDULE").unwrap_or_else(|| DEFAULT_RETRY_SCHEDULE.into());
     Ok(OutboundSettings {

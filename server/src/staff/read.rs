@@ -137,7 +137,9 @@ impl StaffReadModel {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|s| (crate::mail::subscriptions::masked(&s.email), s.state == crate::entity::mail_subscription::SubscriptionState::Confirmed))
+            .map(|s| {
+                (crate::mail::subscriptions::masked(&s.email), s.state == crate::entity::mail_subscription::SubscriptionState::Confirmed)
+            })
             .collect();
         Ok(Some(StaffParcelDetail {
             subscribers,

@@ -17,7 +17,8 @@ fn link_path(text: &str, part: &str) -> String {
 }
 
 async fn subscribe(app: &TestApp, token: &str, email: &str, lang: &str) -> String {
-    let answer = app.client.post(format!("{}/t/{token}/subscribe", app.address)).form(&[("email", email), ("lang", lang)]).send().await.unwrap();
+    let answer =
+        app.client.post(format!("{}/t/{token}/subscribe", app.address)).form(&[("email", email), ("lang", lang)]).send().await.unwrap();
     assert_eq!(answer.status(), 303, "subscribing answers 303 back to the share link");
     answer.headers()["location"].to_str().unwrap().to_string()
 }
@@ -67,7 +68,10 @@ async fn a_subscriber_confirms_gets_each_update_once_in_their_language_and_unsub
     let mails = if mails.len() >= 4 { smtp.received().await } else { mails };
     let subjects: Vec<&str> = mails[1..].iter().map(|m| m["headers"]["subject"].as_str().unwrap()).collect();
     assert_eq!(subjects.len(), 3, "a failed attempt, out for delivery again, delivered: {subjects:?}");
-    assert!(subjects[0].contains("gemist") && subjects[1].contains("wordt vandaag bezorgd") && subjects[2].contains("is bezorgd"), "{subjects:?}");
+    assert!(
+        subjects[0].contains("gemist") && subjects[1].contains("wordt vandaag bezorgd") && subjects[2].contains("is bezorgd"),
+        "{subjects:?}"
+    );
     let last = &mails[3];
     let text = last["text"].as_str().unwrap();
     assert!(text.contains(&format!("/t/{token}?lang=nl#pod")), "the POD is linked on the share link: {text}");
@@ -104,7 +108,11 @@ mod a_subscriber_confirms_gets_each_update_once_in_their_language_and_unsubscrib
         let smtp = SmtpSink::start().await;
         let app = common::spawn_app_with(
             backend,
-            &[("WAYBILL_SMTP_URL", &smtp.url), ("WAYBILL_MAIL_FROM", "Tulip Flowers <track@tulip.example>"), ("WAYBILL_OUTBOUND_POLL_MS", "50")],
+            &[
+                ("WAYBILL_SMTP_URL", &smtp.url),
+                ("WAYBILL_MAIL_FROM", "Tulip Flowers <track@tulip.example>"),
+                ("WAYBILL_OUTBOUND_POLL_MS", "50"),
+            ],
         )
         .await;
         super::a_subscriber_confirms_gets_each_update_once_in_their_language_and_unsubscribes(smtp, app).await;
@@ -141,7 +149,8 @@ async fn an_address_is_deleted_some_days_after_its_parcel_is_delivered_and_kept_
     assert_eq!(app.post_depot(&depot_form("KEEP-1", "Delivered", &delivered_at), None).await.status(), 200);
     assert_eq!(app.post_depot(&depot_form("KEEP-2", "Received in Depot", "2025-10-08T08:00:00Z"), None).await.status(), 200);
     for number in ["KEEP-1", "KEEP-2"] {
-        let parcel = app.query_text(&format!("SELECT CAST(id AS TEXT) FROM parcel WHERE tracking_number = '{number}'")).await.parse().unwrap();
+        let parcel =
+            app.query_text(&format!("SELECT CAST(id AS TEXT) FROM parcel WHERE tracking_number = '{number}'")).await.parse().unwrap();
         server::mail::subscriptions::subscribe(&app.db, parcel, "jane@example.com", app::i18n::Lang::En, 5).await.unwrap();
     }
     let keep = |days: u64| std::time::Duration::from_secs(days * 86_400);

@@ -39,9 +39,8 @@ async fn a_receiver_that_never_answers_answers_10_mb_or_redirects_cannot_hurt_th
     assert_eq!(app.get("/healthz").await.status(), 200);
 
     // Every hostile attempt is logged for staff with what went wrong.
-    let settled = || async {
-        app.query_text(&format!("SELECT CAST(COUNT(*) AS TEXT) FROM webhook_attempt WHERE endpoint_id = '{silent_id}'")).await
-    };
+    let settled =
+        || async { app.query_text(&format!("SELECT CAST(COUNT(*) AS TEXT) FROM webhook_attempt WHERE endpoint_id = '{silent_id}'")).await };
     for _ in 0..100 {
         if settled().await == "6" {
             break;
@@ -51,12 +50,24 @@ async fn a_receiver_that_never_answers_answers_10_mb_or_redirects_cannot_hurt_th
     assert_eq!(settled().await, "6", "each silent attempt ends at the timeout");
     let silent_error = app.query_text(&format!("SELECT error FROM webhook_attempt WHERE endpoint_id = '{silent_id}' LIMIT 1")).await;
     assert!(silent_error.contains("no answer within 2 s") || silent_error.contains("timed out"), "{silent_error}");
-    let huge_answer = app.query_text(&format!("SELECT CAST(MAX(LENGTH(answer)) AS TEXT) || ' ' || MAX(error) FROM webhook_attempt WHERE endpoint_id = '{huge_id}'")).await;
+    let huge_answer = app
+        .query_text(&format!(
+            "SELECT CAST(MAX(LENGTH(answer)) AS TEXT) || ' ' || MAX(error) FROM webhook_attempt WHERE endpoint_id = '{huge_id}'"
+        ))
+        .await;
     assert!(huge_answer.starts_with("1024 "), "at most the first KB is kept: {huge_answer}");
     assert!(huge_answer.contains("the rest was not read"), "{huge_answer}");
-    let redirect = app.query_text(&format!("SELECT CAST(MAX(status) AS TEXT) || ' ' || MAX(error) FROM webhook_attempt WHERE endpoint_id = '{redirect_id}'")).await;
+    let redirect = app
+        .query_text(&format!(
+            "SELECT CAST(MAX(status) AS TEXT) || ' ' || MAX(error) FROM webhook_attempt WHERE endpoint_id = '{redirect_id}'"
+        ))
+        .await;
     assert!(redirect.starts_with("302 ") && redirect.contains("not followed"), "{redirect}");
     assert!(redirecting.log().await.iter().all(|e| e["path"] == "/hooks"), "the redirect's target was never asked");
-    let failed = app.query_text(&format!("SELECT CAST(COUNT(*) AS TEXT) FROM webhook_delivery WHERE endpoint_id = '{redirect_id}' AND state = 'failed'")).await;
+    let failed = app
+        .query_text(&format!(
+            "SELECT CAST(COUNT(*) AS TEXT) FROM webhook_delivery WHERE endpoint_id = '{redirect_id}' AND state = 'failed'"
+        ))
+        .await;
     assert_eq!(failed, "6", "a redirect is a failed attempt, given up with no retries left");
 }

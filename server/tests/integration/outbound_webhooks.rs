@@ -12,8 +12,11 @@ use std::time::Duration;
 
 /// What every outbound test runs with: loopback receivers allowed, quick rounds, retries
 /// a fifth of a second apart.
-pub const OUTBOUND: [(&str, &str); 3] =
-    [("WAYBILL_OUTBOUND_ALLOW_PRIVATE", "1"), ("WAYBILL_OUTBOUND_POLL_MS", "50"), ("WAYBILL_WEBHOOK_RETRY_SCHEDULE", "200ms,200ms,200ms,200ms,200ms")];
+pub const OUTBOUND: [(&str, &str); 3] = [
+    ("WAYBILL_OUTBOUND_ALLOW_PRIVATE", "1"),
+    ("WAYBILL_OUTBOUND_POLL_MS", "50"),
+    ("WAYBILL_WEBHOOK_RETRY_SCHEDULE", "200ms,200ms,200ms,200ms,200ms"),
+];
 
 /// `waybill webhook add` for `receiver`, and the receiver told the secret it printed.
 pub fn add_endpoint(app: &TestApp, url: &str, extra: &[&str]) -> (String, String) {
@@ -67,7 +70,8 @@ fn kind_and_status(payload: &Value) -> (String, String) {
 }
 
 async fn pull_events(app: &TestApp, key: &str, after: &str) -> Value {
-    let answer = app.client.get(format!("{}/api/v1/events?after={after}&limit=100", app.address)).bearer_auth(key).send().await.expect("events");
+    let answer =
+        app.client.get(format!("{}/api/v1/events?after={after}&limit=100", app.address)).bearer_auth(key).send().await.expect("events");
     assert_eq!(answer.status(), 200);
     answer.json().await.expect("json")
 }
@@ -104,7 +108,8 @@ async fn a_carrier_journey_is_told_once_per_transition_verified_by_the_receiver_
         assert!(data.get("substatus").is_some());
         assert!(entry["payload"]["timestamp"].is_string());
     }
-    let delivered = log.iter().find(|e| e["payload"]["type"] == "parcel.status_changed" && e["payload"]["data"]["status"] == "delivered").unwrap();
+    let delivered =
+        log.iter().find(|e| e["payload"]["type"] == "parcel.status_changed" && e["payload"]["data"]["status"] == "delivered").unwrap();
     assert_eq!(delivered["payload"]["data"]["previous_status"], "failed_attempt");
     let pod = &log.iter().find(|e| e["payload"]["type"] == "parcel.pod_added").unwrap()["payload"]["data"]["pod"];
     assert_eq!(pod["content_type"], "image/png");
@@ -150,7 +155,9 @@ async fn a_receiver_that_fails_three_times_then_recovers_gets_each_event_once_wi
     let timestamps: BTreeSet<&str> = log.iter().filter_map(|e| e["timestamp"].as_str()).collect();
     assert!(!timestamps.is_empty());
     // Every attempt is in the log, with the status it got.
-    let attempts = app.query_text(&format!("SELECT COUNT(*) || ':' || COALESCE(MAX(status), 0) FROM webhook_attempt WHERE endpoint_id = '{endpoint}'")).await;
+    let attempts = app
+        .query_text(&format!("SELECT COUNT(*) || ':' || COALESCE(MAX(status), 0) FROM webhook_attempt WHERE endpoint_id = '{endpoint}'"))
+        .await;
     assert_eq!(attempts, "4:500");
     let state = app.query_text("SELECT state || ':' || attempts FROM webhook_delivery").await;
     assert_eq!(state, "delivered:4");
@@ -173,7 +180,8 @@ async fn two_instances_never_send_one_event_twice(app: TestApp) {
         let mut status = 0;
         for _ in 0..5 {
             let form = reqwest::multipart::Form::new().text("form_data", depot_form(number, "Received in Depot", "2025-10-08T08:00:00Z"));
-            let answer = app.client.post(format!("{base}/webhooks/depot")).bearer_auth(common::DEPOT_TOKEN).multipart(form).send().await.unwrap();
+            let answer =
+                app.client.post(format!("{base}/webhooks/depot")).bearer_auth(common::DEPOT_TOKEN).multipart(form).send().await.unwrap();
             status = answer.status().as_u16();
             if status != 503 {
                 break;
@@ -225,7 +233,13 @@ async fn a_webhook_added_through_the_staff_api_answers_201_with_its_secret_and_b
         let text = answer.text().await.unwrap();
         assert!(text.contains(says), "{body}: {text}");
     }
-    let unauthenticated = app.client.post(format!("{}/staff/api/webhook-endpoints", app.address)).json(&serde_json::json!({"url": "https://x.example"})).send().await.unwrap();
+    let unauthenticated = app
+        .client
+        .post(format!("{}/staff/api/webhook-endpoints", app.address))
+        .json(&serde_json::json!({"url": "https://x.example"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(unauthenticated.status(), 401);
 
     // The CLI refuses the same, naming why, and lists what was added (never a secret).

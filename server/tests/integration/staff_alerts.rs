@@ -54,7 +54,10 @@ async fn a_stuck_parcel_a_silent_feed_and_a_growing_quarantine_are_each_raised_o
     let seen = kinds(&log);
     assert_eq!(
         seen,
-        [("alert.feed_silent", 1), ("alert.parcel_stuck", 1), ("alert.quarantine_growing", 1)].into_iter().map(|(k, n)| (k.to_string(), n)).collect(),
+        [("alert.feed_silent", 1), ("alert.parcel_stuck", 1), ("alert.quarantine_growing", 1)]
+            .into_iter()
+            .map(|(k, n)| (k.to_string(), n))
+            .collect(),
         "each alert once, and no parcel events (the endpoint did not ask for them): {log:#?}"
     );
     assert!(log.iter().all(|e| e["verified"] == true));
@@ -64,7 +67,10 @@ async fn a_stuck_parcel_a_silent_feed_and_a_growing_quarantine_are_each_raised_o
 
     let mails = smtp.at_least(3, Duration::from_secs(10)).await;
     assert_eq!(mails.len(), 3, "{mails:#?}");
-    assert!(mails.iter().all(|m| m["to"] == serde_json::json!(["ops@example.com"]) && m["headers"]["subject"].as_str().unwrap().starts_with("Waybill alert: ")));
+    assert!(mails
+        .iter()
+        .all(|m| m["to"] == serde_json::json!(["ops@example.com"])
+            && m["headers"]["subject"].as_str().unwrap().starts_with("Waybill alert: ")));
 
     let mut staff = app.staff_browser().await;
     let (_, page) = staff.page("/staff").await;

@@ -74,7 +74,10 @@ pub async fn bench_outbound(data: &std::path::Path, site_root: &str, args: &Benc
 
 /// A fresh database for one of the two servers: a SQLite file in `dir`, or a PostgreSQL
 /// database (with the admin connection to drop it after).
-async fn fresh_database(args: &BenchArgs, dir: &std::path::Path) -> anyhow::Result<(String, Option<(sea_orm::DatabaseConnection, String)>)> {
+async fn fresh_database(
+    args: &BenchArgs,
+    dir: &std::path::Path,
+) -> anyhow::Result<(String, Option<(sea_orm::DatabaseConnection, String)>)> {
     if args.db != "postgres" {
         return Ok((format!("sqlite://{}/bench.db?mode=rwc", dir.display()), None));
     }

@@ -5,7 +5,6 @@
 use crate::http::ApiError;
 use crate::outbound::endpoints::{self, EndpointError, NewEndpoint};
 use crate::outbound::resend;
-use sea_orm::EntityTrait;
 use crate::state::AppState;
 use app::carrier::Carrier;
 use app::staff::StaffUser;
@@ -13,6 +12,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
+use sea_orm::EntityTrait;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -26,10 +26,20 @@ struct AddRequest {
     carrier: Option<String>,
 }
 
-pub async fn add_endpoint(State(state): State<AppState>, Extension(staff): Extension<StaffUser>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let request: AddRequest = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::BadRequest(format!("the body must be JSON such as {{\"url\":\"https://…\",\"events\":[\"parcel.delivered\"]}}: {e}")))?;
-    let events = request.events.iter().map(|k| k.parse()).collect::<Result<Vec<_>, _>>().map_err(|e| ApiError::BadRequest(format!("events: {e}")))?;
+pub async fn add_endpoint(
+    State(state): State<AppState>,
+    Extension(staff): Extension<StaffUser>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let request: AddRequest = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::BadRequest(format!("the body must be JSON such as {{\"url\":\"https://…\",\"events\":[\"parcel.delivered\"]}}: {e}"))
+    })?;
+    let events = request
+        .events
+        .iter()
+        .map(|k| k.parse())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ApiError::BadRequest(format!("events: {e}")))?;
     let carrier = match request.carrier.as_deref() {
         None => None,
         Some(name) => Some(name.parse::<Carrier>().map_err(|e| ApiError::BadRequest(format!("carrier: {e}")))?),
@@ -58,13 +68,21 @@ pub async fn list_endpoints(State(state): State<AppState>) -> Result<Json<Value>
     Ok(Json(json!({ "endpoints": shown })))
 }
 
-pub async fn remove_endpoint(State(state): State<AppState>, Extension(staff): Extension<StaffUser>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn remove_endpoint(
+    State(state): State<AppState>,
+    Extension(staff): Extension<StaffUser>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     let _turn = state.pipeline.gate.enter().await;
     endpoints::remove_endpoint(&state.db, &id, &staff.email).await.map_err(to_api)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub async fn rotate_secret(State(state): State<AppState>, Extension(staff): Extension<StaffUser>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn rotate_secret(
+    State(state): State<AppState>,
+    Extension(staff): Extension<StaffUser>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let _turn = state.pipeline.gate.enter().await;
     let secret = endpoints::rotate_secret(&state.db, &id, &staff.email).await.map_err(to_api)?;
     let hours = endpoints::PREVIOUS_SECRET_VALID.num_hours();
@@ -97,8 +115,9 @@ struct ResendRequest {
 /// `{"event_id": "evt_…"}` sends one event again, `{"since": "2026-12-01T00:00:00Z"}` every
 /// one made since then.
 pub async fn resend(State(state): State<AppState>, Path(id): Path<String>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let request: ResendRequest = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::BadRequest(format!("the body must be {{\"event_id\":\"evt_…\"}} or {{\"since\":\"<RFC 3339 time>\"}}: {e}")))?;
+    let request: ResendRequest = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::BadRequest(format!("the body must be {{\"event_id\":\"evt_…\"}} or {{\"since\":\"<RFC 3339 time>\"}}: {e}"))
+    })?;
     if request.event_id.is_none() && request.since.is_none() {
         return Err(ApiError::BadRequest("name an event_id, or a time since which to send every event again".into()));
     }
@@ -155,14 +174,18 @@ pub async fn webhook_form(
                 None => None,
                 Some(text) => match chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M") {
                     Ok(local) => Some(local.and_utc()),
-                    Err(_) => return super::actions::back(&session, "/staff/webhooks", Err(format!("{text:?} is not a date and time."))).await,
+                    Err(_) => {
+                        return super::actions::back(&session, "/staff/webhooks", Err(format!("{text:?} is not a date and time."))).await
+                    }
                 },
             };
             let event_id = form.event_id.as_deref().filter(|e| !e.is_empty());
             if since.is_none() && event_id.is_none() {
                 Ok(Err("Name an event, or a time since which to send every event again.".to_string()))
             } else {
-                resend::resend(&state.db, &id, event_id, since).await.map(|n| Ok(format!("{n} event(s) will be sent again to {}.", endpoint.url)))
+                resend::resend(&state.db, &id, event_id, since)
+                    .await
+                    .map(|n| Ok(format!("{n} event(s) will be sent again to {}.", endpoint.url)))
             }
         }
         _ => return Err(ApiError::NotFound(format!("no action {action:?}"))),

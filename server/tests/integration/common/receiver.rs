@@ -47,7 +47,11 @@ impl Receiver {
 
     /// The requests it accepted (verified and answered 2xx).
     pub async fn accepted(&self) -> Vec<serde_json::Value> {
-        self.log().await.into_iter().filter(|e| e["verified"] == true && e["status"].as_u64().is_some_and(|s| (200..300).contains(&s))).collect()
+        self.log()
+            .await
+            .into_iter()
+            .filter(|e| e["verified"] == true && e["status"].as_u64().is_some_and(|s| (200..300).contains(&s)))
+            .collect()
     }
 
     /// The log once `done` holds of it, or the last one after `within`.
