@@ -73,7 +73,7 @@ test("subscribing on the share link with JavaScript off and on, confirming, rece
   for (const mail of [missedOff, missedOn]) {
     expect(mail.headers["subject"]).toContain("We missed you");
     expect(mail.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
-    expect(mail.text).toContain(new URL(links["WB-DEMO-1003"].share).pathname);
+    expect(mail.text).toContain(links["WB-DEMO-1003"].share.replace(/^https?:\/\/[^/]+/, ""));
   }
 
   // The one with JavaScript unsubscribes from the link in its mail.
