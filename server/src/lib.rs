@@ -1,6 +1,7 @@
 //! Waybill's server: carrier webhooks, the ingest pipeline, persistence, POD storage and
 //! the HTTP routes around the Leptos pages. `main.rs` is only the command line.
 pub mod alerts;
+pub mod audit;
 pub mod carriers;
 pub mod changes;
 pub mod cli;

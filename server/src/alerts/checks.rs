@@ -4,7 +4,7 @@
 //! is (the parcel and its last news, the carrier and its last delivery, the hour), so every
 //! instance checking at the same time finds the same alerts and the outbox keeps one.
 use crate::entity::{parcel, raw_delivery};
-use crate::outbound::transitions::{event_id, stable_id, stamp, ParcelIdentity};
+use crate::ingest::transitions::{event_id, stable_id, stamp, ParcelIdentity};
 use crate::settings::alerts::AlertSettings;
 use app::carrier::Carrier;
 use app::event_kind::EventKind;

@@ -59,7 +59,7 @@ pub async fn raise(db: &DatabaseConnection, gate: &WriteGate, settings: &Setting
     let backend = db.get_database_backend();
     let _turn = gate.enter().await;
     let txn = db.begin().await?;
-    if let Some(lock) = crate::outbound::outbox::commit_order_lock(backend) {
+    if let Some(lock) = crate::ingest::outbox::commit_order_lock(backend) {
         txn.execute(lock).await?;
     }
     let mut raised = Vec::new();
@@ -75,7 +75,7 @@ pub async fn raise(db: &DatabaseConnection, gate: &WriteGate, settings: &Setting
             data: Set(data.to_string()),
             ..Default::default()
         };
-        if txn.execute(crate::outbound::outbox::insert(backend, vec![row])).await?.rows_affected() > 0 {
+        if txn.execute(crate::ingest::outbox::insert(backend, vec![row])).await?.rows_affected() > 0 {
             raised.push(alert);
         }
     }

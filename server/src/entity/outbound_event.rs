@@ -1,5 +1,5 @@
 //! The outbox: one row per parcel transition, written by the one write path in the
-//! transaction that made it (`outbound::outbox`).
+//! transaction that made it (`ingest::outbox`).
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

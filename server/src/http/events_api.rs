@@ -3,7 +3,7 @@
 //! `next` is the cursor to ask with next time (the same as `after` when nothing is new).
 use crate::entity::outbound_event;
 use crate::http::ApiError;
-use crate::outbound::transitions::stamp;
+use crate::ingest::transitions::stamp;
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};

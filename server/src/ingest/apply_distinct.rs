@@ -11,17 +11,17 @@
 //! first the way one upsert each would keep them.
 //!
 //! Each delivery that changed its parcel also leaves its transitions for the outbox
-//! (`outbound::outbox`), written with the parcels' new state.
+//! (`ingest::outbox`), written with the parcels' new state.
 use super::apply_extras::{merge_courier, merge_eta, merge_route, trim_trail};
 use super::batch_parcels::BatchParcels;
 use super::current_status::{of_first_events, set_status, CurrentStatus};
 use super::hand_off::query_in_one_hand_off;
+use super::outbox;
 use super::rows;
+use super::transitions::AddedPod;
 use crate::db::json_rows;
 use crate::domain::{NormalizedDelivery, TrackingStatus};
 use crate::entity::{courier_position, parcel, parcel_reference, pod_file, tracking_event};
-use crate::outbound::outbox;
-use crate::outbound::transitions::AddedPod;
 use crate::storage::StoredPod;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{OnConflict, Query};

@@ -13,6 +13,9 @@
 //!
 //! Replay (`replay`) and staff re-processing apply an archived delivery as a batch of one
 //! (`refused::apply_refusable` → `apply_batch`).
+//!
+//! Each delivery that changes a parcel also writes its transitions (`transitions`, pure) to
+//! the outbox (`outbox`) in the same transaction; `outbound` and `mail` tell them from there.
 mod apply_batch;
 mod apply_distinct;
 mod apply_extras;
@@ -27,6 +30,7 @@ mod current_status;
 mod dictionaries;
 mod hand_off;
 mod input;
+pub mod outbox;
 mod parcel_json;
 mod parse;
 mod pipeline;
@@ -40,6 +44,7 @@ mod rows;
 mod share_token;
 mod staff_entry;
 mod train_dictionary;
+pub mod transitions;
 mod void;
 mod write_batch;
 mod write_gate;

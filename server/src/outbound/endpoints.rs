@@ -5,8 +5,8 @@
 //! added (its cursor starts at the newest event). Every change is in the audit log.
 use super::destination::{check_url, DestinationError};
 use super::signature::new_secret;
+use crate::audit::{record, AuditAction};
 use crate::entity::{outbound_event, webhook_delivery, webhook_endpoint};
-use crate::staff::audit::{record, AuditAction};
 use app::carrier::Carrier;
 use app::event_kind::{EventKind, UnknownEventKind};
 use chrono::{Duration, Utc};

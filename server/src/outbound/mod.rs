@@ -1,7 +1,7 @@
 //! What Waybill tells others, from the one write path outward:
-//! 1. outbox: when a delivery changes a parcel, `apply_distinct` hands the parcel before
-//!    and after to `outbox`, which writes one `outbound_event` per transition
-//!    (`transitions`: kind, stable id, data) in the same transaction;
+//! 1. outbox: when a delivery changes a parcel, the write path writes one `outbound_event`
+//!    per transition in the same transaction (`ingest::outbox`, `ingest::transitions`:
+//!    kind, stable id, data);
 //! 2. pull: `GET /api/v1/events?after=` reads the outbox in commit order
 //!    (`http::events_api`);
 //! 3. hand-out: each instance's worker (`sender`) turns new events into one delivery per
@@ -15,8 +15,6 @@ pub mod destination;
 pub mod endpoints;
 pub mod handout;
 pub mod ingest_first;
-pub mod outbox;
 pub mod resend;
 pub mod sender;
 pub mod signature;
-pub mod transitions;

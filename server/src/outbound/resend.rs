@@ -1,9 +1,9 @@
 //! What staff do with one endpoint's deliveries: read its attempt log, send an event again
 //! (one, or every one since a time), send a test event. Sending again makes the delivery
 //! due now with a fresh retry schedule; the `webhook-id` stays the event's.
-use super::transitions::stamp;
 use crate::entity::webhook_delivery::{self, DeliveryState};
 use crate::entity::{outbound_event, webhook_attempt, webhook_endpoint};
+use crate::ingest::transitions::stamp;
 use app::event_kind::EventKind;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;

@@ -11,8 +11,8 @@
 use super::attempt::{attempt, AttemptResult, Outgoing};
 use super::claims::{claim, record, Finished};
 use super::handout::hand_out;
-use super::transitions::stamp;
 use crate::entity::{outbound_event, webhook_delivery, webhook_endpoint};
+use crate::ingest::transitions::stamp;
 use crate::ingest::WriteGate;
 use crate::settings::outbound::OutboundSettings;
 use chrono::Utc;

@@ -1,7 +1,7 @@
 //! What staff change, as plain functions over the database and the ingest pipeline (no
 //! HTTP here): manual events, POD uploads, share link rotation, and re-processing or
 //! discarding a quarantined delivery. Every action is written to the audit log.
-use super::audit::{record, AuditAction};
+use crate::audit::{record, AuditAction};
 use crate::domain::{Carrier, Origin, TrackingStatus};
 use crate::entity::{parcel, pod_file, raw_delivery, share_link, tracking_event};
 use crate::ingest::{

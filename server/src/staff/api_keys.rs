@@ -3,7 +3,7 @@
 //! revoked (the back office's `/staff/api-keys`, `waybill list-api-keys` and
 //! `revoke-api-key`); each use records when, at most once a minute per key.
 use super::accounts::{normalize_email, AccountError};
-use super::audit::{record, AuditAction};
+use crate::audit::{record, AuditAction};
 use crate::entity::{staff_api_key, staff_user};
 use app::staff::{ApiKeyRow, StaffUser};
 use base64::Engine;

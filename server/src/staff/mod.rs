@@ -1,9 +1,9 @@
-//! The staff back office's domain: accounts and API keys, sessions, login throttling, the
-//! audit log, what staff read (search, detail, deliveries) and what they change.
+//! The staff back office's domain: accounts and API keys, sessions, login throttling, what
+//! staff read (search, detail, deliveries, webhooks, alerts) and what they change; what they
+//! do is recorded in `crate::audit`.
 pub mod accounts;
 pub mod actions;
 pub mod api_keys;
-pub mod audit;
 mod read;
 pub mod read_alerts;
 mod read_search;

@@ -1,6 +1,6 @@
 //! `GET /staff/parcels.csv`: the parcel search's matches as CSV, with the same filters.
+use crate::audit::{record, AuditAction};
 use crate::http::ApiError;
-use crate::staff::audit::{record, AuditAction};
 use crate::staff::{parcel_row, references_of, search_matching};
 use crate::state::AppState;
 use app::staff::{ParcelQuery, StaffUser};

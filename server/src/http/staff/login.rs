@@ -2,9 +2,9 @@
 //! whatever was wrong; too many attempts (per account and client, per client, per account
 //! an hour: `staff::throttle`) get `429`. The client is the real one behind trusted proxies.
 use super::{check_csrf, new_csrf_token, CSRF_KEY, SIGNED_IN_KEY, STAFF_KEY};
+use crate::audit::{record, AuditAction};
 use crate::http::client_ip::client_ip;
 use crate::http::ApiError;
-use crate::staff::audit::{record, AuditAction};
 use crate::state::AppState;
 use app::staff::{CsrfToken, StaffUser};
 use axum::extract::{ConnectInfo, State};

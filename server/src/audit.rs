@@ -1,4 +1,6 @@
-//! The audit log: every staff action, who did it, on what, and when.
+//! The audit log: every staff action (in the back office, its API or the command line),
+//! who did it, on what, and when. Its own module: staff actions and the outbound endpoints
+//! both record here.
 use crate::entity::audit_log;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 
