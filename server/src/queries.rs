@@ -83,6 +83,11 @@ pub fn live_share_link(token: &str) -> Select<share_link::Entity> {
     share_link::Entity::find().filter(share_link::Column::Token.eq(token)).filter(share_link::Column::RevokedAt.is_null())
 }
 
+/// A parcel's live share link (mails and the mail links point customers there).
+pub fn live_share_link_of(parcel_id: i64) -> Select<share_link::Entity> {
+    share_link::Entity::find().filter(share_link::Column::ParcelId.eq(parcel_id)).filter(share_link::Column::RevokedAt.is_null())
+}
+
 /// A parcel's POD files, oldest first.
 pub fn pods_of(parcel_id: i64) -> Select<pod_file::Entity> {
     pod_file::Entity::find()

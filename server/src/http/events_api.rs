@@ -6,7 +6,7 @@ use crate::http::ApiError;
 use crate::ingest::transitions::stamp;
 use crate::state::AppState;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use axum::Json;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
@@ -41,14 +41,10 @@ pub async fn events(
     headers: HeaderMap,
     Query(query): Query<EventsQuery>,
 ) -> Result<Json<EventsPage>, ApiError> {
-    let key = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .map(str::trim)
+    let key = crate::http::staff::context::bearer_key(&headers)
         .ok_or_else(|| ApiError::Unauthorized("send a staff API key as Authorization: Bearer".into()))?;
     let staff =
-        state.settings.db_limits.within(crate::staff::api_keys::staff_by_api_key(&state.db, key)).await.map_err(ApiError::unavailable)?;
+        state.settings.db_limits.within(crate::staff::api_keys::staff_by_api_key(&state.db, &key)).await.map_err(ApiError::unavailable)?;
     if staff.is_none() {
         return Err(ApiError::Unauthorized("invalid API key".into()));
     }

@@ -5,7 +5,7 @@
 //! - `GET /m/{token}/confirm`: the confirmation link, `303` to the share link (`?mail=confirmed`);
 //! - `GET /m/{token}/unsubscribe` shows a one-button page, and `POST` to the same path (the
 //!   button, or a mail client's one-click `List-Unsubscribe-Post`) deletes the address.
-use crate::entity::{mail_subscription, share_link};
+use crate::entity::mail_subscription;
 use crate::http::ApiError;
 use crate::mail::subscriptions::{self, SubscribeError, Subscribed};
 use crate::state::AppState;
@@ -86,12 +86,7 @@ pub async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String
 }
 
 async fn back_to_share_link(state: &AppState, subscription: &mail_subscription::Model, notice: &str) -> Result<Response, ApiError> {
-    let share = share_link::Entity::find()
-        .filter(share_link::Column::ParcelId.eq(subscription.parcel_id))
-        .filter(share_link::Column::RevokedAt.is_null())
-        .one(&state.db)
-        .await
-        .map_err(ApiError::unavailable)?;
+    let share = crate::queries::live_share_link_of(subscription.parcel_id).one(&state.db).await.map_err(ApiError::unavailable)?;
     let lang = Lang::parse(&subscription.lang).unwrap_or(Lang::En);
     Ok(match share {
         Some(share) => Redirect::to(&format!("/t/{}?lang={}&mail={notice}#updates", share.token, lang.code())).into_response(),

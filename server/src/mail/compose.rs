@@ -159,12 +159,22 @@ pub fn compose(kind: MailKind, lang: Lang, parcel: &Subject<'_>, data: &Value, l
         brand => parcel.brand, tracking => number, footer => footer,
         unsubscribe_label => say("Unsubscribe", "Afmelden"), unsubscribe_url => links.unsubscribe,
     };
-    let mut templates = Environment::new();
-    templates.add_template("notification.txt", include_str!("../../templates/mail/notification.txt"))?;
-    templates.add_template("notification.html", include_str!("../../templates/mail/notification.html"))?;
+    let templates = templates()?;
     let text = templates.get_template("notification.txt")?.render(&values)?;
     let html = templates.get_template("notification.html")?.render(&values)?;
     Ok(Composed { subject: format!("{}: {subject}", parcel.brand), text, html })
+}
+
+/// The two templates, parsed once for the process.
+fn templates() -> Result<&'static Environment<'static>, TemplateError> {
+    static TEMPLATES: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
+    if let Some(parsed) = TEMPLATES.get() {
+        return Ok(parsed);
+    }
+    let mut parsed = Environment::new();
+    parsed.add_template("notification.txt", include_str!("../../templates/mail/notification.txt"))?;
+    parsed.add_template("notification.html", include_str!("../../templates/mail/notification.html"))?;
+    Ok(TEMPLATES.get_or_init(|| parsed))
 }
 
 #[cfg(test)]

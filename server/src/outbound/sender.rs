@@ -116,9 +116,9 @@ impl Sender {
     /// One round: hand out, then start what is due; says whether another should follow at
     /// once (it found work, and ingest is calm).
     pub async fn round(&self) -> Result<bool, DbErr> {
-        let enabled = || webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::DisabledAt.is_null()).all(&self.db);
+        let endpoints = webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::DisabledAt.is_null()).all(&self.db).await?;
         // No endpoint, no work: the write gate is left to ingest.
-        if enabled().await?.is_empty() {
+        if endpoints.is_empty() {
             return Ok(false);
         }
         // While ingest is busy, a small hand-out a round and no round right after another:
@@ -129,7 +129,7 @@ impl Sender {
         let per_endpoint = self.settings.per_endpoint;
         let batch = per_endpoint * BATCH_PER_SLOT;
         let lease = self.settings.timeout * BATCH_PER_SLOT as u32 + LEASE_MARGIN;
-        for endpoint in enabled().await? {
+        for endpoint in endpoints {
             let room = batch.saturating_sub(self.count(&endpoint.id, 0));
             // Claim when half the batch is free, not for every single free place.
             if room < batch / 2 {

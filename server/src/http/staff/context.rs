@@ -130,7 +130,12 @@ pub async fn staff_context(State(state): State<AppState>, mut req: Request, next
 }
 
 fn bearer(req: &Request) -> Option<String> {
-    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    bearer_key(req.headers())
+}
+
+/// The key of `Authorization: Bearer <key>` (the staff API and `/api/v1/events`).
+pub fn bearer_key(headers: &axum::http::HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let key = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?;
     Some(key.trim().to_string())
 }
