@@ -8,7 +8,7 @@
 use super::compose::{compose, Composed, Links, MailKind, Subject};
 use crate::entity::mail_subscription;
 use crate::entity::webhook_delivery::DeliveryState;
-use crate::entity::{mail_message, parcel, share_link};
+use crate::entity::{mail_message, parcel};
 use crate::ingest::WriteGate;
 use crate::outbound::claims::next_wait;
 use crate::settings::Settings;
@@ -78,7 +78,10 @@ impl Mailer {
 
     async fn round(&self) -> Result<(), DbErr> {
         super::handout::hand_out(&self.db, &self.gate).await?;
-        for message in self.claim().await? {
+        let mut claimed = self.claim().await?;
+        // `UPDATE … RETURNING` keeps no order: a parcel's mails go out in the order of its events.
+        claimed.sort_by_key(|m| (m.next_attempt_at, m.id));
+        for message in claimed {
             self.send(message).await?;
         }
         Ok(())
@@ -93,6 +96,8 @@ impl Mailer {
             .and_where(mail_message::Column::NextAttemptAt.lte(now))
             .and_where(mail_message::Column::ClaimedUntil.is_null().or(mail_message::Column::ClaimedUntil.lt(now)))
             .order_by(mail_message::Column::NextAttemptAt, sea_orm::Order::Asc)
+            // Mails queued in one hand-out share their time: their ids keep the events' order.
+            .order_by(mail_message::Column::Id, sea_orm::Order::Asc)
             .limit(PER_ROUND)
             .to_owned();
         if self.db.get_database_backend() == DbBackend::Postgres {
@@ -139,11 +144,7 @@ impl Mailer {
         subscription: &mail_subscription::Model,
     ) -> Result<Option<(Composed, String)>, DbErr> {
         let Some(parcel) = parcel::Entity::find_by_id(subscription.parcel_id).one(&self.db).await? else { return Ok(None) };
-        let share = share_link::Entity::find()
-            .filter(share_link::Column::ParcelId.eq(parcel.id))
-            .filter(share_link::Column::RevokedAt.is_null())
-            .one(&self.db)
-            .await?;
+        let share = crate::queries::live_share_link_of(parcel.id).one(&self.db).await?;
         let Some(share) = share else { return Ok(None) };
         let Ok(kind) = message.kind.parse::<MailKind>() else { return Ok(None) };
         let lang = app::i18n::Lang::parse(&subscription.lang).unwrap_or(app::i18n::Lang::En);
