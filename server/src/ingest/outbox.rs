@@ -107,20 +107,26 @@ pub async fn events_of(db: &impl ConnectionTrait, changes: &[Change<'_>]) -> Res
     Ok(rows)
 }
 
-/// For each change whose status moved: how many times its timeline (standing events of a
-/// known status, in the order the status is decided by) has entered the status reached.
+/// For each change whose status moved: how many times its timeline (events of a known
+/// status, in the order the status is decided by) has entered the status reached. A voided
+/// event counts as a run of its own: the same status after it, standing again, is a new
+/// run, not the one undone.
 async fn status_runs(db: &impl ConnectionTrait, moved: &[&Change<'_>]) -> Result<HashMap<i64, u32>, DbErr> {
     if moved.is_empty() {
         return Ok(HashMap::new());
     }
     let wanted: HashMap<i64, (TrackingStatus, String)> =
         moved.iter().map(|c| (c.before.id, (c.after.status, c.after.substatus.clone().unwrap_or_default()))).collect();
-    let timeline: Vec<(i64, TrackingStatus, String)> = tracking_event::Entity::find()
+    let timeline: Vec<(i64, TrackingStatus, String, Option<DateTime<Utc>>)> = tracking_event::Entity::find()
         .select_only()
-        .columns([tracking_event::Column::ParcelId, tracking_event::Column::Status, tracking_event::Column::Substatus])
+        .columns([
+            tracking_event::Column::ParcelId,
+            tracking_event::Column::Status,
+            tracking_event::Column::Substatus,
+            tracking_event::Column::VoidedAt,
+        ])
         .filter(tracking_event::Column::ParcelId.is_in(wanted.keys().copied()))
         .filter(tracking_event::Column::Status.ne(TrackingStatus::Unknown))
-        .filter(tracking_event::Column::VoidedAt.is_null())
         .order_by_asc(tracking_event::Column::ParcelId)
         .order_by_asc(tracking_event::Column::OccurredAt)
         .order_by_asc(tracking_event::Column::StepRank)
@@ -129,13 +135,14 @@ async fn status_runs(db: &impl ConnectionTrait, moved: &[&Change<'_>]) -> Result
         .all(db)
         .await?;
     let mut runs: HashMap<i64, u32> = HashMap::new();
-    let mut previous: Option<(i64, TrackingStatus, String)> = None;
-    for (parcel_id, status, substatus) in timeline {
-        let starts_a_run = previous.as_ref() != Some(&(parcel_id, status, substatus.clone()));
-        if starts_a_run && wanted.get(&parcel_id) == Some(&(status, substatus.clone())) {
+    let mut previous: Option<(i64, TrackingStatus, String, bool)> = None;
+    for (parcel_id, status, substatus, voided_at) in timeline {
+        let entry = (parcel_id, status, substatus, voided_at.is_some());
+        let starts_a_run = previous.as_ref() != Some(&entry);
+        if starts_a_run && wanted.get(&parcel_id).is_some_and(|w| (w.0, &w.1) == (entry.1, &entry.2)) {
             *runs.entry(parcel_id).or_default() += 1;
         }
-        previous = Some((parcel_id, status, substatus));
+        previous = Some(entry);
     }
     Ok(runs)
 }

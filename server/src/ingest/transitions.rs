@@ -5,7 +5,10 @@
 //! deliveries behind it arrive (replay, re-processing, a carrier's repeats):
 //! - a status by its status, substatus and run: the run is how many times the parcel's
 //!   timeline, in carrier-time order, has entered that status so far (the second "out for
-//!   delivery" after a failed attempt is run 2, whichever of its scans came first);
+//!   delivery" after a failed attempt is run 2, whichever of its scans came first; an event
+//!   staff voided still counts, so "delivered" again after a voided one is told again);
+//!   a status the parcel went back to, because staff voided the newer event, also by the
+//!   status and time it went back from;
 //! - an ETA by its value and the carrier time of the message it came from;
 //! - a POD by its SHA-256.
 //!
@@ -94,6 +97,12 @@ pub fn status_moved(before: &ParcelState, after: &ParcelState) -> bool {
     (before.status, &before.substatus) != (after.status, &after.substatus) && after.status != TrackingStatus::Unknown
 }
 
+/// Whether the status came back to one from an older event: staff voided the newer one it
+/// had come from (a late carrier event never becomes the current status).
+pub fn went_back(before: &ParcelState, after: &ParcelState) -> bool {
+    matches!((before.status_at, after.status_at), (Some(was), Some(now)) if now < was)
+}
+
 /// The transitions from `before` to `after` (`run`: of the status reached, when it moved),
 /// plus one per added POD (`received_at`: when the delivery that brought them arrived).
 pub fn transitions(
@@ -106,7 +115,12 @@ pub fn transitions(
 ) -> Vec<Transition> {
     let mut out = Vec::new();
     if status_moved(before, after) {
-        let reached = [after.status.as_str().to_string(), after.substatus.clone().unwrap_or_default(), run.to_string()];
+        let mut reached = vec![after.status.as_str().to_string(), after.substatus.clone().unwrap_or_default(), run.to_string()];
+        if went_back(before, after) {
+            // Not the earlier arrival at this status, told already, but a step back from
+            // the one undone.
+            reached.extend(["back from".to_string(), before.status.as_str().to_string(), time_key(before.status_at)]);
+        }
         let mut data = base(parcel, after, after.status_at.unwrap_or(received_at));
         data.insert("previous_status".into(), json!(before.status.as_str()));
         data.insert("previous_substatus".into(), json!(before.substatus));
@@ -236,6 +250,21 @@ mod tests {
         assert_ne!(again, first, "out for delivery again after a failed attempt is told again");
         let other = ParcelIdentity { carrier: Carrier::Uber, tracking_number: "PD123" };
         assert_ne!(ids(transitions(other, &ParcelState::default(), &state(TrackingStatus::Delivered, 11), 1, &[], at(12))), from_nothing);
+    }
+
+    #[test]
+    fn going_back_to_a_status_because_the_newer_event_was_voided_is_told_under_an_id_of_its_own() {
+        let ids = |list: Vec<Transition>| list.into_iter().map(|t| t.event_id).collect::<Vec<_>>();
+        let first =
+            ids(transitions(PARCEL, &state(TrackingStatus::InTransit, 8), &state(TrackingStatus::OutForDelivery, 9), 1, &[], at(9)));
+        let back =
+            ids(transitions(PARCEL, &state(TrackingStatus::Delivered, 11), &state(TrackingStatus::OutForDelivery, 9), 1, &[], at(12)));
+        assert_eq!(back.len(), 1);
+        assert_ne!(back, first, "the step back is news, not the first arrival again");
+        let again =
+            ids(transitions(PARCEL, &state(TrackingStatus::Delivered, 11), &state(TrackingStatus::OutForDelivery, 9), 1, &[], at(13)));
+        assert_eq!(back, again, "the same step back, processed again, has the same id");
+        assert!(!went_back(&state(TrackingStatus::InTransit, 8), &state(TrackingStatus::OutForDelivery, 9)));
     }
 
     #[test]

@@ -14,12 +14,13 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
-/// Claims up to `n` due deliveries of `endpoint_id` for `instance`, until `lease` from now.
+/// Claims up to `n` due deliveries of `endpoint_id` for `instance`, until `lease` from now
+/// (in the sender's round transaction; a claim of none still begins it with a write).
 pub async fn claim(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
+    db: &impl ConnectionTrait,
     endpoint_id: &str,
     n: usize,
     instance: &str,
@@ -40,7 +41,6 @@ pub async fn claim(
     if db.get_database_backend() == DbBackend::Postgres {
         due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
-    let _turn = gate.enter().await;
     webhook_delivery::Entity::update_many()
         .col_expr(
             webhook_delivery::Column::ClaimedUntil,
@@ -69,32 +69,40 @@ pub struct Finished {
 }
 
 /// Writes what attempts gave, in one transaction: each attempt's log row, each delivery's
-/// next state, and each endpoint's health (failing since when; disabled after a 410 or
+/// next state (the successes of one status in one statement), and each endpoint's health (failing since when; disabled after a 410 or
 /// when failing for longer than the retry schedule).
 pub async fn record(db: &DatabaseConnection, gate: &WriteGate, settings: &OutboundSettings, finished: &[Finished]) -> Result<(), DbErr> {
     let span = chrono::Duration::from_std(settings.schedule_span()).unwrap_or(chrono::Duration::MAX);
     let mut attempts = Vec::with_capacity(finished.len());
-    let mut updates = Vec::with_capacity(finished.len());
+    let mut updates = Vec::new();
+    // Successes, the common case, one statement per status: (deliveries, latest attempt).
+    let mut delivered: BTreeMap<u16, (Vec<i64>, DateTime<Utc>)> = BTreeMap::new();
     // The last word on each endpoint's health in this batch.
     let mut health: Vec<(String, webhook_endpoint::ActiveModel, Option<DateTime<Utc>>)> = Vec::new();
     for Finished { endpoint, delivery, result, at } in finished {
         let (at, tries) = (*at, delivery.attempts as usize + 1);
         let gone = result.status == Some(410);
-        let mut update = webhook_delivery::ActiveModel { id: Set(delivery.id), ..Default::default() };
-        update.attempts = Set(tries as i64);
-        update.last_status = Set(result.status.map(i64::from));
-        update.last_error = Set(result.error.clone());
-        update.claimed_until = Set(None);
-        let wait = next_wait(&settings.retry_schedule, tries);
-        if result.succeeded() {
-            update.state = Set(DeliveryState::Delivered);
-            update.delivered_at = Set(Some(at));
-        } else if gone || wait.is_none() {
-            update.state = Set(DeliveryState::Failed);
-        } else if let Some(wait) = wait {
-            update.next_attempt_at = Set(at + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX));
+        match result.status {
+            Some(status) if result.succeeded() => {
+                let group = delivered.entry(status).or_insert_with(|| (Vec::new(), at));
+                group.0.push(delivery.id);
+                group.1 = group.1.max(at);
+            }
+            _ => {
+                let mut update = webhook_delivery::ActiveModel { id: Set(delivery.id), ..Default::default() };
+                update.attempts = Set(tries as i64);
+                update.last_status = Set(result.status.map(i64::from));
+                update.last_error = Set(result.error.clone());
+                update.claimed_until = Set(None);
+                match next_wait(&settings.retry_schedule, tries) {
+                    Some(wait) if !gone => {
+                        update.next_attempt_at = Set(at + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX))
+                    }
+                    _ => update.state = Set(DeliveryState::Failed),
+                }
+                updates.push((delivery.id, update));
+            }
         }
-        updates.push((delivery.id, update));
         attempts.push(webhook_attempt::ActiveModel {
             delivery_id: Set(delivery.id),
             endpoint_id: Set(endpoint.id.clone()),
@@ -132,6 +140,20 @@ pub async fn record(db: &DatabaseConnection, gate: &WriteGate, settings: &Outbou
     for chunk in attempts.chunks(ATTEMPTS_PER_INSERT) {
         webhook_attempt::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
     }
+    for (status, (ids, at)) in delivered {
+        for chunk in ids.chunks(IDS_PER_UPDATE) {
+            webhook_delivery::Entity::update_many()
+                .col_expr(webhook_delivery::Column::State, Expr::value(DeliveryState::Delivered))
+                .col_expr(webhook_delivery::Column::Attempts, Expr::col(webhook_delivery::Column::Attempts).add(1))
+                .col_expr(webhook_delivery::Column::LastStatus, Expr::value(i64::from(status)))
+                .col_expr(webhook_delivery::Column::LastError, Expr::value(Option::<String>::None))
+                .col_expr(webhook_delivery::Column::ClaimedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+                .col_expr(webhook_delivery::Column::DeliveredAt, Expr::value(at))
+                .filter(webhook_delivery::Column::Id.is_in(chunk.iter().copied()))
+                .exec(&txn)
+                .await?;
+        }
+    }
     for (id, update) in updates {
         webhook_delivery::Entity::update_many().set(update).filter(webhook_delivery::Column::Id.eq(id)).exec(&txn).await?;
     }
@@ -150,6 +172,9 @@ pub async fn record(db: &DatabaseConnection, gate: &WriteGate, settings: &Outbou
 
 /// Attempt rows per insert: 7 bound values each.
 const ATTEMPTS_PER_INSERT: usize = 500;
+
+/// Deliveries marked delivered per statement.
+const IDS_PER_UPDATE: usize = 500;
 
 fn disable(health: &mut webhook_endpoint::ActiveModel, endpoint: &str, at: DateTime<Utc>, reason: String) {
     tracing::warn!(%endpoint, %reason, "webhook endpoint disabled");

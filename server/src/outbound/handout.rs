@@ -1,47 +1,33 @@
 //! Handing events out: for each enabled endpoint, the outbox events committed since its
 //! cursor that it wants become one `webhook_delivery` row each (at most once per endpoint
-//! and event: a unique key), and its cursor moves on (never back). On PostgreSQL each
-//! endpoint row is claimed with `FOR UPDATE SKIP LOCKED`, so instances doing this at the
-//! same time share the endpoints instead of waiting on each other. On SQLite the write gate
-//! makes one writer at a time in this process, and each write transaction starts with its
-//! write, so that another process's commit in between makes it wait (the busy timeout)
-//! rather than fail.
+//! and event: a unique key), and its cursor moves on (never back). It runs inside the
+//! sender's round transaction (`sender`), after the round's claims, so that on SQLite the
+//! transaction has begun with a write: another process's commit in between then makes it
+//! wait (the busy timeout) rather than fail. On PostgreSQL each endpoint row is claimed with
+//! `FOR UPDATE SKIP LOCKED`, so instances doing this at the same time share the endpoints
+//! instead of waiting on each other.
 use super::endpoints::wants;
 use crate::entity::webhook_delivery::{self, DeliveryState};
 use crate::entity::{outbound_event, webhook_endpoint};
-use crate::ingest::WriteGate;
 use app::carrier::Carrier;
 use app::event_kind::EventKind;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-/// Hands out what is new, at most `per_endpoint` events to each endpoint; returns how many
-/// deliveries it made.
-pub async fn hand_out(db: &DatabaseConnection, gate: &WriteGate, per_endpoint: u64) -> Result<u64, DbErr> {
-    let _turn = gate.enter().await;
-    let enabled = webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::DisabledAt.is_null());
-    let mut made = 0u64;
-    if db.get_database_backend() == DbBackend::Postgres {
-        let txn = db.begin().await?;
-        for endpoint in enabled.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked).all(&txn).await? {
-            let events = new_events(&txn, &endpoint, per_endpoint).await?;
-            made += write(&txn, &endpoint, events).await?;
-        }
-        txn.commit().await?;
-        return Ok(made);
+/// Hands out what is new in `txn`, at most `per_endpoint` events to each endpoint; returns
+/// how many deliveries it made.
+pub async fn hand_out(txn: &DatabaseTransaction, per_endpoint: u64) -> Result<u64, DbErr> {
+    let mut enabled = webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::DisabledAt.is_null());
+    if txn.get_database_backend() == DbBackend::Postgres {
+        enabled = enabled.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
-    for endpoint in enabled.all(db).await? {
-        let events = new_events(db, &endpoint, per_endpoint).await?;
-        if events.is_empty() {
-            continue;
-        }
-        let txn = db.begin().await?;
-        made += write(&txn, &endpoint, events).await?;
-        txn.commit().await?;
+    let mut made = 0u64;
+    for endpoint in enabled.all(txn).await? {
+        let events = new_events(txn, &endpoint, per_endpoint).await?;
+        made += write(txn, &endpoint, events).await?;
     }
     Ok(made)
 }

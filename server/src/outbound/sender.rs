@@ -1,13 +1,15 @@
-//! The outbound worker each instance runs. A round hands new outbox events out to the
-//! endpoints (`handout`), then, for each enabled endpoint with room, claims due deliveries
-//! (`claims`), a batch at a time, and sends each in a task of its own (`attempt`), at most
+//! The outbound worker each instance runs. A round is one write transaction: for each
+//! enabled endpoint with room it claims due deliveries (`claims`), a batch at a time, then
+//! hands new outbox events out to the endpoints (`handout`); after the commit it reads the
+//! claimed events in one query and sends each in a task of its own (`attempt`), at most
 //! `WAYBILL_WEBHOOK_CONCURRENCY` to one endpoint at once, so a slow or dead endpoint delays
 //! neither ingest (which only writes the outbox) nor any other endpoint. Finished attempts
-//! go to one recorder task, which writes them many to a transaction, so that a backlog
-//! being sent takes few turns of SQLite's one writer from ingest. While there is work,
-//! rounds follow each other; when there is none, the worker waits for
-//! `WAYBILL_OUTBOUND_POLL_MS` or for the recorder to free room. While ingest is busy, sends
-//! wait their turn (`ingest_first`).
+//! go to one recorder task, which writes them many to a transaction (while ingest is busy,
+//! gathered for a moment first). So a backlog being sent takes few turns of SQLite's one
+//! writer, each one commit, from ingest. While there is work, rounds follow each other;
+//! when there is none, the worker waits for `WAYBILL_OUTBOUND_POLL_MS` or for the recorder
+//! to free room. While ingest is busy, rounds come once a poll and sends wait their turn
+//! (`ingest_first`).
 use super::attempt::{attempt, AttemptResult, Outgoing};
 use super::claims::{claim, record, Finished};
 use super::handout::hand_out;
@@ -16,7 +18,7 @@ use crate::ingest::transitions::stamp;
 use crate::ingest::WriteGate;
 use crate::settings::outbound::OutboundSettings;
 use chrono::Utc;
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -35,6 +37,10 @@ const EVENTS_PER_ROUND_WHILE_BUSY: u64 = 50;
 
 /// Finished attempts written per transaction, at most.
 const RECORDED_AT_ONCE: usize = 256;
+
+/// How long the recorder gathers finished attempts before writing them, while ingest is
+/// busy.
+const RECORD_LINGER_WHILE_BUSY: Duration = Duration::from_millis(250);
 
 /// The worker's shared parts; cheap to clone.
 #[derive(Clone)]
@@ -113,8 +119,10 @@ impl Sender {
         })
     }
 
-    /// One round: hand out, then start what is due; says whether another should follow at
-    /// once (it found work, and ingest is calm).
+    /// One round, one write transaction: claim what is due for each endpoint with room,
+    /// then hand out new events (claimed in a later round), then, once committed, start the
+    /// sends. Says whether another round should follow at once (it found work, and ingest
+    /// is calm).
     pub async fn round(&self) -> Result<bool, DbErr> {
         let endpoints = webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::DisabledAt.is_null()).all(&self.db).await?;
         // No endpoint, no work: the write gate is left to ingest.
@@ -125,27 +133,51 @@ impl Sender {
         // the backlog waits in the outbox (`ingest_first`).
         let calm = !self.ingest_first.sample();
         let events = if calm { EVENTS_PER_ROUND } else { EVENTS_PER_ROUND_WHILE_BUSY };
-        let mut busy = hand_out(&self.db, &self.gate, events).await? > 0;
         let per_endpoint = self.settings.per_endpoint;
         let batch = per_endpoint * BATCH_PER_SLOT;
         let lease = self.settings.timeout * BATCH_PER_SLOT as u32 + LEASE_MARGIN;
-        for endpoint in endpoints {
-            let room = batch.saturating_sub(self.count(&endpoint.id, 0));
-            // Claim when half the batch is free, not for every single free place.
-            if room < batch / 2 {
-                continue;
+        let mut claimed = Vec::new();
+        let made = {
+            let _turn = self.gate.enter().await;
+            let txn = self.db.begin().await?;
+            for (i, endpoint) in endpoints.iter().enumerate() {
+                let room = batch.saturating_sub(self.count(&endpoint.id, 0));
+                // Claim when half the batch is free, not for every single free place; the
+                // first endpoint's claim is made even of none, so the transaction begins
+                // with a write (`handout`).
+                let room = if room < batch / 2 { 0 } else { room };
+                if room > 0 || i == 0 {
+                    claimed.push((endpoint, claim(&txn, &endpoint.id, room, &self.instance, lease).await?));
+                }
             }
-            let claimed = claim(&self.db, &self.gate, &endpoint.id, room, &self.instance, lease).await?;
-            busy |= !claimed.is_empty();
+            let made = hand_out(&txn, events).await?;
+            txn.commit().await?;
+            made
+        };
+        // The claimed events in one read, not one per send.
+        let seqs: Vec<i64> = claimed.iter().flat_map(|(_, deliveries)| deliveries.iter().map(|d| d.event_seq)).collect();
+        let busy = made > 0 || !seqs.is_empty();
+        let events: HashMap<i64, Arc<outbound_event::Model>> = match seqs.is_empty() {
+            true => HashMap::new(),
+            false => outbound_event::Entity::find()
+                .filter(outbound_event::Column::Seq.is_in(seqs))
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|event| (event.seq, Arc::new(event)))
+                .collect(),
+        };
+        for (endpoint, deliveries) in claimed {
             let slots = self.slots_of(&endpoint.id, per_endpoint);
-            for delivery in claimed {
+            for delivery in deliveries {
                 self.count(&endpoint.id, 1);
+                let event = events.get(&delivery.event_seq).cloned();
                 let (sender, endpoint, slots) = (self.clone(), endpoint.clone(), slots.clone());
                 tokio::spawn(async move {
                     let Ok(_slot) = slots.acquire_owned().await else { return };
                     sender.ingest_first.turn().await;
                     let at = Utc::now();
-                    let result = sender.send(&endpoint, &delivery).await;
+                    let result = sender.send(&endpoint, &delivery, event.as_deref()).await;
                     // The recorder lives as long as the process.
                     let _ = sender.finished.send(Finished { endpoint, delivery, result, at });
                 });
@@ -177,10 +209,18 @@ impl Sender {
     async fn recorder(self, mut attempts: mpsc::UnboundedReceiver<Finished>) {
         while let Some(first) = attempts.recv().await {
             let mut batch = vec![first];
+            // While ingest is busy, sends trickle in at the limiter's rate: gathering them
+            // for a while makes a few write transactions a second instead of one a send.
+            let linger = if self.ingest_first.sample() { RECORD_LINGER_WHILE_BUSY } else { Duration::ZERO };
+            let until = tokio::time::Instant::now() + linger;
             while batch.len() < RECORDED_AT_ONCE {
                 match attempts.try_recv() {
                     Ok(next) => batch.push(next),
-                    Err(_) => break,
+                    Err(_) if linger.is_zero() => break,
+                    Err(_) => match tokio::time::timeout_at(until, attempts.recv()).await {
+                        Ok(Some(next)) => batch.push(next),
+                        Ok(None) | Err(_) => break,
+                    },
                 }
             }
             if let Err(error) = record(&self.db, &self.gate, &self.settings, &batch).await {
@@ -196,27 +236,21 @@ impl Sender {
         }
     }
 
-    async fn send(&self, endpoint: &webhook_endpoint::Model, delivery: &webhook_delivery::Model) -> AttemptResult {
-        let event = match outbound_event::Entity::find_by_id(delivery.event_seq).one(&self.db).await {
-            Ok(Some(event)) => event,
-            Ok(None) => {
-                return AttemptResult {
-                    status: None,
-                    latency: Duration::ZERO,
-                    answer: None,
-                    error: Some("the event is no longer in the outbox".into()),
-                }
-            }
-            Err(error) => {
-                return AttemptResult {
-                    status: None,
-                    latency: Duration::ZERO,
-                    answer: None,
-                    error: Some(format!("the event could not be read: {error}")),
-                }
-            }
+    async fn send(
+        &self,
+        endpoint: &webhook_endpoint::Model,
+        delivery: &webhook_delivery::Model,
+        event: Option<&outbound_event::Model>,
+    ) -> AttemptResult {
+        let Some(event) = event else {
+            return AttemptResult {
+                status: None,
+                latency: Duration::ZERO,
+                answer: None,
+                error: Some("the event is no longer in the outbox".into()),
+            };
         };
-        let body = body_of(&event);
+        let body = body_of(event);
         let at = Utc::now();
         let mut secrets = vec![endpoint.secret.as_str()];
         if let (Some(previous), Some(until)) = (&endpoint.previous_secret, endpoint.previous_until) {

@@ -1,9 +1,12 @@
 //! `/staff/webhooks`: every merchant webhook endpoint, whether it is healthy, failing or
 //! disabled (and why), what it has received, its newest attempts with what the endpoint
-//! answered, and the forms that send a test event, send an event again, send everything
-//! since a time again, or remove the endpoint. Endpoints are added with `waybill webhook
-//! add` or the staff API (their secret is shown once, there).
+//! answered, and the forms that add an endpoint (its secret shown once, in the notice
+//! after), send a test event, send an event again, send everything since a time again,
+//! rotate a secret, or remove the endpoint. The same can be done with `waybill webhook`
+//! and the staff API.
 use super::widgets::{utc, CsrfField, Notice};
+use crate::carrier::Carrier;
+use crate::event_kind::EventKind;
 use crate::server_fns::staff::webhook_endpoints;
 use crate::staff::{WebhookAttemptRow, WebhookEndpointRow};
 use leptos::prelude::*;
@@ -17,8 +20,9 @@ pub fn StaffWebhooksPage() -> impl IntoView {
         <section class="staff-webhooks">
             <h1>"Webhooks"</h1>
             <Notice/>
-            <p>"Merchant systems receive each parcel transition once, signed (Standard Webhooks). Add an endpoint with "
-               <code>"waybill webhook add --url …"</code> " or " <code>"POST /staff/api/webhook-endpoints"</code> "; its secret is shown once."</p>
+            <p>"Merchant systems receive each parcel transition once, signed (Standard Webhooks). Endpoints can also be added with "
+               <code>"waybill webhook add --url …"</code> " or " <code>"POST /staff/api/webhook-endpoints"</code> "."</p>
+            <AddEndpoint/>
             <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
                 {move || Suspend::new(async move {
                     match endpoints.await {
@@ -29,6 +33,32 @@ pub fn StaffWebhooksPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The form that adds an endpoint: its URL, the kinds it wants (none ticked: every parcel
+/// kind), and optionally one carrier.
+#[component]
+fn AddEndpoint() -> impl IntoView {
+    view! {
+        <form method="post" action="/staff/webhooks/add" class="add-endpoint">
+            <CsrfField/>
+            <h2>"Add an endpoint"</h2>
+            <label>"URL " <input type="url" name="url" required=true placeholder="https://merchant.example/hooks/waybill" size="48"/></label>
+            <fieldset>
+                <legend>"Events (none ticked: every parcel event)"</legend>
+                {EventKind::ALL.iter().filter(|k| **k != EventKind::Test).map(|kind| view! {
+                    <label class="inline"><input type="checkbox" name="events" value=kind.as_str()/>" "<code>{kind.as_str()}</code></label>
+                }).collect_view()}
+            </fieldset>
+            <label>"Carrier "
+                <select name="carrier">
+                    <option value="">"every carrier"</option>
+                    {Carrier::ALL.iter().map(|c| view! { <option value=c.as_str()>{c.as_str()}</option> }).collect_view()}
+                </select>
+            </label>
+            " "<button type="submit">"Add"</button>
+        </form>
     }
 }
 
@@ -62,6 +92,7 @@ fn Endpoint(endpoint: WebhookEndpointRow) -> impl IntoView {
                     <label>"Send again everything since " <input type="datetime-local" name="since" required=true/></label>
                     " (UTC) "<button type="submit" class="secondary">"Send again"</button>
                 </form>
+                <form method="post" action=format!("{base}/rotate") class="inline"><CsrfField/><button type="submit" class="secondary">"Rotate the secret"</button></form>
                 <form method="post" action=format!("{base}/remove") class="inline"><CsrfField/><button type="submit" class="secondary">"Remove"</button></form>
             </div>
             <Attempts base=base attempts=endpoint.attempts/>

@@ -8,6 +8,7 @@ pub mod login;
 pub mod pod;
 pub mod upload;
 pub mod webhook_endpoints;
+pub mod webhook_forms;
 
 use crate::http::ApiError;
 use crate::staff::actions::ActionError;

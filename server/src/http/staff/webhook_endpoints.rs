@@ -137,64 +137,7 @@ pub async fn send_test(State(state): State<AppState>, Path(id): Path<String>) ->
     Ok((StatusCode::ACCEPTED, Json(json!({ "event_id": event_id }))))
 }
 
-/// The page's forms: the form token, and for sending again an event or a time.
-#[derive(Deserialize)]
-pub struct WebhookForm {
-    csrf: Option<String>,
-    event_id: Option<String>,
-    /// `datetime-local`, read as UTC.
-    since: Option<String>,
-}
-
-/// `POST /staff/webhooks/{id}/test|resend|remove`: the back office's buttons, answered with
-/// a redirect back to `/staff/webhooks` and a notice.
-pub async fn webhook_form(
-    State(state): State<AppState>,
-    Path((id, action)): Path<(String, String)>,
-    Extension(csrf): Extension<app::staff::CsrfToken>,
-    Extension(staff): Extension<StaffUser>,
-    session: tower_sessions::Session,
-    axum::Form(form): axum::Form<WebhookForm>,
-) -> Result<axum::response::Redirect, ApiError> {
-    super::check_csrf(form.csrf.as_deref(), &csrf)?;
-    let endpoint = crate::entity::webhook_endpoint::Entity::find_by_id(id.clone()).one(&state.db).await.map_err(ApiError::unavailable)?;
-    let Some(endpoint) = endpoint else {
-        return super::actions::back(&session, "/staff/webhooks", Err(format!("There is no webhook endpoint {id} (any more)."))).await;
-    };
-    let _turn = state.pipeline.gate.enter().await;
-    let result = match action.as_str() {
-        "test" => resend::send_test(&state.db, &endpoint).await.map(|event| Ok(format!("Test event {event} queued for {}.", endpoint.url))),
-        "remove" => match endpoints::remove_endpoint(&state.db, &id, &staff.email).await {
-            Ok(()) => Ok(Ok(format!("Webhook endpoint {} removed.", endpoint.url))),
-            Err(EndpointError::Database(e)) => Err(e),
-            Err(other) => Ok(Err(other.to_string())),
-        },
-        "resend" => {
-            let since = match form.since.as_deref().filter(|s| !s.trim().is_empty()) {
-                None => None,
-                Some(text) => match chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M") {
-                    Ok(local) => Some(local.and_utc()),
-                    Err(_) => {
-                        return super::actions::back(&session, "/staff/webhooks", Err(format!("{text:?} is not a date and time."))).await
-                    }
-                },
-            };
-            let event_id = form.event_id.as_deref().filter(|e| !e.is_empty());
-            if since.is_none() && event_id.is_none() {
-                Ok(Err("Name an event, or a time since which to send every event again.".to_string()))
-            } else {
-                resend::resend(&state.db, &id, event_id, since)
-                    .await
-                    .map(|n| Ok(format!("{n} event(s) will be sent again to {}.", endpoint.url)))
-            }
-        }
-        _ => return Err(ApiError::NotFound(format!("no action {action:?}"))),
-    };
-    let result = result.map_err(ApiError::unavailable)?;
-    super::actions::back(&session, "/staff/webhooks", result).await
-}
-
-fn to_api(error: EndpointError) -> ApiError {
+pub(super) fn to_api(error: EndpointError) -> ApiError {
     match error {
         EndpointError::NoSuchEndpoint(_) => ApiError::NotFound(error.to_string()),
         EndpointError::Database(cause) => ApiError::unavailable(cause),
