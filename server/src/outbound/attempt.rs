@@ -1,9 +1,11 @@
-//! One try at sending an event to an endpoint, and nothing more: a signed POST with a
+//! One try at sending an event to an endpoint (its body and signatures made here), and nothing more: a signed POST with a
 //! deadline, no redirects followed, the answer read up to a cap (the rest is never read:
 //! the connection is dropped). What came back is described, never raised as an error, so
 //! the sender can log and schedule it the same way whatever happened.
 use super::destination::{check_url, GuardedResolver};
 use super::signature::sign;
+use crate::entity::{outbound_event, webhook_endpoint};
+use crate::ingest::transitions::stamp;
 use crate::settings::outbound::OutboundSettings;
 use std::time::{Duration, Instant};
 
@@ -50,6 +52,36 @@ impl AttemptResult {
     fn failed(started: Instant, error: String) -> Self {
         Self { status: None, latency: started.elapsed(), answer: None, error: Some(error) }
     }
+}
+
+/// Sends outbox `event` to `endpoint` once, under `event_id`: its Standard Webhooks body,
+/// signed with the endpoint's secret and, while it is still valid, the previous one.
+pub async fn send_event(
+    client: &reqwest::Client,
+    settings: &OutboundSettings,
+    endpoint: &webhook_endpoint::Model,
+    event_id: &str,
+    event: Option<&outbound_event::Model>,
+) -> AttemptResult {
+    let Some(event) = event else {
+        return AttemptResult::failed(Instant::now(), "the event is no longer in the outbox".into());
+    };
+    let body = body_of(event);
+    let now = chrono::Utc::now();
+    let mut secrets = vec![endpoint.secret.as_str()];
+    if let (Some(previous), Some(until)) = (&endpoint.previous_secret, endpoint.previous_until) {
+        if until > now {
+            secrets.push(previous);
+        }
+    }
+    let outgoing = Outgoing { url: &endpoint.url, id: event_id, body: body.as_bytes(), secrets: &secrets };
+    attempt(client, settings, &outgoing).await
+}
+
+/// The Standard Webhooks body of an outbox event: `type`, `timestamp`, `data`.
+pub fn body_of(event: &outbound_event::Model) -> String {
+    let data: serde_json::Value = serde_json::from_str(&event.data).unwrap_or(serde_json::Value::Null);
+    serde_json::json!({ "type": event.kind.as_str(), "timestamp": stamp(event.created_at), "data": data }).to_string()
 }
 
 /// Sends `outgoing` once.

@@ -10,11 +10,10 @@
 //! when there is none, the worker waits for `WAYBILL_OUTBOUND_POLL_MS` or for the recorder
 //! to free room. While ingest is busy, rounds come once a poll and sends wait their turn
 //! (`ingest_first`).
-use super::attempt::{attempt, AttemptResult, Outgoing};
+use super::attempt::send_event;
 use super::claims::{claim, record, Finished};
 use super::handout::hand_out;
-use crate::entity::{outbound_event, webhook_delivery, webhook_endpoint};
-use crate::ingest::transitions::stamp;
+use crate::entity::{outbound_event, webhook_endpoint};
 use crate::ingest::WriteGate;
 use crate::settings::outbound::OutboundSettings;
 use chrono::Utc;
@@ -177,7 +176,7 @@ impl Sender {
                     let Ok(_slot) = slots.acquire_owned().await else { return };
                     sender.ingest_first.turn().await;
                     let at = Utc::now();
-                    let result = sender.send(&endpoint, &delivery, event.as_deref()).await;
+                    let result = send_event(&sender.client, &sender.settings, &endpoint, &delivery.event_id, event.as_deref()).await;
                     // The recorder lives as long as the process.
                     let _ = sender.finished.send(Finished { endpoint, delivery, result, at });
                 });
@@ -235,36 +234,4 @@ impl Sender {
             self.room.notify_one();
         }
     }
-
-    async fn send(
-        &self,
-        endpoint: &webhook_endpoint::Model,
-        delivery: &webhook_delivery::Model,
-        event: Option<&outbound_event::Model>,
-    ) -> AttemptResult {
-        let Some(event) = event else {
-            return AttemptResult {
-                status: None,
-                latency: Duration::ZERO,
-                answer: None,
-                error: Some("the event is no longer in the outbox".into()),
-            };
-        };
-        let body = body_of(event);
-        let at = Utc::now();
-        let mut secrets = vec![endpoint.secret.as_str()];
-        if let (Some(previous), Some(until)) = (&endpoint.previous_secret, endpoint.previous_until) {
-            if until > at {
-                secrets.push(previous);
-            }
-        }
-        let outgoing = Outgoing { url: &endpoint.url, id: &delivery.event_id, body: body.as_bytes(), secrets: &secrets };
-        attempt(&self.client, &self.settings, &outgoing).await
-    }
-}
-
-/// The Standard Webhooks body of an outbox event: `type`, `timestamp`, `data`.
-pub fn body_of(event: &outbound_event::Model) -> String {
-    let data: serde_json::Value = serde_json::from_str(&event.data).unwrap_or(serde_json::Value::Null);
-    serde_json::json!({ "type": event.kind.as_str(), "timestamp": stamp(event.created_at), "data": data }).to_string()
 }
