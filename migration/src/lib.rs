@@ -15,6 +15,7 @@ mod m20261203_000010_raw_segments;
 mod m20261203_000011_parcel_views;
 mod m20261203_000012_outbound;
 mod m20261203_000013_mail;
+mod m20261204_000014_mail_brand;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_parcel_views::Migration),
             Box::new(m20261203_000012_outbound::Migration),
             Box::new(m20261203_000013_mail::Migration),
+            Box::new(m20261204_000014_mail_brand::Migration),
         ]
     }
 }

@@ -27,6 +27,8 @@ pub struct Model {
     pub cursor: i64,
     pub created_at: DateTimeUtc,
     pub confirmed_at: Option<DateTimeUtc>,
+    /// The brand host it was made on (lower case, no port); none for the default brand.
+    pub host: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -27,9 +27,14 @@ pub struct SubscribeForm {
 pub async fn subscribe(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    headers: axum::http::HeaderMap,
     Form(form): Form<SubscribeForm>,
 ) -> Result<Response, ApiError> {
-    let lang = form.lang.as_deref().and_then(Lang::parse).unwrap_or(state.settings.brands.default.language);
+    // The brand of the page it was made on, kept for its mails (none: the default brand).
+    let host = headers.get(axum::http::header::HOST).and_then(|v| v.to_str().ok()).map(app::brand::host_name);
+    let brands = &state.settings.brands;
+    let host = host.filter(|h| brands.by_host.contains_key(h));
+    let lang = form.lang.as_deref().and_then(Lang::parse).unwrap_or(brands.for_host(host.as_deref()).language);
     let back = |notice: &str| Redirect::to(&format!("/t/{token}?lang={}&mail={notice}#updates", lang.code())).into_response();
     let Some(parcel_id) = state.read_model.shared_parcel_id(&token).await.map_err(ApiError::unavailable)? else {
         return Err(ApiError::NotFound("no such share link".into()));
@@ -38,7 +43,7 @@ pub async fn subscribe(
         return Ok(back("off"));
     }
     let _turn = state.pipeline.gate.enter().await;
-    Ok(match subscriptions::subscribe(&state.db, parcel_id, &form.email, lang, state.settings.mail.per_parcel).await {
+    Ok(match subscriptions::subscribe(&state.db, parcel_id, &form.email, lang, host, state.settings.mail.per_parcel).await {
         Ok(Subscribed::ConfirmationSent) => back("check"),
         Ok(Subscribed::Already) => back("already"),
         Err(SubscribeError::InvalidAddress(_)) => back("invalid"),

@@ -148,13 +148,18 @@ impl Mailer {
         let Some(share) = share else { return Ok(None) };
         let Ok(kind) = message.kind.parse::<MailKind>() else { return Ok(None) };
         let lang = app::i18n::Lang::parse(&subscription.lang).unwrap_or(app::i18n::Lang::En);
-        let base = &self.settings.public_url;
+        // The brand of the page the customer subscribed on: its name and zone, and its host
+        // in the links (with the scheme of WAYBILL_PUBLIC_URL).
+        let brand = self.settings.brands.for_host(subscription.host.as_deref());
+        let base = match &subscription.host {
+            Some(host) => format!("{}://{host}", self.settings.public_url.split("://").next().unwrap_or("https")),
+            None => self.settings.public_url.clone(),
+        };
         let links = Links {
             share: format!("{base}/t/{}?lang={}", share.token, lang.code()),
             confirm: format!("{base}/m/{}/confirm", subscription.token),
             unsubscribe: format!("{base}/m/{}/unsubscribe", subscription.token),
         };
-        let brand = &self.settings.brands.default;
         let carrier = crate::carriers::profile(parcel.carrier).name;
         let about = Subject { brand: &brand.name, carrier, tracking_number: &parcel.tracking_number, zone: &brand.time_zone };
         let data: serde_json::Value = serde_json::from_str(&message.data).unwrap_or_default();

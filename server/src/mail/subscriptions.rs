@@ -53,6 +53,7 @@ pub async fn subscribe(
     parcel_id: i64,
     email: &str,
     lang: app::i18n::Lang,
+    host: Option<String>,
     per_parcel: u64,
 ) -> Result<Subscribed, SubscribeError> {
     let address = checked_address(email)?;
@@ -85,6 +86,7 @@ pub async fn subscribe(
         cursor: Set(0),
         created_at: Set(now),
         confirmed_at: Set(None),
+        host: Set(host),
         ..Default::default()
     }
     .insert(&txn)

@@ -20,6 +20,7 @@ mod full_disk;
 mod hostile_input;
 mod hung_backends;
 mod lookup;
+mod mail_brands;
 mod mail_notifications;
 mod next_step;
 mod old_deliveries_in_segments;
