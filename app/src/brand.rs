@@ -96,6 +96,12 @@ impl Brands {
     pub fn for_host(&self, host: Option<&str>) -> &Brand {
         host.map(host_name).and_then(|h| self.by_host.get(&h)).unwrap_or(&self.default)
     }
+
+    /// The brand host a `Host` header value names (lower case, no port), or `None` when it
+    /// names no brand of its own (the default brand).
+    pub fn brand_host(&self, host: Option<&str>) -> Option<String> {
+        host.map(host_name).filter(|h| self.by_host.contains_key(h))
+    }
 }
 
 /// `Shop.Example:8080` → `shop.example`; IPv6 literals keep their brackets.

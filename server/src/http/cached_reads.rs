@@ -103,9 +103,8 @@ fn key_of(request: &Request, state: &AppState) -> Option<CacheKey> {
         Surface::Page => {
             // The brand's host, not the visitor's `Host`: any other host gets the default
             // brand, and must not make entries of its own.
-            let host = headers.get(axum::http::header::HOST).and_then(|v| v.to_str().ok()).map(app::brand::host_name);
             let brands = &state.settings.brands;
-            let brand_host = host.filter(|h| brands.by_host.contains_key(h)).unwrap_or_default();
+            let brand_host = brands.brand_host(headers.get(axum::http::header::HOST).and_then(|v| v.to_str().ok())).unwrap_or_default();
             let lang = app::i18n::negotiate(None, Some(headers), brands.for_host(Some(&brand_host)).language);
             // The number as typed: the page's title repeats it.
             format!("{}|{brand_host}|{all}|{number}", lang.code())

@@ -31,9 +31,8 @@ pub async fn subscribe(
     Form(form): Form<SubscribeForm>,
 ) -> Result<Response, ApiError> {
     // The brand of the page it was made on, kept for its mails (none: the default brand).
-    let host = headers.get(axum::http::header::HOST).and_then(|v| v.to_str().ok()).map(app::brand::host_name);
     let brands = &state.settings.brands;
-    let host = host.filter(|h| brands.by_host.contains_key(h));
+    let host = brands.brand_host(headers.get(axum::http::header::HOST).and_then(|v| v.to_str().ok()));
     let lang = form.lang.as_deref().and_then(Lang::parse).unwrap_or(brands.for_host(host.as_deref()).language);
     let back = |notice: &str| Redirect::to(&format!("/t/{token}?lang={}&mail={notice}#updates", lang.code())).into_response();
     let Some(parcel_id) = state.read_model.shared_parcel_id(&token).await.map_err(ApiError::unavailable)? else {

@@ -152,7 +152,7 @@ impl Mailer {
         // in the links (with the scheme of WAYBILL_PUBLIC_URL).
         let brand = self.settings.brands.for_host(subscription.host.as_deref());
         let base = match &subscription.host {
-            Some(host) => format!("{}://{host}", self.settings.public_url.split("://").next().unwrap_or("https")),
+            Some(host) => format!("{}://{host}", self.settings.public_url.split_once("://").map_or("https", |(scheme, _)| scheme)),
             None => self.settings.public_url.clone(),
         };
         let links = Links {

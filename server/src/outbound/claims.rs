@@ -69,8 +69,9 @@ pub struct Finished {
 }
 
 /// Writes what attempts gave, in one transaction: each attempt's log row, each delivery's
-/// next state (the successes of one status in one statement), and each endpoint's health (failing since when; disabled after a 410 or
-/// when failing for longer than the retry schedule).
+/// next state (the successes of one status in one statement), and each endpoint's health
+/// (failing since when; disabled after a 410 or when failing for longer than the retry
+/// schedule).
 pub async fn record(db: &DatabaseConnection, gate: &WriteGate, settings: &OutboundSettings, finished: &[Finished]) -> Result<(), DbErr> {
     let span = chrono::Duration::from_std(settings.schedule_span()).unwrap_or(chrono::Duration::MAX);
     let mut attempts = Vec::with_capacity(finished.len());
