@@ -16,6 +16,7 @@ mod m20261203_000011_parcel_views;
 mod m20261203_000012_outbound;
 mod m20261203_000013_mail;
 mod m20261204_000014_mail_brand;
+mod m20261204_000015_relay_rows;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_outbound::Migration),
             Box::new(m20261203_000013_mail::Migration),
             Box::new(m20261204_000014_mail_brand::Migration),
+            Box::new(m20261204_000015_relay_rows::Migration),
         ]
     }
 }

@@ -2,7 +2,8 @@
 //! who did it, on what, and when. Its own module: staff actions and the outbound endpoints
 //! both record here.
 use crate::entity::audit_log;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use crate::db::Writer;
+use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};
 
 /// What staff can do, as recorded in the log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +21,7 @@ pub enum AuditAction {
     AddWebhookEndpoint,
     RemoveWebhookEndpoint,
     RotateWebhookSecret,
+    EnableWebhookEndpoint,
 }
 
 impl AuditAction {
@@ -38,14 +40,15 @@ impl AuditAction {
             Self::AddWebhookEndpoint => "add_webhook_endpoint",
             Self::RemoveWebhookEndpoint => "remove_webhook_endpoint",
             Self::RotateWebhookSecret => "rotate_webhook_secret",
+            Self::EnableWebhookEndpoint => "enable_webhook_endpoint",
         }
     }
 }
 
-/// Records one action; runs inside the caller's transaction when given one, so the action
-/// and its record land together.
+/// Records one action inside the caller's write transaction, so the action and its record
+/// land together.
 pub async fn record(
-    db: &impl ConnectionTrait,
+    db: &DatabaseTransaction,
     actor: &str,
     action: AuditAction,
     subject: &str,
@@ -62,4 +65,12 @@ pub async fn record(
     .insert(db)
     .await?;
     Ok(())
+}
+
+/// Records an action whose own write committed elsewhere (the ingest pipeline's batch, a
+/// sign-in), in a write of its own through the door.
+pub async fn record_alone(writer: &Writer, actor: &str, action: AuditAction, subject: &str, detail: Option<String>) -> Result<(), DbErr> {
+    let txn = writer.begin().await?;
+    record(&txn, actor, action, subject, detail).await?;
+    txn.commit().await
 }

@@ -5,7 +5,7 @@
 //! PostgreSQL; so it refuses while any server's sign of life is fresh. A server killed
 //! outright leaves its row behind; it stops counting [`STALE_AFTER_BEATS`] beats later.
 use crate::entity::server_instance;
-use crate::ingest::WriteGate;
+use crate::db::Writer;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set};
@@ -18,17 +18,16 @@ pub const STALE_AFTER_BEATS: u32 = 3;
 #[derive(Clone, Debug)]
 pub struct Heartbeat {
     id: String,
-    db: DatabaseConnection,
-    gate: WriteGate,
+    writer: Writer,
     task: std::sync::Arc<tokio::task::JoinHandle<()>>,
 }
 
 impl Heartbeat {
-    /// Writes the first sign of life, then renews it every `every` in the background. On
-    /// SQLite each write takes `gate`, the commit writer's turn: a write between a batch's
-    /// first read and its first write would fail that whole batch (`SQLITE_BUSY_SNAPSHOT`,
-    /// which no busy timeout waits out).
-    pub async fn start(db: DatabaseConnection, gate: WriteGate, every: Duration) -> Result<Self, DbErr> {
+    /// Writes the first sign of life, then renews it every `every` in the background,
+    /// through the one door (on SQLite a write between a batch's first read and its first
+    /// write would fail that whole batch: `SQLITE_BUSY_SNAPSHOT`, which no busy timeout
+    /// waits out).
+    pub async fn start(writer: Writer, every: Duration) -> Result<Self, DbErr> {
         let id = uuid::Uuid::new_v4().to_string();
         let now = Utc::now();
         let row = server_instance::ActiveModel {
@@ -38,9 +37,9 @@ impl Heartbeat {
             started_at: Set(now),
             seen_at: Set(now),
         };
-        beat(&db, &gate, row.clone()).await?;
+        beat(&writer, row.clone()).await?;
         let task = tokio::spawn({
-            let (db, gate) = (db.clone(), gate.clone());
+            let writer = writer.clone();
             async move {
                 let mut every = tokio::time::interval(every);
                 every.tick().await;
@@ -48,13 +47,13 @@ impl Heartbeat {
                     every.tick().await;
                     let mut row = row.clone();
                     row.seen_at = Set(Utc::now());
-                    if let Err(error) = beat(&db, &gate, row).await {
+                    if let Err(error) = beat(&writer, row).await {
                         tracing::warn!(%error, "renewing this server's sign of life failed; the next beat tries again");
                     }
                 }
             }
         });
-        Ok(Self { id, db, gate, task: std::sync::Arc::new(task) })
+        Ok(Self { id, writer, task: std::sync::Arc::new(task) })
     }
 
     /// This instance's id, as its row and its claims on outbound work name it.
@@ -65,17 +64,22 @@ impl Heartbeat {
     /// Stops renewing and removes the row: this server no longer uses the database.
     pub async fn stop(&self) {
         self.task.abort();
-        let _turn = self.gate.enter().await;
-        if let Err(error) = server_instance::Entity::delete_by_id(self.id.clone()).exec(&self.db).await {
+        let removed = async {
+            let txn = self.writer.begin().await?;
+            server_instance::Entity::delete_by_id(self.id.clone()).exec(&txn).await?;
+            txn.commit().await
+        };
+        if let Err(error) = removed.await {
             tracing::warn!(%error, "removing this server's sign of life failed; it goes stale by itself");
         }
     }
 }
 
-async fn beat(db: &DatabaseConnection, gate: &WriteGate, row: server_instance::ActiveModel) -> Result<(), DbErr> {
-    let _turn = gate.enter().await;
+async fn beat(writer: &Writer, row: server_instance::ActiveModel) -> Result<(), DbErr> {
     let on_conflict = OnConflict::column(server_instance::Column::Id).update_column(server_instance::Column::SeenAt).to_owned();
-    server_instance::Entity::insert(row).on_conflict(on_conflict).exec_without_returning(db).await.map(|_| ())
+    let txn = writer.begin().await?;
+    server_instance::Entity::insert(row).on_conflict(on_conflict).exec_without_returning(&txn).await?;
+    txn.commit().await
 }
 
 /// The servers whose sign of life is fresher than `STALE_AFTER_BEATS` beats of `every`.

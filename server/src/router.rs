@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/api/webhook-endpoints/{id}/attempts", get(staff::webhook_endpoints::attempts))
         .route("/staff/api/webhook-endpoints/{id}/resend", post(staff::webhook_endpoints::resend))
         .route("/staff/api/webhook-endpoints/{id}/test", post(staff::webhook_endpoints::send_test))
+        .route("/staff/api/webhook-endpoints/{id}/enable", post(staff::webhook_endpoints::enable_endpoint))
         .route("/staff/webhooks/add", post(staff::webhook_forms::add_endpoint_form))
         .route("/staff/webhooks/{id}/{action}", post(staff::webhook_forms::webhook_form))
         .route("/staff/api-keys/{id}/revoke", post(staff::api_keys::revoke_api_key))

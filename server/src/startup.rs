@@ -33,6 +33,8 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     crate::db::migrate(&db).await?;
     crate::ingest::public_view::refresh_missing(&db).await?;
     crate::db::spawn_wal_checkpointer(db.clone());
+    // The one door every write of this process goes through.
+    let writer = crate::db::Writer::new(&db);
     let store = PodStore::open_with(&settings.storage_url, &settings.aws.expose(), settings.storage_limits)?;
     let leptos_options = LeptosOptions::builder()
         .output_name("waybill")
@@ -41,7 +43,7 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
         .site_addr(settings.addr)
         .hash_files(settings.hash_files)
         .build();
-    let sessions = crate::staff::sessions::DbSessionStore::open(&db).await.map_err(StartupError::Sessions)?;
+    let sessions = crate::staff::sessions::DbSessionStore::open(&writer).await.map_err(StartupError::Sessions)?;
     sessions.spawn_cleanup();
     let login_throttle = crate::staff::throttle::LoginThrottle::new(
         settings.staff.login_attempts_per_account,
@@ -55,32 +57,32 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     let settings = Arc::new(settings);
     let secret_use = Arc::new(crate::http::webhooks::SecretUse::default());
     let dictionaries = crate::ingest::Dictionaries::load(&db).await?;
-    let pipeline = Pipeline::with_dictionaries(db.clone(), settings.adapters(), settings.db_limits, dictionaries);
+    let pipeline = Pipeline::through(writer.clone(), settings.adapters(), settings.db_limits, dictionaries);
     if let Some(retention) = settings.raw_retention {
-        crate::ingest::spawn_retention(db.clone(), pipeline.gate.clone(), store.clone(), retention, settings.raw_retention_check);
+        crate::ingest::spawn_retention(pipeline.writer().clone(), store.clone(), retention, settings.raw_retention_check);
     }
     // Other instances' commits, for the page cache and the live streams (PostgreSQL).
     crate::changes::listen(&db, pipeline.changes().clone()).await;
     let page_cache = crate::page_cache::PageCache::new(&settings.public_reads, pipeline.changes().clone());
-    let heartbeat = crate::instances::Heartbeat::start(db.clone(), pipeline.gate.clone(), settings.heartbeat_interval).await?;
+    let heartbeat = crate::instances::Heartbeat::start(pipeline.writer().clone(), settings.heartbeat_interval).await?;
     // Webhooks to merchant systems, from the outbox the write path fills.
     let commits = pipeline.shared_commit_stats();
     crate::outbound::sender::Sender::new(
-        db.clone(),
-        pipeline.gate.clone(),
+        pipeline.writer().clone(),
         settings.outbound.clone(),
         heartbeat.id().to_string(),
         commits,
     )?
     .spawn();
     // Staff alerts: stuck parcels, silent feeds, a growing quarantine.
-    crate::alerts::spawn(db.clone(), pipeline.gate.clone(), settings.clone());
+    crate::alerts::spawn(pipeline.writer().clone(), settings.clone());
     // Customer mail, when an SMTP server is configured.
-    if let Some(mailer) = crate::mail::mailer::Mailer::new(db.clone(), pipeline.gate.clone(), settings.clone())? {
+    if let Some(mailer) = crate::mail::mailer::Mailer::new(pipeline.writer().clone(), settings.clone())? {
         mailer.spawn();
     }
     let storage_health = crate::storage::StorageHealth::start(store.clone(), settings.storage_check_interval).await;
     Ok(AppState::new(crate::state::Shared {
+        writer: pipeline.writer().clone(),
         pipeline,
         read_model: ReadModel::new(db.clone(), settings.quiet_after_days)
             .with_limits(settings.db_limits)

@@ -33,7 +33,10 @@ impl std::ops::Deref for AppState {
 
 pub struct Shared {
     pub settings: Arc<Settings>,
+    /// For reads; every write goes through [`Shared::writer`].
     pub db: DatabaseConnection,
+    /// The one door for database writes (the pipeline's, shared).
+    pub writer: crate::db::Writer,
     pub store: PodStore,
     pub read_model: ReadModel,
     pub pipeline: Pipeline,

@@ -4,7 +4,8 @@
 //! is (the parcel and its last news, the carrier and its last delivery, the hour), so every
 //! instance checking at the same time finds the same alerts and the outbox keeps one.
 use crate::entity::{parcel, raw_delivery};
-use crate::ingest::transitions::{event_id, stable_id, stamp, ParcelIdentity};
+use crate::outbox::payload::{QuarantineData, SilentData, StuckData};
+use crate::outbox::{event_id, stable_id, stamp, NewEvent, ParcelIdentity, Payload};
 use crate::settings::alerts::AlertSettings;
 use app::carrier::Carrier;
 use app::event_kind::EventKind;
@@ -12,7 +13,6 @@ use app::model::TrackingStatus;
 use app::outcome::Outcome;
 use chrono::{DateTime, DurationRound, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde_json::{json, Value};
 
 /// Statuses after which nothing more is expected: such a parcel is never stuck.
 const FINISHED: [TrackingStatus; 5] =
@@ -24,17 +24,9 @@ const STUCK_AT_MOST: chrono::Duration = chrono::Duration::days(30);
 /// Most stuck parcels one check raises.
 const STUCK_PER_CHECK: u64 = 100;
 
-/// One alert, as the outbox stores it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Alert {
-    pub event_id: String,
-    pub kind: EventKind,
-    pub carrier: Option<Carrier>,
-    pub parcel_id: Option<i64>,
-    pub data: Value,
-    /// A line for the staff mail and page.
-    pub summary: String,
-}
+/// One alert, as the outbox stores it (its payload has the line for the staff mail and
+/// page).
+pub type Alert = NewEvent;
 
 /// Every alert that holds at `now`.
 pub async fn current_alerts(db: &impl ConnectionTrait, settings: &AlertSettings, now: DateTime<Utc>) -> Result<Vec<Alert>, DbErr> {
@@ -69,13 +61,16 @@ async fn stuck_parcels(db: &impl ConnectionTrait, after: chrono::Duration, now: 
             let hours = (now - p.updated_at).num_hours();
             Alert {
                 event_id: event_id(identity, EventKind::AlertParcelStuck, &[stamp(p.updated_at)]),
-                kind: EventKind::AlertParcelStuck,
                 carrier: Some(p.carrier),
                 parcel_id: Some(p.id),
-                summary: format!("{} parcel {} has had no news for {hours} h ({})", p.carrier, p.tracking_number, p.status),
-                data: json!({
-                    "carrier": p.carrier.as_str(), "tracking_number": p.tracking_number, "status": p.status.as_str(),
-                    "substatus": p.substatus, "occurred_at": stamp(p.updated_at), "hours_without_news": hours,
+                payload: Payload::ParcelStuck(StuckData {
+                    summary: format!("{} parcel {} has had no news for {hours} h ({})", p.carrier, p.tracking_number, p.status),
+                    carrier: p.carrier,
+                    tracking_number: p.tracking_number.clone(),
+                    status: p.status,
+                    substatus: p.substatus.clone(),
+                    occurred_at: p.updated_at,
+                    hours_without_news: hours,
                 }),
             }
         })
@@ -106,11 +101,15 @@ async fn silent_feeds(db: &impl ConnectionTrait, after: chrono::Duration, usual:
         let minutes = (now - last).num_minutes();
         alerts.push(Alert {
             event_id: stable_id(&[EventKind::AlertFeedSilent.as_str(), carrier.as_str(), &stamp(last)]),
-            kind: EventKind::AlertFeedSilent,
             carrier: Some(carrier),
             parcel_id: None,
-            summary: format!("{carrier} has sent nothing for {minutes} min, after {day_before} deliveries in the day before"),
-            data: json!({ "carrier": carrier.as_str(), "last_delivery_at": stamp(last), "minutes_silent": minutes, "deliveries_the_day_before": day_before }),
+            payload: Payload::FeedSilent(SilentData {
+                summary: format!("{carrier} has sent nothing for {minutes} min, after {day_before} deliveries in the day before"),
+                carrier,
+                last_delivery_at: last,
+                minutes_silent: minutes,
+                deliveries_the_day_before: day_before,
+            }),
         });
     }
     Ok(alerts)
@@ -127,10 +126,13 @@ async fn growing_quarantine(db: &impl ConnectionTrait, per_hour: u64, now: DateT
     let hour = now.duration_trunc(chrono::Duration::hours(1)).unwrap_or(now);
     Ok(vec![Alert {
         event_id: stable_id(&[EventKind::AlertQuarantineGrowing.as_str(), &stamp(hour)]),
-        kind: EventKind::AlertQuarantineGrowing,
         carrier: None,
         parcel_id: None,
-        summary: format!("{last_hour} deliveries went to the quarantine in the last hour ({total} wait there)"),
-        data: json!({ "quarantined_last_hour": last_hour, "quarantined": total, "occurred_at": stamp(now) }),
+        payload: Payload::QuarantineGrowing(QuarantineData {
+            summary: format!("{last_hour} deliveries went to the quarantine in the last hour ({total} wait there)"),
+            quarantined_last_hour: last_hour,
+            quarantined: total,
+            occurred_at: now,
+        }),
     }])
 }

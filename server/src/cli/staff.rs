@@ -12,8 +12,9 @@ pub async fn create_staff(settings: &Settings, email: &str) -> anyhow::Result<()
     let password = line.trim_end_matches(['\r', '\n']).to_string();
     let db = crate::db::connect_with(settings.database_url.expose(), settings.db_limits).await?;
     crate::db::migrate(&db).await?;
+    let writer = crate::db::Writer::new(&db);
     let hasher = PasswordHasher::new(1);
-    let created = accounts::create_or_reset_staff(&db, &hasher, email, password).await?;
+    let created = accounts::create_or_reset_staff(&writer, &hasher, email, password).await?;
     let email = accounts::normalize_email(email)?;
     if created {
         println!("staff account created: {email}");
@@ -27,7 +28,8 @@ pub async fn create_staff(settings: &Settings, email: &str) -> anyhow::Result<()
 pub async fn create_api_key(settings: &Settings, email: &str) -> anyhow::Result<()> {
     let db = crate::db::connect_with(settings.database_url.expose(), settings.db_limits).await?;
     crate::db::migrate(&db).await?;
-    let key = crate::staff::api_keys::create_api_key(&db, email).await?;
+    let writer = crate::db::Writer::new(&db);
+    let key = crate::staff::api_keys::create_api_key(&writer, email).await?;
     println!("{key}");
     eprintln!("This key is shown once; only its hash is stored. Send it as `Authorization: Bearer <key>`.");
     Ok(())
@@ -51,7 +53,8 @@ pub async fn list_api_keys(settings: &Settings) -> anyhow::Result<()> {
 pub async fn revoke_api_key(settings: &Settings, id: i64) -> anyhow::Result<()> {
     let db = crate::db::connect_with(settings.database_url.expose(), settings.db_limits).await?;
     crate::db::migrate(&db).await?;
-    if !crate::staff::api_keys::revoke_api_key(&db, id, "cli").await? {
+    let writer = crate::db::Writer::new(&db);
+    if !crate::staff::api_keys::revoke_api_key(&writer, id, "cli").await? {
         anyhow::bail!("no API key has the id {id} (`waybill list-api-keys` lists them)");
     }
     println!("API key #{id} revoked");

@@ -30,10 +30,11 @@ pub enum WebhookCommand {
 pub async fn webhook(settings: &Settings, command: WebhookCommand) -> anyhow::Result<()> {
     let db = crate::db::connect_with(settings.database_url.expose(), settings.db_limits).await?;
     crate::db::migrate(&db).await?;
+    let writer = crate::db::Writer::new(&db);
     match command {
         WebhookCommand::Add { url, events, carrier } => {
             let events = endpoints::parse_kinds(events.as_deref().unwrap_or(""))?;
-            let added = endpoints::add_endpoint(&db, NewEndpoint { url, events, carrier }, settings.outbound.allow_private, "cli").await?;
+            let added = endpoints::add_endpoint(&writer, NewEndpoint { url, events, carrier }, settings.outbound.allow_private, "cli").await?;
             println!("{}", added.id);
             println!("{}", added.secret);
             eprintln!("The secret is shown this once. Verify each delivery's webhook-signature with it (docs/WEBHOOKS.md).");
@@ -57,7 +58,7 @@ pub async fn webhook(settings: &Settings, command: WebhookCommand) -> anyhow::Re
             }
         }
         WebhookCommand::Remove { id } => {
-            endpoints::remove_endpoint(&db, &id, "cli").await?;
+            endpoints::remove_endpoint(&writer, &id, "cli").await?;
             println!("webhook endpoint {id} removed");
         }
     }

@@ -4,14 +4,24 @@ mod deadline;
 pub mod json_rows;
 mod postgres_pool;
 mod refusal;
+mod writer;
 
 pub use deadline::{is_no_answer, within, DbLimits};
 
 use migration::{Migrator, MigratorTrait};
 pub use refusal::is_permanent;
+pub use writer::{WriteTxn, Writer};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlxSqliteConnector, Statement};
 use std::time::Duration;
+
+/// How many commits of the ingest writers carried how many deliveries, since start (the
+/// outbound sender steps back while they are many: `outbound::ingest_first`).
+#[derive(Debug, Default)]
+pub struct CommitStats {
+    pub commits: std::sync::atomic::AtomicU64,
+    pub deliveries: std::sync::atomic::AtomicU64,
+}
 
 /// [`connect_with`] the default limits.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {

@@ -3,6 +3,7 @@
 mod normalized;
 mod origin;
 mod storable;
+mod token;
 mod tracking_number;
 
 pub use app::carrier::{Carrier, UnknownCarrier};
@@ -13,4 +14,5 @@ pub use normalized::{
 };
 pub use origin::Origin;
 pub use storable::{public_place, storable_text, MAX_SHORT_CHARS, MAX_TEXT_CHARS};
+pub use token::new_share_token;
 pub use tracking_number::{InvalidTrackingNumber, TrackingNumber};

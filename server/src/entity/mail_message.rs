@@ -11,7 +11,7 @@ pub struct Model {
     pub event_id: String,
     /// What it says (`mail::compose::MailKind` as text).
     pub kind: String,
-    /// The event's data, for the text.
+    /// The event's payload (`outbox::Payload`, tagged), for the text.
     pub data: String,
     /// `pending`, `delivered` (sent) or `failed`, as a webhook delivery.
     pub state: crate::entity::webhook_delivery::DeliveryState,
@@ -21,6 +21,8 @@ pub struct Model {
     pub last_error: Option<String>,
     pub sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// A staff alert mail's address; its `subscription_id` is then 0.
+    pub recipient: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

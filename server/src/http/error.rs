@@ -21,6 +21,10 @@ pub enum ApiError {
     /// `404`
     #[error("{0}")]
     NotFound(String),
+    /// `409`: the thing is not in a state that allows this now (a disabled webhook endpoint
+    /// is sent nothing); the text says what to do first.
+    #[error("{0}")]
+    Conflict(String),
     /// `413`: body or file over its configured limit.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -53,6 +57,7 @@ impl ApiError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

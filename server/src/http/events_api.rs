@@ -3,7 +3,7 @@
 //! `next` is the cursor to ask with next time (the same as `after` when nothing is new).
 use crate::entity::outbound_event;
 use crate::http::ApiError;
-use crate::ingest::transitions::stamp;
+use crate::outbox::stamp;
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -44,7 +44,7 @@ pub async fn events(
     let key = crate::http::staff::context::bearer_key(&headers)
         .ok_or_else(|| ApiError::Unauthorized("send a staff API key as Authorization: Bearer".into()))?;
     let staff =
-        state.settings.db_limits.within(crate::staff::api_keys::staff_by_api_key(&state.db, &key)).await.map_err(ApiError::unavailable)?;
+        state.settings.db_limits.within(crate::staff::api_keys::staff_by_api_key(&state.writer, &key)).await.map_err(ApiError::unavailable)?;
     if staff.is_none() {
         return Err(ApiError::Unauthorized("invalid API key".into()));
     }

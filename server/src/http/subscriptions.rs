@@ -13,7 +13,6 @@ use app::i18n::Lang;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -41,8 +40,7 @@ pub async fn subscribe(
     if !state.settings.mail.enabled() {
         return Ok(back("off"));
     }
-    let _turn = state.pipeline.gate.enter().await;
-    Ok(match subscriptions::subscribe(&state.db, parcel_id, &form.email, lang, host, state.settings.mail.per_parcel).await {
+    Ok(match subscriptions::subscribe(&state.writer, parcel_id, &form.email, lang, host, state.settings.mail.per_parcel).await {
         Ok(Subscribed::ConfirmationSent) => back("check"),
         Ok(Subscribed::Already) => back("already"),
         Err(SubscribeError::InvalidAddress(_)) => back("invalid"),
@@ -52,20 +50,13 @@ pub async fn subscribe(
 }
 
 pub async fn confirm(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
-    let confirmed = {
-        let _turn = state.pipeline.gate.enter().await;
-        subscriptions::confirm(&state.db, &token).await.map_err(ApiError::unavailable)?
-    };
+    let confirmed = subscriptions::confirm(&state.writer, &token).await.map_err(ApiError::unavailable)?;
     let Some(subscription) = confirmed else { return Ok(gone_page(Lang::En)) };
     back_to_share_link(&state, &subscription, "confirmed").await
 }
 
 pub async fn unsubscribe_page(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
-    let found = mail_subscription::Entity::find()
-        .filter(mail_subscription::Column::Token.eq(token.clone()))
-        .one(&state.db)
-        .await
-        .map_err(ApiError::unavailable)?;
+    let found = subscriptions::by_token(&state.db, &token).await.map_err(ApiError::unavailable)?;
     let Some(subscription) = found else { return Ok(gone_page(Lang::En)) };
     let lang = Lang::parse(&subscription.lang).unwrap_or(Lang::En);
     let (title, text, button) = match lang {
@@ -81,10 +72,7 @@ pub async fn unsubscribe_page(State(state): State<AppState>, Path(token): Path<S
 }
 
 pub async fn unsubscribe(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, ApiError> {
-    let removed = {
-        let _turn = state.pipeline.gate.enter().await;
-        subscriptions::unsubscribe(&state.db, &token).await.map_err(ApiError::unavailable)?
-    };
+    let removed = subscriptions::unsubscribe(&state.writer, &token).await.map_err(ApiError::unavailable)?;
     let Some(subscription) = removed else { return Ok(gone_page(Lang::En)) };
     back_to_share_link(&state, &subscription, "unsubscribed").await
 }

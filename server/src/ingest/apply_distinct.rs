@@ -11,12 +11,12 @@
 //! first the way one upsert each would keep them.
 //!
 //! Each delivery that changed its parcel also leaves its transitions for the outbox
-//! (`ingest::outbox`), written with the parcels' new state.
+//! (`told`, then `crate::outbox`), written with the parcels' new state.
 use super::apply_extras::{merge_courier, merge_eta, merge_route, trim_trail};
 use super::batch_parcels::BatchParcels;
 use super::current_status::{of_first_events, set_status, CurrentStatus};
 use super::hand_off::query_in_one_hand_off;
-use super::outbox;
+use super::told;
 use super::rows;
 use super::transitions::AddedPod;
 use crate::db::json_rows;
@@ -144,7 +144,7 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[DistinctDelivery
     });
     let pods: Vec<pod_file::ActiveModel> = pods.collect();
     let mut added_pods: HashMap<i64, Vec<AddedPod>> = HashMap::new();
-    for (parcel_id, pod) in pods.iter().filter_map(outbox::added_pod) {
+    for (parcel_id, pod) in pods.iter().filter_map(told::added_pod) {
         added_pods.entry(parcel_id).or_default().push(pod);
     }
     // A ping older than the whole trail shown is not kept (as in `apply_courier`), nor one
@@ -179,7 +179,7 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[DistinctDelivery
     let mut updates = Vec::new();
     let mut duplicates = Vec::with_capacity(items.len());
     let mut changed = Vec::new();
-    let mut told = Vec::new();
+    let mut to_tell = Vec::new();
     for ((item, (parcel, _)), status) in items.iter().zip(&parcels).zip(statuses) {
         let mut update: parcel::ActiveModel = parcel.clone().into();
         let parcel_changed = merge_eta(&mut update, parcel, item.delivery.eta.as_ref())
@@ -194,9 +194,9 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[DistinctDelivery
             changed.push(parcel.id);
             // What it changed, for the outbox (a transition is told once, whichever
             // delivery brings it).
-            let after = outbox::state_after(parcel, &update);
+            let after = told::state_after(parcel, &update);
             let pods = added_pods.remove(&parcel.id).unwrap_or_default();
-            told.push(outbox::Change { before: parcel, after, pods, received_at: item.received_at });
+            to_tell.push(told::Change { before: parcel, after, pods, received_at: item.received_at });
         }
         if events_changed || parcel_changed {
             updates.push(update);
@@ -204,7 +204,7 @@ pub async fn apply_distinct(txn: &DatabaseTransaction, items: &[DistinctDelivery
         duplicates.push(duplicate);
     }
     let mut parcel_updates = update_parcels(backend, updates);
-    parcel_updates.extend(outbox::statements(backend, outbox::events_of(txn, &told).await?));
+    parcel_updates.extend(crate::outbox::statements(backend, told::events_of(txn, &to_tell).await?, Utc::now()));
     Ok(AppliedGroup { duplicates, parcel_updates, changed })
 }
 

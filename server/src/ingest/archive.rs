@@ -6,12 +6,12 @@
 use super::dictionaries::Dictionaries;
 use super::input::{parse_input, IngestError, RawInput};
 use super::raw_body::{insert_statement, PackedBody};
-use super::write_gate::WriteGate;
 use crate::carriers::{Adapters, ParseError};
 use crate::domain::{storable_text, NormalizedDelivery};
 use crate::entity::raw_delivery;
 use app::outcome::Outcome;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set, TransactionTrait};
+use crate::db::Writer;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 /// The archived row of one delivery, as it arrived, with the outcome its parse gives; its
 /// body is stored as `body` (packed from the input's), which the caller stores beside it.
@@ -42,17 +42,15 @@ pub fn raw_row(
 /// file was refused, in the quarantine, with the reason, so that nothing a carrier sent is
 /// lost from view; staff re-process it (the status without the file) or discard it.
 pub async fn quarantine(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
+    writer: &Writer,
     adapters: &Adapters,
     dictionaries: &Dictionaries,
     input: RawInput,
     reason: &str,
 ) -> Result<(), IngestError> {
     let (_, tracking_number, body) = parse_input(adapters, dictionaries, &input);
-    let _turn = gate.enter().await;
-    let txn = db.begin().await?;
-    if let Some(statement) = insert_statement(db.get_database_backend(), &[&body]) {
+    let txn = writer.begin().await?;
+    if let Some(statement) = insert_statement(txn.get_database_backend(), &[&body]) {
         txn.execute(statement).await?;
     }
     quarantined_row(&input, &body, tracking_number, reason).insert(&txn).await?;

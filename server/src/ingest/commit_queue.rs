@@ -19,7 +19,7 @@ use super::dictionaries::Dictionaries;
 use super::input::{parse_input, IngestError, IngestOutcome, Parsed, RawInput};
 use super::refused::keep_refused;
 use super::write_batch::write_batch;
-use super::write_gate::WriteGate;
+use crate::db::{CommitStats, Writer};
 use crate::carriers::Adapters;
 use crate::changes::ParcelChanges;
 use crate::db::DbLimits;
@@ -47,13 +47,6 @@ pub struct CommitQueue {
     stats: Arc<CommitStats>,
 }
 
-/// How many commits carried how many deliveries, since start.
-#[derive(Debug, Default)]
-pub struct CommitStats {
-    pub commits: std::sync::atomic::AtomicU64,
-    pub deliveries: std::sync::atomic::AtomicU64,
-}
-
 impl std::fmt::Debug for Job {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Job").field("carrier", &self.input.carrier).finish()
@@ -64,8 +57,7 @@ impl CommitQueue {
     /// Starts `writers` writer tasks: one on SQLite (a single writer is all it allows), a
     /// few on PostgreSQL, where batches for different parcels can commit in parallel.
     pub fn start(
-        db: DatabaseConnection,
-        gate: WriteGate,
+        writer: Writer,
         adapters: Adapters,
         dictionaries: Dictionaries,
         writers: usize,
@@ -75,16 +67,16 @@ impl CommitQueue {
         let (sender, receiver) = mpsc::channel(QUEUE);
         let receiver = Arc::new(Mutex::new(receiver));
         let stats = Arc::new(CommitStats::default());
-        let base = db;
+        let base = writer.db().clone();
         let db = crate::db::writer_connection(&base);
         for _ in 0..writers.max(1) {
-            let (base, mut db, gate, receiver, stats) = (base.clone(), db.clone(), gate.clone(), receiver.clone(), stats.clone());
+            let (base, mut db, writer, receiver, stats) = (base.clone(), db.clone(), writer.clone(), receiver.clone(), stats.clone());
             let changes = changes.clone();
             let writer = async move {
                 while let Some(batch) = next_batch(&receiver).await {
                     stats.commits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     stats.deliveries.fetch_add(batch.len() as u64, std::sync::atomic::Ordering::Relaxed);
-                    let failed = commit_batch(&db, &gate, &changes, limits, batch).await;
+                    let failed = writer.exclusive(commit_batch(&db, &changes, limits, batch)).await;
                     // SQLite may roll a transaction back by itself when a statement fails
                     // (a full disk, an I/O error), and sqlx's count of open transactions
                     // on that connection then no longer matches SQLite's: the next "commit"
@@ -142,7 +134,7 @@ async fn next_batch(receiver: &Mutex<mpsc::Receiver<Job>>) -> Option<Vec<Job>> {
 
 /// Commits one batch and answers its callers; `true` when an attempt failed (the
 /// connection may be out of step, see `CommitQueue::start`).
-async fn commit_batch(db: &DatabaseConnection, gate: &WriteGate, changes: &ParcelChanges, limits: DbLimits, batch: Vec<Job>) -> bool {
+async fn commit_batch(db: &DatabaseConnection, changes: &ParcelChanges, limits: DbLimits, batch: Vec<Job>) -> bool {
     let mut inputs = Vec::with_capacity(batch.len());
     let mut parsed = Vec::with_capacity(batch.len());
     let mut replies = Vec::with_capacity(batch.len());
@@ -155,7 +147,6 @@ async fn commit_batch(db: &DatabaseConnection, gate: &WriteGate, changes: &Parce
     let mut order: Vec<usize> = (0..inputs.len()).collect();
     order.sort_by(|a, b| (inputs[*a].carrier.as_str(), &parsed[*a].1).cmp(&(inputs[*b].carrier.as_str(), &parsed[*b].1)));
 
-    let _turn = gate.enter().await;
     let started = std::time::Instant::now();
     // Optimistic first: the whole batch in one transaction without savepoints, with
     // multi-row statements (see `write_batch`). Deliveries rarely fail on their own;

@@ -14,8 +14,9 @@
 //! Replay (`replay`) and staff re-processing apply an archived delivery as a batch of one
 //! (`refused::apply_refusable` → `apply_batch`).
 //!
-//! Each delivery that changes a parcel also writes its transitions (`transitions`, pure) to
-//! the outbox (`outbox`) in the same transaction; `outbound` and `mail` tell them from there.
+//! Each delivery that changes a parcel also writes its transitions (`transitions`, pure;
+//! gathered by `told`) to the outbox (`crate::outbox`) in the same transaction; `outbound`
+//! and `mail` tell them from there.
 mod apply_batch;
 mod apply_distinct;
 mod apply_extras;
@@ -30,7 +31,7 @@ mod current_status;
 mod dictionaries;
 mod hand_off;
 mod input;
-pub mod outbox;
+mod told;
 mod parcel_json;
 mod parse;
 mod pipeline;
@@ -41,17 +42,14 @@ mod reapply;
 mod refused;
 mod replay;
 mod rows;
-mod share_token;
 mod staff_entry;
 mod train_dictionary;
-pub mod transitions;
+mod transitions;
 mod void;
 mod write_batch;
-mod write_gate;
 mod writer_thread;
 
 pub use archive::{quarantine, storable_error, HELD_FOR_STAFF};
-pub use commit_queue::CommitStats;
 pub use dictionaries::Dictionaries;
 pub use input::{IngestError, IngestOutcome, RawInput};
 pub use parse::parse_delivery;
@@ -60,8 +58,6 @@ pub use raw_body::BodyReader;
 pub use raw_segments::{move_old_deliveries, read_segment, spawn_retention, SegmentError, SEGMENT_ROWS};
 pub use reapply::reapply;
 pub use replay::{replay_all, ReplaySummary};
-pub use share_token::new_share_token;
 pub use staff_entry::{ManualEvent, StaffEntry, VoidedEvent, STAFF_CONTENT_TYPE};
 pub use train_dictionary::{train_dictionary, Training, MIN_SAVING_PERCENT};
-pub use write_gate::WriteGate;
 pub use writer_thread::WRITER_THREAD_NAME;

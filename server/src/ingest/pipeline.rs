@@ -2,21 +2,22 @@
 //! delivery to the commit queue and returns once its batch is committed; `quarantine`
 //! keeps one that cannot even be read.
 use super::archive::quarantine;
-use super::commit_queue::{CommitQueue, CommitStats};
+use super::commit_queue::CommitQueue;
+use crate::db::CommitStats;
 use super::dictionaries::Dictionaries;
 use super::input::{IngestError, IngestOutcome, RawInput};
-use super::write_gate::WriteGate;
 use crate::carriers::Adapters;
 use crate::changes::ParcelChanges;
-use crate::db::DbLimits;
+use crate::db::{DbLimits, Writer};
 use sea_orm::DatabaseConnection;
 
-/// The ingest pipeline with what it needs: the database, the SQLite write gate and the
-/// configured carrier adapters.
+/// The ingest pipeline with what it needs: the database, the one door for writes (shared
+/// with every other writer of this process, see [`Pipeline::writer`]) and the configured
+/// carrier adapters.
 #[derive(Clone, Debug)]
 pub struct Pipeline {
     pub db: DatabaseConnection,
-    pub gate: WriteGate,
+    writer: Writer,
     pub adapters: Adapters,
     dictionaries: Dictionaries,
     limits: DbLimits,
@@ -33,11 +34,21 @@ impl Pipeline {
 
     /// The same, compressing each carrier's bodies with its dictionary.
     pub fn with_dictionaries(db: DatabaseConnection, adapters: Adapters, limits: DbLimits, dictionaries: Dictionaries) -> Self {
-        let gate = WriteGate::for_connection(&db);
+        Self::through(Writer::new(&db), adapters, limits, dictionaries)
+    }
+
+    /// The same, writing through `writer`, the door the rest of the process writes through.
+    pub fn through(writer: Writer, adapters: Adapters, limits: DbLimits, dictionaries: Dictionaries) -> Self {
+        let db = writer.db().clone();
         let writers = if crate::db::is_sqlite(&db) { 1 } else { 4 };
         let changes = ParcelChanges::new();
-        let queue = CommitQueue::start(db.clone(), gate.clone(), adapters.clone(), dictionaries.clone(), writers, limits, changes.clone());
-        Self { gate, db, adapters, dictionaries, limits, queue, changes }
+        let queue = CommitQueue::start(writer.clone(), adapters.clone(), dictionaries.clone(), writers, limits, changes.clone());
+        Self { writer, db, adapters, dictionaries, limits, queue, changes }
+    }
+
+    /// This process's one door for database writes; every other writer takes it from here.
+    pub fn writer(&self) -> &Writer {
+        &self.writer
     }
 
     /// Where the writers publish what each commit changed (pages and live streams listen).
@@ -63,6 +74,6 @@ impl Pipeline {
 
     /// Keeps an unreadable delivery; see [`quarantine`].
     pub async fn quarantine(&self, input: RawInput, reason: &str) -> Result<(), IngestError> {
-        self.limits.within(quarantine(&self.db, &self.gate, &self.adapters, &self.dictionaries, input, reason)).await
+        self.limits.within(quarantine(&self.writer, &self.adapters, &self.dictionaries, input, reason)).await
     }
 }

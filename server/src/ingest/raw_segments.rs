@@ -10,7 +10,7 @@
 //! `waybill replay` reads the segments back (`read_segment`, checked against the SHA-256)
 //! in id order with the rows still in the database.
 use super::raw_body::BodyReader;
-use super::write_gate::WriteGate;
+use crate::db::Writer;
 use crate::entity::{raw_body, raw_delivery, raw_segment};
 use crate::storage::{PodStore, StoredPod};
 use app::outcome::Outcome;
@@ -18,8 +18,7 @@ use base64::Engine;
 use object_store::path::Path;
 use object_store::ObjectStoreExt;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -57,11 +56,11 @@ struct SegmentRow {
 /// Moves every delivery received before `cutoff` (and not in the quarantine) into
 /// segments; how many deliveries moved.
 pub async fn move_old_deliveries(
-    db: &DatabaseConnection,
-    gate: &WriteGate,
+    writer: &Writer,
     store: &PodStore,
     cutoff: chrono::DateTime<chrono::Utc>,
 ) -> Result<u64, SegmentError> {
+    let db = writer.db();
     let mut moved = 0;
     loop {
         let rows = raw_delivery::Entity::find()
@@ -100,8 +99,7 @@ pub async fn move_old_deliveries(
         let key = format!("raw-archive/{first:012}-{last:012}-{}.ndjson.zst", &sha256[..16]);
         store.inner().put(&Path::from(key.as_str()), object.clone().into()).await?;
 
-        let _turn = gate.enter().await;
-        let txn = db.begin().await?;
+        let txn = writer.begin().await?;
         if txn.get_database_backend() == DbBackend::Postgres {
             // New deliveries wait to store their bodies until this commits, so that a body
             // found unreferenced here cannot gain a reference meanwhile.
@@ -151,8 +149,7 @@ pub async fn move_old_deliveries(
 /// as long as the server runs. Several instances may do so at once: both write the same
 /// object, and the second one's record of it fails and is rolled back.
 pub fn spawn_retention(
-    db: DatabaseConnection,
-    gate: WriteGate,
+    writer: Writer,
     store: PodStore,
     retention: std::time::Duration,
     every: std::time::Duration,
@@ -162,7 +159,7 @@ pub fn spawn_retention(
         loop {
             ticks.tick().await;
             let cutoff = chrono::Utc::now() - chrono::Duration::from_std(retention).unwrap_or(chrono::Duration::MAX);
-            if let Err(error) = move_old_deliveries(&db, &gate, &store, cutoff).await {
+            if let Err(error) = move_old_deliveries(&writer, &store, cutoff).await {
                 tracing::warn!(%error, "moving old raw deliveries to the object store failed; the next round tries again");
             }
         }

@@ -19,12 +19,10 @@
 //! in-order journey's (`outbound_event_ids`, a property test). One exception: an ETA that a
 //! newer message repeats unchanged is told under the newer message's time when that one
 //! arrives first.
-use app::carrier::Carrier;
-use app::event_kind::EventKind;
+use crate::outbox::payload::{EtaData, EtaWindow, ParcelFacts, PodData, PodRef, StatusData};
+use crate::outbox::{event_id, ParcelIdentity, Payload};
 use app::model::TrackingStatus;
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{json, Map, Value};
-use sha2::{Digest, Sha256};
 
 /// What the outbox compares of a parcel.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,21 +67,12 @@ pub struct AddedPod {
     pub content_type: String,
 }
 
-/// The parcel a transition is about.
-#[derive(Clone, Copy, Debug)]
-pub struct ParcelIdentity<'a> {
-    pub carrier: Carrier,
-    pub tracking_number: &'a str,
-}
-
 /// One transition, as the outbox stores it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Transition {
     /// `evt_` and 32 hex digits of SHA-256 over the parcel and the state reached.
     pub event_id: String,
-    pub kind: EventKind,
-    /// The event's `data`.
-    pub data: Value,
+    pub payload: Payload,
 }
 
 /// The statuses `parcel.exception` tells of.
@@ -121,77 +110,60 @@ pub fn transitions(
             // the one undone.
             reached.extend(["back from".to_string(), before.status.as_str().to_string(), time_key(before.status_at)]);
         }
-        let mut data = base(parcel, after, after.status_at.unwrap_or(received_at));
-        data.insert("previous_status".into(), json!(before.status.as_str()));
-        data.insert("previous_substatus".into(), json!(before.substatus));
-        out.push(transition(parcel, EventKind::StatusChanged, &reached, data.clone()));
+        let data = StatusData {
+            parcel: facts(parcel, after, after.status_at.unwrap_or(received_at)),
+            previous_status: before.status,
+            previous_substatus: before.substatus.clone(),
+        };
+        out.push(transition(parcel, &reached, Payload::StatusChanged(data.clone())));
         if is_exception(after.status) {
-            out.push(transition(parcel, EventKind::Exception, &reached, data.clone()));
+            out.push(transition(parcel, &reached, Payload::Exception(data.clone())));
         }
         if after.status == TrackingStatus::Delivered {
-            out.push(transition(parcel, EventKind::Delivered, &reached, data));
+            out.push(transition(parcel, &reached, Payload::Delivered(data)));
         }
     }
     if before.eta_fields() != after.eta_fields() {
         let reached = [time_key(after.eta), time_key(after.eta_from), time_key(after.eta_until), time_key(after.eta_as_of)];
-        let mut data = base(parcel, after, after.eta_as_of.unwrap_or(received_at));
-        data.insert("previous_eta".into(), json!(before.eta.map(stamp)));
-        data.insert("previous_eta_window".into(), window(before));
-        out.push(transition(parcel, EventKind::EtaChanged, &reached, data));
+        let data = EtaData {
+            parcel: facts(parcel, after, after.eta_as_of.unwrap_or(received_at)),
+            previous_eta: before.eta,
+            previous_eta_window: window(before),
+        };
+        out.push(transition(parcel, &reached, Payload::EtaChanged(data)));
     }
     for pod in pods {
-        let mut data = base(parcel, after, received_at);
-        data.insert("pod".into(), json!({ "id": pod.id, "sha256": pod.sha256, "content_type": pod.content_type }));
-        out.push(transition(parcel, EventKind::PodAdded, &[pod.sha256.clone()], data));
+        let data = PodData {
+            parcel: facts(parcel, after, received_at),
+            pod: PodRef { id: pod.id.clone(), sha256: pod.sha256.clone(), content_type: pod.content_type.clone() },
+        };
+        out.push(transition(parcel, &[pod.sha256.clone()], Payload::PodAdded(data)));
     }
     out
 }
 
-/// The fields every parcel event's `data` has.
-fn base(parcel: ParcelIdentity<'_>, state: &ParcelState, occurred_at: DateTime<Utc>) -> Map<String, Value> {
-    let mut data = Map::new();
-    data.insert("carrier".into(), json!(parcel.carrier.as_str()));
-    data.insert("tracking_number".into(), json!(parcel.tracking_number));
-    data.insert("status".into(), json!(state.status.as_str()));
-    data.insert("substatus".into(), json!(state.substatus));
-    data.insert("occurred_at".into(), json!(stamp(occurred_at)));
-    data.insert("eta".into(), json!(state.eta.map(stamp)));
-    data.insert("eta_window".into(), window(state));
-    data
+/// What every parcel event says of the parcel.
+fn facts(parcel: ParcelIdentity<'_>, state: &ParcelState, occurred_at: DateTime<Utc>) -> ParcelFacts {
+    ParcelFacts {
+        carrier: parcel.carrier,
+        tracking_number: parcel.tracking_number.to_string(),
+        status: state.status,
+        substatus: state.substatus.clone(),
+        occurred_at,
+        eta: state.eta,
+        eta_window: window(state),
+    }
 }
 
-fn window(state: &ParcelState) -> Value {
+fn window(state: &ParcelState) -> Option<EtaWindow> {
     match (state.eta_from, state.eta_until) {
-        (Some(from), Some(until)) => json!({ "from": stamp(from), "until": stamp(until) }),
-        _ => Value::Null,
+        (Some(from), Some(until)) => Some(EtaWindow { from, until }),
+        _ => None,
     }
 }
 
-fn transition(parcel: ParcelIdentity<'_>, kind: EventKind, reached: &[String], data: Map<String, Value>) -> Transition {
-    Transition { event_id: event_id(parcel, kind, reached), kind, data: Value::Object(data) }
-}
-
-/// The stable id of `kind` reaching `reached` on `parcel`.
-pub fn event_id(parcel: ParcelIdentity<'_>, kind: EventKind, reached: &[String]) -> String {
-    let parts: Vec<&str> =
-        [kind.as_str(), parcel.carrier.as_str(), parcel.tracking_number].into_iter().chain(reached.iter().map(String::as_str)).collect();
-    stable_id(&parts)
-}
-
-/// `evt_` and 32 hex digits of SHA-256 over `parts`: the same parts, the same id.
-pub fn stable_id(parts: &[&str]) -> String {
-    let mut hash = Sha256::new();
-    for part in parts {
-        hash.update(part.as_bytes());
-        // A separator no part contains, so that ("ab", "c") and ("a", "bc") differ.
-        hash.update([0x1f]);
-    }
-    format!("evt_{}", &hex::encode(hash.finalize())[..32])
-}
-
-/// RFC 3339 in UTC with milliseconds, as every timestamp Waybill sends.
-pub fn stamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+fn transition(parcel: ParcelIdentity<'_>, reached: &[String], payload: Payload) -> Transition {
+    Transition { event_id: event_id(parcel, payload.kind(), reached), payload }
 }
 
 fn time_key(at: Option<DateTime<Utc>>) -> String {

@@ -91,7 +91,7 @@ pub async fn write_batch<'a>(
 
 /// The query for `n` fresh ids for raw deliveries, handed out before the insert so that
 /// one statement can archive a whole batch and each delivery still knows its row. SQLite:
-/// past the largest id ever given (the write gate makes this writer the only one);
+/// past the largest id ever given (the one write door makes this writer the only one);
 /// PostgreSQL: from the table's own sequence, safe beside other writers.
 fn raw_ids_query(backend: DbBackend, n: usize) -> Statement {
     if backend == DbBackend::Postgres {

@@ -3,11 +3,11 @@
 //! two templates in `server/templates/mail` (minijinja; the HTML one escapes what it is
 //! given). A delivered parcel's mail links to the proof of delivery on the share link; it
 //! never carries the file.
-use app::event_kind::EventKind;
+use crate::outbox::Payload;
 use app::i18n::Lang;
+use app::model::TrackingStatus;
 use chrono::{DateTime, Utc};
 use minijinja::{context, Environment};
-use serde_json::Value;
 
 /// An ETA that moves by less than this is not worth a mail.
 pub const ETA_MOVE_WORTH_A_MAIL: chrono::Duration = chrono::Duration::minutes(30);
@@ -32,20 +32,21 @@ impl MailKind {
 }
 
 /// The mail an outbox event is worth, if any.
-pub fn kind_of(kind: EventKind, data: &Value) -> Option<MailKind> {
-    let status = data["status"].as_str().unwrap_or("");
-    match kind {
-        EventKind::StatusChanged => match status {
-            "out_for_delivery" => Some(MailKind::OutForDelivery),
-            "delivered" => Some(MailKind::Delivered),
-            "failed_attempt" => Some(MailKind::FailedAttempt),
-            "exception" | "returning" => Some(MailKind::Exception),
+pub fn kind_of(payload: &Payload) -> Option<MailKind> {
+    match payload {
+        Payload::StatusChanged(data) => match data.parcel.status {
+            TrackingStatus::OutForDelivery => Some(MailKind::OutForDelivery),
+            TrackingStatus::Delivered => Some(MailKind::Delivered),
+            TrackingStatus::FailedAttempt => Some(MailKind::FailedAttempt),
+            TrackingStatus::Exception | TrackingStatus::Returning => Some(MailKind::Exception),
             _ => None,
         },
-        EventKind::EtaChanged => {
-            let finished = matches!(status, "delivered" | "returned" | "canceled" | "expired");
-            let (new, old) = (time(&data["eta"]), time(&data["previous_eta"]));
-            let moved = match (new, old) {
+        Payload::EtaChanged(data) => {
+            let finished = matches!(
+                data.parcel.status,
+                TrackingStatus::Delivered | TrackingStatus::Returned | TrackingStatus::Canceled | TrackingStatus::Expired
+            );
+            let moved = match (data.parcel.eta, data.previous_eta) {
                 (Some(new), Some(old)) => (new - old).abs() > ETA_MOVE_WORTH_A_MAIL,
                 _ => false,
             };
@@ -53,10 +54,6 @@ pub fn kind_of(kind: EventKind, data: &Value) -> Option<MailKind> {
         }
         _ => None,
     }
-}
-
-fn time(value: &Value) -> Option<DateTime<Utc>> {
-    value.as_str().and_then(|t| t.parse().ok())
 }
 
 /// Where a mail's links go.
@@ -88,11 +85,11 @@ pub struct Composed {
 #[error("mail template: {0}")]
 pub struct TemplateError(#[from] minijinja::Error);
 
-/// Composes `kind` for `parcel` in `lang` (`data`: the event's, for the ETA).
-pub fn compose(kind: MailKind, lang: Lang, parcel: &Subject<'_>, data: &Value, links: &Links) -> Result<Composed, TemplateError> {
+/// Composes `kind` for `parcel` in `lang` (`eta`: as the event left it).
+pub fn compose(kind: MailKind, lang: Lang, parcel: &Subject<'_>, eta: Option<DateTime<Utc>>, links: &Links) -> Result<Composed, TemplateError> {
     let nl = lang == Lang::Nl;
     let say = |en: &str, dutch: &str| if nl { dutch.to_string() } else { en.to_string() };
-    let eta = time(&data["eta"]).map(|t| app::zone::format_in_zone(lang, t, parcel.zone, false));
+    let eta = eta.map(|t| app::zone::format_in_zone(lang, t, parcel.zone, false));
     let number = parcel.tracking_number;
     let (subject, heading, mut lines, button, url) = match kind {
         MailKind::Confirm => (
@@ -180,7 +177,6 @@ fn templates() -> Result<&'static Environment<'static>, TemplateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     fn links() -> Links {
         Links {
@@ -193,25 +189,47 @@ mod tests {
     const PARCEL: Subject<'static> =
         Subject { brand: "Tulip <Flowers>", carrier: "Peddler", tracking_number: "PD1", zone: "Europe/Amsterdam" };
 
+    fn status(status: TrackingStatus, eta: Option<&str>, previous_eta: Option<&str>) -> (crate::outbox::payload::StatusData, crate::outbox::payload::EtaData) {
+        use crate::outbox::payload::{EtaData, ParcelFacts, StatusData};
+        let time = |t: Option<&str>| t.map(|t| t.parse::<DateTime<Utc>>().unwrap());
+        let parcel = ParcelFacts {
+            carrier: app::carrier::Carrier::Peddler,
+            tracking_number: "PD1".into(),
+            status,
+            substatus: None,
+            occurred_at: Utc::now(),
+            eta: time(eta),
+            eta_window: None,
+        };
+        let moved = StatusData { parcel: parcel.clone(), previous_status: TrackingStatus::InTransit, previous_substatus: None };
+        (moved, EtaData { parcel, previous_eta: time(previous_eta), previous_eta_window: None })
+    }
+
     #[test]
     fn status_events_worth_a_mail_and_eta_moves_of_over_half_an_hour() {
-        assert_eq!(kind_of(EventKind::StatusChanged, &json!({"status": "out_for_delivery"})), Some(MailKind::OutForDelivery));
-        assert_eq!(kind_of(EventKind::StatusChanged, &json!({"status": "in_transit"})), None);
-        assert_eq!(kind_of(EventKind::Delivered, &json!({"status": "delivered"})), None, "the status change tells it once");
-        let eta = |new: &str, old: &str| json!({"status": "out_for_delivery", "eta": new, "previous_eta": old});
-        assert_eq!(kind_of(EventKind::EtaChanged, &eta("2026-12-03T15:00:00Z", "2026-12-03T14:00:00Z")), Some(MailKind::EtaChanged));
-        assert_eq!(kind_of(EventKind::EtaChanged, &eta("2026-12-03T14:20:00Z", "2026-12-03T14:00:00Z")), None);
+        let (out, _) = status(TrackingStatus::OutForDelivery, None, None);
+        assert_eq!(kind_of(&Payload::StatusChanged(out)), Some(MailKind::OutForDelivery));
+        let (moving, _) = status(TrackingStatus::InTransit, None, None);
+        assert_eq!(kind_of(&Payload::StatusChanged(moving)), None);
+        let (delivered, _) = status(TrackingStatus::Delivered, None, None);
+        assert_eq!(kind_of(&Payload::Delivered(delivered)), None, "the status change tells it once");
+        let (_, hour) = status(TrackingStatus::OutForDelivery, Some("2026-12-03T15:00:00Z"), Some("2026-12-03T14:00:00Z"));
+        assert_eq!(kind_of(&Payload::EtaChanged(hour)), Some(MailKind::EtaChanged));
+        let (_, minutes) = status(TrackingStatus::OutForDelivery, Some("2026-12-03T14:20:00Z"), Some("2026-12-03T14:00:00Z"));
+        assert_eq!(kind_of(&Payload::EtaChanged(minutes)), None);
+        let (_, late) = status(TrackingStatus::Delivered, Some("2026-12-03T18:00:00Z"), Some("2026-12-03T14:00:00Z"));
+        assert_eq!(kind_of(&Payload::EtaChanged(late)), None, "no ETA mail once delivered");
     }
 
     #[test]
     fn a_mail_has_both_parts_in_the_language_with_its_links_and_the_html_escapes() {
-        let data = json!({"eta": "2026-12-03T14:30:00Z"});
-        let en = compose(MailKind::OutForDelivery, Lang::En, &PARCEL, &data, &links()).unwrap();
+        let eta = Some("2026-12-03T14:30:00Z".parse().unwrap());
+        let en = compose(MailKind::OutForDelivery, Lang::En, &PARCEL, eta, &links()).unwrap();
         assert_eq!(en.subject, "Tulip <Flowers>: Your parcel PD1 is out for delivery");
         assert!(en.text.contains("Expected: 3 Dec 2026, 15:30 CET."), "{}", en.text);
         assert!(en.text.contains("https://t.example/t/abc") && en.text.contains("https://t.example/m/tok/unsubscribe"));
         assert!(en.html.contains("Tulip &lt;Flowers&gt;") && !en.html.contains("Tulip <Flowers>"), "{}", en.html);
-        let nl = compose(MailKind::Delivered, Lang::Nl, &PARCEL, &data, &links()).unwrap();
+        let nl = compose(MailKind::Delivered, Lang::Nl, &PARCEL, eta, &links()).unwrap();
         assert!(nl.subject.contains("is bezorgd") && nl.html.contains("lang=\"nl\""));
         assert!(nl.text.contains("https://t.example/t/abc#pod"), "the POD is linked, never attached");
     }

@@ -1,79 +1,101 @@
-//! From the outbox to the mail queue: for every confirmed subscription, the parcel's events
-//! since its cursor that are worth a mail (`compose::kind_of`) become one `mail_message`
-//! each (at most once per subscription and event: a unique key), and the cursor moves on.
-//! The events are read first and written in a transaction that starts with its write (see
-//! `outbound::handout` for why), under the write gate on SQLite.
+//! From the outbox to the mail queue, set-based: one round reads the window of outbox
+//! events after the lowest cursor of the confirmed subscriptions (`relay::window`), joins it
+//! with the subscriptions of those events' parcels in one query (each subscription's own
+//! events after its own cursor), and in one write through the door queues the mails they
+//! are worth (`compose::kind_of`; at most once per subscription and event: a unique key)
+//! and moves every cursor below the window's end to it. So a round costs the same few
+//! statements however many parcels are subscribed, and writes nothing when nothing is new.
 use super::compose::kind_of;
+use crate::db::Writer;
 use crate::entity::mail_subscription::{self, SubscriptionState};
-use crate::entity::webhook_delivery::DeliveryState;
 use crate::entity::{mail_message, outbound_event};
-use crate::ingest::WriteGate;
+use crate::outbox::Payload;
+use crate::relay::{window::window_end, DeliveryState};
 use app::event_kind::EventKind;
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
-use std::collections::HashMap;
+use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, Set};
 
 /// Events read per round.
 const EVENTS_PER_ROUND: u64 = 500;
 
+/// Mails queued per insert: 9 bound values each.
+const ROWS_PER_INSERT: usize = 2000;
+
 /// Queues the mails new events are worth; returns how many.
-pub async fn hand_out(db: &DatabaseConnection, gate: &WriteGate) -> Result<u64, DbErr> {
-    let subscriptions =
-        mail_subscription::Entity::find().filter(mail_subscription::Column::State.eq(SubscriptionState::Confirmed)).all(db).await?;
-    if subscriptions.is_empty() {
-        return Ok(0);
+pub async fn hand_out(writer: &Writer) -> Result<u64, DbErr> {
+    let db = writer.db();
+    let low: Option<Option<i64>> = mail_subscription::Entity::find()
+        .select_only()
+        .column_as(mail_subscription::Column::Cursor.min(), "low")
+        .filter(mail_subscription::Column::State.eq(SubscriptionState::Confirmed))
+        .into_tuple()
+        .one(db)
+        .await?;
+    let Some(low) = low.flatten() else { return Ok(0) };
+    let Some(high) = window_end(db, low, EVENTS_PER_ROUND).await? else { return Ok(0) };
+    let now = Utc::now();
+    let mut rows = Vec::new();
+    for (subscription_id, event_id, kind, data) in worth_telling(db, high).await? {
+        let Ok(kind) = kind.parse::<EventKind>() else { continue };
+        let Ok(payload) = Payload::from_data(kind, &data) else { continue };
+        let Some(mail) = kind_of(&payload) else { continue };
+        rows.push(mail_message::ActiveModel {
+            subscription_id: Set(subscription_id),
+            event_id: Set(event_id),
+            kind: Set(mail.as_str().to_string()),
+            data: Set(serde_json::to_string(&payload).unwrap_or_default()),
+            state: Set(DeliveryState::Pending),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            created_at: Set(now),
+            recipient: Set(None),
+            ..Default::default()
+        });
     }
-    let mut made = 0;
-    // The subscriptions of each parcel, by the cursor each has.
-    let mut by_parcel: HashMap<i64, Vec<&mail_subscription::Model>> = HashMap::new();
-    for s in &subscriptions {
-        by_parcel.entry(s.parcel_id).or_default().push(s);
+    let made = rows.len() as u64;
+    let txn = writer.begin().await?;
+    while !rows.is_empty() {
+        let chunk: Vec<_> = rows.drain(..rows.len().min(ROWS_PER_INSERT)).collect();
+        let once = OnConflict::columns([mail_message::Column::SubscriptionId, mail_message::Column::EventId]).do_nothing().to_owned();
+        mail_message::Entity::insert_many(chunk).on_conflict(once).exec_without_returning(&txn).await?;
     }
-    let _turn = gate.enter().await;
-    for (parcel_id, subscribed) in by_parcel {
-        let from = subscribed.iter().map(|s| s.cursor).min().unwrap_or(0);
-        let events = outbound_event::Entity::find()
-            .filter(outbound_event::Column::ParcelId.eq(parcel_id))
-            .filter(outbound_event::Column::Seq.gt(from))
-            .filter(outbound_event::Column::Kind.is_in([EventKind::StatusChanged, EventKind::EtaChanged]))
-            .order_by_asc(outbound_event::Column::Seq)
-            .limit(EVENTS_PER_ROUND)
-            .all(db)
-            .await?;
-        let Some(last) = events.last().map(|e| e.seq) else { continue };
-        let now = Utc::now();
-        let mut rows = Vec::new();
-        for subscription in &subscribed {
-            for event in events.iter().filter(|e| e.seq > subscription.cursor) {
-                let data: serde_json::Value = serde_json::from_str(&event.data).unwrap_or_default();
-                let Some(kind) = kind_of(event.kind, &data) else { continue };
-                rows.push(mail_message::ActiveModel {
-                    subscription_id: Set(subscription.id),
-                    event_id: Set(event.event_id.clone()),
-                    kind: Set(kind.as_str().to_string()),
-                    data: Set(event.data.clone()),
-                    state: Set(DeliveryState::Pending),
-                    attempts: Set(0),
-                    next_attempt_at: Set(now),
-                    created_at: Set(now),
-                    ..Default::default()
-                });
-            }
-        }
-        made += rows.len() as u64;
-        let txn = db.begin().await?;
-        if !rows.is_empty() {
-            let once = OnConflict::columns([mail_message::Column::SubscriptionId, mail_message::Column::EventId]).do_nothing().to_owned();
-            mail_message::Entity::insert_many(rows).on_conflict(once).exec_without_returning(&txn).await?;
-        }
-        mail_subscription::Entity::update_many()
-            .col_expr(mail_subscription::Column::Cursor, Expr::value(last))
-            .filter(mail_subscription::Column::Id.is_in(subscribed.iter().map(|s| s.id)))
-            .filter(mail_subscription::Column::Cursor.lt(last))
-            .exec(&txn)
-            .await?;
-        txn.commit().await?;
-    }
+    // Every event up to `high` has been looked at for every confirmed subscription (one
+    // confirmed since has its cursor at its parcel's newest event, committed before `high`
+    // was read, so moving it on skips nothing).
+    mail_subscription::Entity::update_many()
+        .col_expr(mail_subscription::Column::Cursor, Expr::value(high))
+        .filter(mail_subscription::Column::State.eq(SubscriptionState::Confirmed))
+        .filter(mail_subscription::Column::Cursor.lt(high))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
     Ok(made)
+}
+
+/// (subscription, event id, kind, data) of each confirmed subscription's events after its
+/// cursor, up to `high`, of the kinds a mail may tell, in commit order: one query.
+async fn worth_telling(db: &impl ConnectionTrait, high: i64) -> Result<Vec<(i64, String, String, String)>, DbErr> {
+    use mail_subscription::Column as S;
+    use outbound_event::Column as E;
+    let (subscription, event) = (mail_subscription::Entity, outbound_event::Entity);
+    let query = Query::select()
+        .expr_as(Expr::col((subscription, S::Id)), sea_orm::sea_query::Alias::new("subscription_id"))
+        .column((event, E::EventId))
+        .column((event, E::Kind))
+        .column((event, E::Data))
+        .from(event)
+        .inner_join(subscription, Expr::col((subscription, S::ParcelId)).equals((event, E::ParcelId)))
+        .and_where(Expr::col((subscription, S::State)).eq(SubscriptionState::Confirmed))
+        .and_where(Expr::col((event, E::Seq)).gt(Expr::col((subscription, S::Cursor))))
+        .and_where(Expr::col((event, E::Seq)).lte(high))
+        .and_where(Expr::col((event, E::Kind)).is_in([EventKind::StatusChanged, EventKind::EtaChanged]))
+        .order_by((event, E::Seq), sea_orm::Order::Asc)
+        .to_owned();
+    let rows = db.query_all(db.get_database_backend().build(&query)).await?;
+    rows.iter()
+        .map(|row| {
+            Ok((row.try_get("", "subscription_id")?, row.try_get("", "event_id")?, row.try_get("", "kind")?, row.try_get("", "data")?))
+        })
+        .collect()
 }

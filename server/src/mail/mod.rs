@@ -8,6 +8,11 @@
 //!    sent over SMTP, once per event, retried on failure;
 //! 5. forget: the unsubscribe link in every mail deletes the address, and addresses of
 //!    parcels finished longer ago than `WAYBILL_MAIL_KEEP_DAYS` are deleted.
+//!
+//! Staff alert mail shares the queue (`alert_mail`): queued by the write that raises the
+//! alert, sent and retried by the same worker. The queue's protocol (claims, leases, the
+//! next-attempt rule) is the relay's (`crate::relay`).
+pub mod alert_mail;
 pub mod compose;
 pub mod handout;
 pub mod mailer;

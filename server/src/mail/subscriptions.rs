@@ -3,6 +3,7 @@
 //! then on the parcel's events are mailed), ended by the unsubscribe link in every mail, and
 //! deleted with its address some days after the parcel's final status (`forget_finished`).
 use super::compose::MailKind;
+use crate::db::Writer;
 use crate::entity::mail_subscription::{self, SubscriptionState};
 use crate::entity::webhook_delivery::DeliveryState;
 use crate::entity::{mail_message, outbound_event, parcel};
@@ -10,7 +11,7 @@ use app::model::TrackingStatus;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 
 /// Longest address accepted (RFC 5321's limit on a path).
@@ -49,7 +50,7 @@ pub fn checked_address(text: &str) -> Result<lettre::Address, SubscribeError> {
 
 /// Subscribes `email` to `parcel_id`'s updates in `lang`; at most `per_parcel` addresses.
 pub async fn subscribe(
-    db: &impl TransactionTrait,
+    writer: &Writer,
     parcel_id: i64,
     email: &str,
     lang: app::i18n::Lang,
@@ -58,7 +59,7 @@ pub async fn subscribe(
 ) -> Result<Subscribed, SubscribeError> {
     let address = checked_address(email)?;
     let email = address.to_string();
-    let txn = db.begin().await?;
+    let txn = writer.begin().await?;
     let existing = mail_subscription::Entity::find()
         .filter(mail_subscription::Column::ParcelId.eq(parcel_id))
         .filter(mail_subscription::Column::Email.eq(email.clone()))
@@ -81,7 +82,7 @@ pub async fn subscribe(
         parcel_id: Set(parcel_id),
         email: Set(email),
         lang: Set(lang.code().to_string()),
-        token: Set(crate::ingest::new_share_token()),
+        token: Set(crate::domain::new_share_token()),
         state: Set(SubscriptionState::Pending),
         cursor: Set(0),
         created_at: Set(now),
@@ -109,12 +110,14 @@ pub async fn subscribe(
 }
 
 /// Confirms the subscription of `token`: the parcel's events from now on are mailed.
-/// Returns it, or `None` for an unknown token.
-pub async fn confirm(db: &impl TransactionTrait, token: &str) -> Result<Option<mail_subscription::Model>, DbErr> {
-    let txn = db.begin().await?;
-    let Some(subscription) = mail_subscription::Entity::find().filter(mail_subscription::Column::Token.eq(token)).one(&txn).await? else {
+/// Returns it, or `None` for an unknown token (found by a read: a stranger's guess costs no
+/// write).
+pub async fn confirm(writer: &Writer, token: &str) -> Result<Option<mail_subscription::Model>, DbErr> {
+    if by_token(writer.db(), token).await?.is_none() {
         return Ok(None);
-    };
+    }
+    let txn = writer.begin().await?;
+    let Some(subscription) = by_token(&txn, token).await? else { return Ok(None) };
     if subscription.state == SubscriptionState::Confirmed {
         txn.commit().await?;
         return Ok(Some(subscription));
@@ -137,15 +140,24 @@ pub async fn confirm(db: &impl TransactionTrait, token: &str) -> Result<Option<m
 }
 
 /// Ends the subscription of `token` and deletes its address; returns what it was.
-pub async fn unsubscribe(db: &impl TransactionTrait, token: &str) -> Result<Option<mail_subscription::Model>, DbErr> {
-    let txn = db.begin().await?;
-    let Some(subscription) = mail_subscription::Entity::find().filter(mail_subscription::Column::Token.eq(token)).one(&txn).await? else {
+pub async fn unsubscribe(writer: &Writer, token: &str) -> Result<Option<mail_subscription::Model>, DbErr> {
+    if by_token(writer.db(), token).await?.is_none() {
         return Ok(None);
-    };
+    }
+    let txn = writer.begin().await?;
+    let Some(subscription) = by_token(&txn, token).await? else { return Ok(None) };
     mail_message::Entity::delete_many().filter(mail_message::Column::SubscriptionId.eq(subscription.id)).exec(&txn).await?;
     mail_subscription::Entity::delete_by_id(subscription.id).exec(&txn).await?;
     txn.commit().await?;
     Ok(Some(subscription))
+}
+
+/// The subscription of a confirm or unsubscribe link.
+pub async fn by_token(db: &impl ConnectionTrait, token: &str) -> Result<Option<mail_subscription::Model>, DbErr> {
+    if token.len() > 100 {
+        return Ok(None);
+    }
+    mail_subscription::Entity::find().filter(mail_subscription::Column::Token.eq(token)).one(db).await
 }
 
 /// Deletes the addresses of parcels whose final status is older than `keep`; returns how

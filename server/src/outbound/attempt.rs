@@ -4,8 +4,8 @@
 //! the sender can log and schedule it the same way whatever happened.
 use super::destination::{check_url, GuardedResolver};
 use super::signature::sign;
-use crate::entity::{outbound_event, webhook_endpoint};
-use crate::ingest::transitions::stamp;
+use crate::entity::webhook_endpoint;
+use crate::outbox::{stamp, Payload};
 use crate::settings::outbound::OutboundSettings;
 use std::time::{Duration, Instant};
 
@@ -49,24 +49,36 @@ impl AttemptResult {
         self.status.is_some_and(|s| (200..300).contains(&s))
     }
 
+    /// The same without what the receiver said: what is written when that cannot be.
+    pub fn without_words(&self) -> Self {
+        Self { answer: None, error: None, ..self.clone() }
+    }
+
     fn failed(started: Instant, error: String) -> Self {
         Self { status: None, latency: started.elapsed(), answer: None, error: Some(error) }
     }
 }
 
-/// Sends outbox `event` to `endpoint` once, under `event_id`: its Standard Webhooks body,
-/// signed with the endpoint's secret and, while it is still valid, the previous one.
+/// What a delivery sends: an outbox event's payload, or a test send's own.
+pub struct Sent<'a> {
+    pub payload: &'a Payload,
+    /// When it happened (the body's `timestamp`).
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Sends `event` to `endpoint` once, under `event_id`: its Standard Webhooks body, signed
+/// with the endpoint's secret and, while it is still valid, the previous one.
 pub async fn send_event(
     client: &reqwest::Client,
     settings: &OutboundSettings,
     endpoint: &webhook_endpoint::Model,
     event_id: &str,
-    event: Option<&outbound_event::Model>,
+    event: Option<Sent<'_>>,
 ) -> AttemptResult {
     let Some(event) = event else {
         return AttemptResult::failed(Instant::now(), "the event is no longer in the outbox".into());
     };
-    let body = body_of(event);
+    let body = body_of(&event);
     let now = chrono::Utc::now();
     let mut secrets = vec![endpoint.secret.as_str()];
     if let (Some(previous), Some(until)) = (&endpoint.previous_secret, endpoint.previous_until) {
@@ -78,10 +90,9 @@ pub async fn send_event(
     attempt(client, settings, &outgoing).await
 }
 
-/// The Standard Webhooks body of an outbox event: `type`, `timestamp`, `data`.
-pub fn body_of(event: &outbound_event::Model) -> String {
-    let data: serde_json::Value = serde_json::from_str(&event.data).unwrap_or(serde_json::Value::Null);
-    serde_json::json!({ "type": event.kind.as_str(), "timestamp": stamp(event.created_at), "data": data }).to_string()
+/// The Standard Webhooks body of an event: `type`, `timestamp`, `data`.
+pub fn body_of(event: &Sent<'_>) -> String {
+    serde_json::json!({ "type": event.payload.kind(), "timestamp": stamp(event.at), "data": event.payload.data() }).to_string()
 }
 
 /// Sends `outgoing` once.

@@ -1,19 +1,18 @@
-//! Who sends what: an instance claims due deliveries of one endpoint for a lease (a single
-//! `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING`, so two instances
-//! never hold the same delivery; on SQLite the statement is atomic by itself and the write
-//! gate keeps this process's writers in turn), and after the attempts writes what they
-//! gave, many in one transaction: the attempt log rows, the deliveries' next states, and
-//! the endpoints' health (failing since when; disabled after a 410 or when failing longer
-//! than the retry schedule).
+//! Who sends what: an instance claims due deliveries of one endpoint for a lease (the
+//! relay's claim, `relay::queue`), and after the attempts writes what they gave, many in one
+//! transaction: the attempt log rows, the deliveries' next states, and the endpoints'
+//! health (failing since when; disabled after a 410 or when failing longer than the retry
+//! schedule). A batch that cannot be written is written again an attempt at a time, so one
+//! bad row stays its own problem and every other delivery is recorded.
 use super::attempt::AttemptResult;
+use crate::db::Writer;
 use crate::entity::webhook_delivery::{self, DeliveryState};
 use crate::entity::{webhook_attempt, webhook_endpoint};
-use crate::ingest::WriteGate;
+use crate::relay::{after_failure, lease_until, queue, safe_text, AfterFailure};
 use crate::settings::outbound::OutboundSettings;
 use chrono::{DateTime, Utc};
-use rand::Rng;
-use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -26,41 +25,13 @@ pub async fn claim(
     instance: &str,
     lease: Duration,
 ) -> Result<Vec<webhook_delivery::Model>, DbErr> {
-    let now = Utc::now();
-    let mut due = Query::select()
-        .column(webhook_delivery::Column::Id)
-        .from(webhook_delivery::Entity)
-        .and_where(webhook_delivery::Column::EndpointId.eq(endpoint_id))
-        .and_where(webhook_delivery::Column::State.eq(DeliveryState::Pending))
-        .and_where(webhook_delivery::Column::NextAttemptAt.lte(now))
-        .and_where(webhook_delivery::Column::ClaimedUntil.is_null().or(webhook_delivery::Column::ClaimedUntil.lt(now)))
-        .order_by(webhook_delivery::Column::NextAttemptAt, sea_orm::Order::Asc)
-        .order_by(webhook_delivery::Column::Id, sea_orm::Order::Asc)
-        .limit(n as u64)
-        .to_owned();
-    if db.get_database_backend() == DbBackend::Postgres {
-        due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
-    }
-    webhook_delivery::Entity::update_many()
-        .col_expr(
-            webhook_delivery::Column::ClaimedUntil,
-            Expr::value(now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX)),
-        )
-        .col_expr(webhook_delivery::Column::ClaimedBy, Expr::value(instance))
-        .filter(webhook_delivery::Column::Id.in_subquery(due))
-        .exec_with_returning(db)
-        .await
-}
-
-/// The wait before retry number `failures` (1 for the first), jittered by up to a fifth
-/// either way; `None` once the schedule is used up.
-pub fn next_wait(schedule: &[Duration], failures: usize) -> Option<Duration> {
-    let base = *schedule.get(failures.checked_sub(1)?)?;
-    let jitter = rand::rng().random_range(0.8..1.2);
-    Some(base.mul_f64(jitter))
+    let only = Condition::all().add(webhook_delivery::Column::EndpointId.eq(endpoint_id));
+    let by = vec![(webhook_delivery::Column::ClaimedBy, Expr::value(instance))];
+    queue::claim::<webhook_delivery::Entity>(db, only, n as u64, lease_until(Utc::now(), lease), by).await
 }
 
 /// An attempt that ended, waiting to be written.
+#[derive(Clone)]
 pub struct Finished {
     pub endpoint: webhook_endpoint::Model,
     pub delivery: webhook_delivery::Model,
@@ -68,11 +39,30 @@ pub struct Finished {
     pub at: DateTime<Utc>,
 }
 
+/// Writes what attempts gave; a batch that fails is written again an attempt at a time, and
+/// an attempt that still fails is written without the receiver's words (logged once).
+pub async fn record(writer: &Writer, settings: &OutboundSettings, finished: &[Finished]) -> Result<(), DbErr> {
+    let Err(error) = record_together(writer, settings, finished).await else { return Ok(()) };
+    if finished.len() == 1 {
+        tracing::warn!(%error, delivery = finished[0].delivery.id, "an attempt could not be recorded; recorded without the answer");
+        let bare = Finished { result: finished[0].result.without_words(), ..finished[0].clone() };
+        return record_together(writer, settings, std::slice::from_ref(&bare)).await;
+    }
+    tracing::warn!(%error, attempts = finished.len(), "a batch of attempts could not be recorded; recorded one at a time");
+    let mut last = Ok(());
+    for one in finished {
+        if let Err(error) = Box::pin(record(writer, settings, std::slice::from_ref(one))).await {
+            last = Err(error);
+        }
+    }
+    last
+}
+
 /// Writes what attempts gave, in one transaction: each attempt's log row, each delivery's
 /// next state (the successes of one status in one statement), and each endpoint's health
 /// (failing since when; disabled after a 410 or when failing for longer than the retry
 /// schedule).
-pub async fn record(db: &DatabaseConnection, gate: &WriteGate, settings: &OutboundSettings, finished: &[Finished]) -> Result<(), DbErr> {
+async fn record_together(writer: &Writer, settings: &OutboundSettings, finished: &[Finished]) -> Result<(), DbErr> {
     let span = chrono::Duration::from_std(settings.schedule_span()).unwrap_or(chrono::Duration::MAX);
     let mut attempts = Vec::with_capacity(finished.len());
     let mut updates = Vec::new();
@@ -93,13 +83,11 @@ pub async fn record(db: &DatabaseConnection, gate: &WriteGate, settings: &Outbou
                 let mut update = webhook_delivery::ActiveModel { id: Set(delivery.id), ..Default::default() };
                 update.attempts = Set(tries as i64);
                 update.last_status = Set(result.status.map(i64::from));
-                update.last_error = Set(result.error.clone());
+                update.last_error = Set(result.error.as_deref().map(safe_text));
                 update.claimed_until = Set(None);
-                match next_wait(&settings.retry_schedule, tries) {
-                    Some(wait) if !gone => {
-                        update.next_attempt_at = Set(at + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX))
-                    }
-                    _ => update.state = Set(DeliveryState::Failed),
+                match after_failure(&settings.retry_schedule, tries, at, gone) {
+                    AfterFailure::RetryAt(next) => update.next_attempt_at = Set(next),
+                    AfterFailure::GiveUp => update.state = Set(DeliveryState::Failed),
                 }
                 updates.push((delivery.id, update));
             }
@@ -110,8 +98,8 @@ pub async fn record(db: &DatabaseConnection, gate: &WriteGate, settings: &Outbou
             at: Set(at),
             status: Set(result.status.map(i64::from)),
             latency_ms: Set(result.latency.as_millis().min(i64::MAX as u128) as i64),
-            answer: Set(result.answer.clone()),
-            error: Set(result.error.clone()),
+            answer: Set(result.answer.as_deref().map(safe_text)),
+            error: Set(result.error.as_deref().map(safe_text)),
             ..Default::default()
         });
         // Only the health columns: the cursor moves under the hand-out meanwhile.
@@ -136,8 +124,7 @@ pub async fn record(db: &DatabaseConnection, gate: &WriteGate, settings: &Outbou
         health.retain(|(id, ..)| id != &endpoint.id);
         health.push((endpoint.id.clone(), changed, failing));
     }
-    let _turn = gate.enter().await;
-    let txn = db.begin().await?;
+    let txn = writer.begin().await?;
     for chunk in attempts.chunks(ATTEMPTS_PER_INSERT) {
         webhook_attempt::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
     }
@@ -181,22 +168,4 @@ fn disable(health: &mut webhook_endpoint::ActiveModel, endpoint: &str, at: DateT
     tracing::warn!(%endpoint, %reason, "webhook endpoint disabled");
     health.disabled_at = Set(Some(at));
     health.disabled_reason = Set(Some(reason));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn waits_follow_the_schedule_within_a_fifth_and_end_with_it() {
-        let schedule = [Duration::from_secs(5), Duration::from_secs(300)];
-        for _ in 0..100 {
-            let first = next_wait(&schedule, 1).unwrap();
-            assert!(first >= Duration::from_secs(4) && first <= Duration::from_secs(6), "{first:?}");
-            let second = next_wait(&schedule, 2).unwrap();
-            assert!(second >= Duration::from_secs(240) && second <= Duration::from_secs(360), "{second:?}");
-        }
-        assert_eq!(next_wait(&schedule, 3), None);
-        assert_eq!(next_wait(&[], 1), None);
-    }
 }

@@ -2,18 +2,21 @@
 //! webhook add|list|remove`): a URL checked by `destination`, the event kinds it wants
 //! (all parcel kinds when none are named), optionally one carrier, and a `whsec_` secret
 //! made here and shown once. A new endpoint receives the events committed after it was
-//! added (its cursor starts at the newest event). Every change is in the audit log.
+//! added (its cursor starts at the newest event). An endpoint disabled (a 410, failing
+//! longer than the retry schedule) is enabled again by staff, and then receives what it
+//! missed. Every change is in the audit log, written with it through the door.
 use super::destination::{check_url, DestinationError};
 use super::signature::new_secret;
 use crate::audit::{record, AuditAction};
-use crate::entity::{outbound_event, webhook_delivery, webhook_endpoint};
+use crate::db::Writer;
+use crate::entity::{outbound_event, webhook_attempt, webhook_delivery, webhook_endpoint};
 use app::carrier::Carrier;
 use app::event_kind::{EventKind, UnknownEventKind};
 use chrono::{Duration, Utc};
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 /// How long a rotated-out secret still signs, beside the new one.
@@ -67,7 +70,7 @@ pub fn wants(endpoint: &webhook_endpoint::Model, kind: EventKind, carrier: Optio
 
 /// Adds an endpoint; returns it with its secret (the only time the secret is shown).
 pub async fn add_endpoint(
-    db: &DatabaseConnection,
+    writer: &Writer,
     new: NewEndpoint,
     allow_private: bool,
     by: &str,
@@ -79,7 +82,7 @@ pub async fn add_endpoint(
     let mut events: Vec<EventKind> = new.events;
     events.sort();
     events.dedup();
-    let txn = db.begin().await?;
+    let txn = writer.begin().await?;
     let newest: Option<i64> = outbound_event::Entity::find()
         .select_only()
         .column_as(outbound_event::Column::Seq.max(), "seq")
@@ -121,8 +124,8 @@ pub async fn list_endpoints(db: &DatabaseConnection) -> Result<Vec<webhook_endpo
 
 /// Removes an endpoint; what it had not received yet is given up (its attempts stay in the
 /// log).
-pub async fn remove_endpoint(db: &DatabaseConnection, id: &str, by: &str) -> Result<(), EndpointError> {
-    let txn = db.begin().await?;
+pub async fn remove_endpoint(writer: &Writer, id: &str, by: &str) -> Result<(), EndpointError> {
+    let txn = writer.begin().await?;
     let removed = webhook_endpoint::Entity::delete_by_id(id).exec(&txn).await?;
     if removed.rows_affected == 0 {
         return Err(EndpointError::NoSuchEndpoint(id.to_string()));
@@ -140,8 +143,8 @@ pub async fn remove_endpoint(db: &DatabaseConnection, id: &str, by: &str) -> Res
 }
 
 /// Gives an endpoint a new secret; the old one still signs for [`PREVIOUS_SECRET_VALID`].
-pub async fn rotate_secret(db: &DatabaseConnection, id: &str, by: &str) -> Result<String, EndpointError> {
-    let txn = db.begin().await?;
+pub async fn rotate_secret(writer: &Writer, id: &str, by: &str) -> Result<String, EndpointError> {
+    let txn = writer.begin().await?;
     let endpoint =
         webhook_endpoint::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| EndpointError::NoSuchEndpoint(id.to_string()))?;
     let secret = new_secret();
@@ -153,6 +156,44 @@ pub async fn rotate_secret(db: &DatabaseConnection, id: &str, by: &str) -> Resul
     record(&txn, by, AuditAction::RotateWebhookSecret, id, None).await?;
     txn.commit().await?;
     Ok(secret)
+}
+
+/// Enables a disabled endpoint again; returns it. What it missed follows: its cursor
+/// stayed where it was disabled, so the hand-out gives it every event since, and the
+/// deliveries given up while it failed (the one answered 410 among them) are made due again
+/// with a fresh schedule. Enabling an enabled endpoint changes nothing.
+pub async fn enable_endpoint(writer: &Writer, id: &str, by: &str) -> Result<webhook_endpoint::Model, EndpointError> {
+    let txn = writer.begin().await?;
+    let endpoint =
+        webhook_endpoint::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| EndpointError::NoSuchEndpoint(id.to_string()))?;
+    if endpoint.disabled_at.is_none() {
+        return Ok(endpoint);
+    }
+    let failing_since = endpoint.failing_since.or(endpoint.disabled_at).unwrap_or_else(Utc::now);
+    let failed_then = sea_orm::sea_query::Query::select()
+        .column(webhook_attempt::Column::DeliveryId)
+        .from(webhook_attempt::Entity)
+        .and_where(webhook_attempt::Column::EndpointId.eq(id))
+        .and_where(webhook_attempt::Column::At.gte(failing_since))
+        .to_owned();
+    webhook_delivery::Entity::update_many()
+        .col_expr(webhook_delivery::Column::State, Expr::value(webhook_delivery::DeliveryState::Pending))
+        .col_expr(webhook_delivery::Column::Attempts, Expr::value(0i64))
+        .col_expr(webhook_delivery::Column::NextAttemptAt, Expr::value(Utc::now()))
+        .col_expr(webhook_delivery::Column::ClaimedUntil, Expr::value(Option::<chrono::DateTime<Utc>>::None))
+        .filter(webhook_delivery::Column::EndpointId.eq(id))
+        .filter(webhook_delivery::Column::State.eq(webhook_delivery::DeliveryState::Failed))
+        .filter(webhook_delivery::Column::Id.in_subquery(failed_then))
+        .exec(&txn)
+        .await?;
+    let mut update: webhook_endpoint::ActiveModel = endpoint.into();
+    update.disabled_at = Set(None);
+    update.disabled_reason = Set(None);
+    update.failing_since = Set(None);
+    let enabled = update.update(&txn).await?;
+    record(&txn, by, AuditAction::EnableWebhookEndpoint, id, None).await?;
+    txn.commit().await?;
+    Ok(enabled)
 }
 
 /// `ep_` and 16 random hex digits.

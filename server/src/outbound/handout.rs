@@ -1,42 +1,38 @@
-//! Handing events out: for each enabled endpoint, the outbox events committed since its
-//! cursor that it wants become one `webhook_delivery` row each (at most once per endpoint
-//! and event: a unique key), and its cursor moves on (never back). It runs inside the
-//! sender's round transaction (`sender`), after the round's claims, so that on SQLite the
-//! transaction has begun with a write: another process's commit in between then makes it
-//! wait (the busy timeout) rather than fail. On PostgreSQL each endpoint row is claimed with
-//! `FOR UPDATE SKIP LOCKED`, so instances doing this at the same time share the endpoints
-//! instead of waiting on each other.
+//! Handing events out to the webhook endpoints, set-based: the enabled endpoints are read
+//! (on PostgreSQL claimed with `FOR UPDATE SKIP LOCKED`, so instances doing this at the same
+//! time share them instead of waiting on each other), the window of outbox events after
+//! their lowest cursor is read once (`relay::window`), each endpoint gets one
+//! `webhook_delivery` per event after its own cursor that it wants (at most once per
+//! endpoint and event: a unique key), and every cursor below the window's end moves to it
+//! in one statement. It runs inside the sender's round transaction (`sender`), after the
+//! round's claims, so that on SQLite the transaction has begun with a write: another
+//! process's commit in between then makes it wait (the busy timeout) rather than fail. A
+//! disabled endpoint is left out and its cursor stays: enabled again, it gets what it
+//! missed.
 use super::endpoints::wants;
 use crate::entity::webhook_delivery::{self, DeliveryState};
 use crate::entity::{outbound_event, webhook_endpoint};
+use crate::relay::window::window_end;
 use app::carrier::Carrier;
 use app::event_kind::EventKind;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
-/// Hands out what is new in `txn`, at most `per_endpoint` events to each endpoint; returns
-/// how many deliveries it made.
-pub async fn hand_out(txn: &DatabaseTransaction, per_endpoint: u64) -> Result<u64, DbErr> {
+/// Deliveries per insert: 12 bound values each.
+const ROWS_PER_INSERT: usize = 2000;
+
+/// Hands out what is new in `txn`, a window of at most `per_round` events; returns how
+/// many deliveries it made.
+pub async fn hand_out(txn: &impl ConnectionTrait, per_round: u64) -> Result<u64, DbErr> {
     let mut enabled = webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::DisabledAt.is_null());
     if txn.get_database_backend() == DbBackend::Postgres {
         enabled = enabled.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
-    let mut made = 0u64;
-    for endpoint in enabled.all(txn).await? {
-        let events = new_events(txn, &endpoint, per_endpoint).await?;
-        made += write(txn, &endpoint, events).await?;
-    }
-    Ok(made)
-}
-
-type NewEvent = (i64, String, EventKind, Option<Carrier>);
-
-/// The events after `endpoint`'s cursor, oldest first.
-async fn new_events(db: &impl ConnectionTrait, endpoint: &webhook_endpoint::Model, limit: u64) -> Result<Vec<NewEvent>, DbErr> {
-    outbound_event::Entity::find()
+    let endpoints = enabled.all(txn).await?;
+    let Some(low) = endpoints.iter().map(|e| e.cursor).min() else { return Ok(0) };
+    let Some(high) = window_end(txn, low, per_round).await? else { return Ok(0) };
+    let events: Vec<(i64, String, EventKind, Option<Carrier>)> = outbound_event::Entity::find()
         .select_only()
         .columns([
             outbound_event::Column::Seq,
@@ -44,27 +40,20 @@ async fn new_events(db: &impl ConnectionTrait, endpoint: &webhook_endpoint::Mode
             outbound_event::Column::Kind,
             outbound_event::Column::Carrier,
         ])
-        .filter(outbound_event::Column::Seq.gt(endpoint.cursor))
-        // A test event is queued for its one endpoint by `resend::send_test`.
-        .filter(outbound_event::Column::Kind.ne(EventKind::Test))
+        .filter(outbound_event::Column::Seq.gt(low))
+        .filter(outbound_event::Column::Seq.lte(high))
         .order_by_asc(outbound_event::Column::Seq)
-        .limit(limit)
         .into_tuple()
-        .all(db)
-        .await
-}
-
-/// Writes the deliveries of `events` that `endpoint` wants and moves its cursor past them.
-async fn write(db: &impl ConnectionTrait, endpoint: &webhook_endpoint::Model, events: Vec<NewEvent>) -> Result<u64, DbErr> {
-    let Some(&(last, ..)) = events.last() else { return Ok(0) };
+        .all(txn)
+        .await?;
     let now = Utc::now();
-    let rows: Vec<webhook_delivery::ActiveModel> = events
-        .into_iter()
-        .filter(|(_, _, kind, carrier)| wants(endpoint, *kind, *carrier))
-        .map(|(seq, event_id, ..)| webhook_delivery::ActiveModel {
+    let mut rows: Vec<webhook_delivery::ActiveModel> = Vec::new();
+    for endpoint in &endpoints {
+        let wanted = events.iter().filter(|(seq, _, kind, carrier)| *seq > endpoint.cursor && wants(endpoint, *kind, *carrier));
+        rows.extend(wanted.map(|(seq, event_id, ..)| webhook_delivery::ActiveModel {
             endpoint_id: Set(endpoint.id.clone()),
-            event_seq: Set(seq),
-            event_id: Set(event_id),
+            event_seq: Set(*seq),
+            event_id: Set(event_id.clone()),
             state: Set(DeliveryState::Pending),
             attempts: Set(0),
             next_attempt_at: Set(now),
@@ -74,19 +63,21 @@ async fn write(db: &impl ConnectionTrait, endpoint: &webhook_endpoint::Model, ev
             last_error: Set(None),
             delivered_at: Set(None),
             created_at: Set(now),
+            payload: Set(None),
             ..Default::default()
-        })
-        .collect();
+        }));
+    }
     let made = rows.len() as u64;
-    if !rows.is_empty() {
+    while !rows.is_empty() {
+        let chunk: Vec<_> = rows.drain(..rows.len().min(ROWS_PER_INSERT)).collect();
         let once = OnConflict::columns([webhook_delivery::Column::EndpointId, webhook_delivery::Column::EventId]).do_nothing().to_owned();
-        webhook_delivery::Entity::insert_many(rows).on_conflict(once).exec_without_returning(db).await?;
+        webhook_delivery::Entity::insert_many(chunk).on_conflict(once).exec_without_returning(txn).await?;
     }
     webhook_endpoint::Entity::update_many()
-        .col_expr(webhook_endpoint::Column::Cursor, Expr::value(last))
-        .filter(webhook_endpoint::Column::Id.eq(endpoint.id.clone()))
-        .filter(webhook_endpoint::Column::Cursor.lt(last))
-        .exec(db)
+        .col_expr(webhook_endpoint::Column::Cursor, Expr::value(high))
+        .filter(webhook_endpoint::Column::Id.is_in(endpoints.iter().map(|e| e.id.clone())))
+        .filter(webhook_endpoint::Column::Cursor.lt(high))
+        .exec(txn)
         .await?;
     Ok(made)
 }

@@ -4,7 +4,7 @@
 //! `WAYBILL_OUTBOUND_POLL_MS`, and each send first waits for a token of a limiter of
 //! `WAYBILL_OUTBOUND_WHILE_BUSY_PER_SEC` (governor), so that a burst of ingest keeps its CPU
 //! and its turns of SQLite's one writer, and the backlog goes out after.
-use crate::ingest::CommitStats;
+use crate::db::CommitStats;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

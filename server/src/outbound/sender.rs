@@ -1,7 +1,9 @@
-//! The outbound worker each instance runs. A round is one write transaction: for each
-//! enabled endpoint with room it claims due deliveries (`claims`), a batch at a time, then
-//! hands new outbox events out to the endpoints (`handout`); after the commit it reads the
-//! claimed events in one query and sends each in a task of its own (`attempt`), at most
+//! The outbound worker each instance runs: the webhooks' scheduling on the relay's protocol
+//! (`crate::relay`). A round is one write transaction through the door: for each enabled
+//! endpoint with room it claims due deliveries (`claims`), a batch at a time, for a lease
+//! that outlives the batch's slowest sends, then hands new outbox events out to the
+//! endpoints (`handout`); after the commit it reads the claimed events in one query and
+//! sends each in a task of its own (`attempt`; a test send carries its own payload), at most
 //! `WAYBILL_WEBHOOK_CONCURRENCY` to one endpoint at once, so a slow or dead endpoint delays
 //! neither ingest (which only writes the outbox) nor any other endpoint. Finished attempts
 //! go to one recorder task, which writes them many to a transaction (while ingest is busy,
@@ -13,19 +15,17 @@
 use super::attempt::send_event;
 use super::claims::{claim, record, Finished};
 use super::handout::hand_out;
+use super::attempt::Sent;
+use crate::db::Writer;
 use crate::entity::{outbound_event, webhook_endpoint};
-use crate::ingest::WriteGate;
+use crate::outbox::Payload;
 use crate::settings::outbound::OutboundSettings;
-use chrono::Utc;
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, Notify, Semaphore};
-
-/// A claim outlives the attempts of its batch by this much, so that it never lapses while
-/// its instance still sends.
-const LEASE_MARGIN: Duration = Duration::from_secs(30);
 
 /// Deliveries claimed for one endpoint at once, in sends it may run side by side.
 const BATCH_PER_SLOT: usize = 8;
@@ -44,8 +44,7 @@ const RECORD_LINGER_WHILE_BUSY: Duration = Duration::from_millis(250);
 /// The worker's shared parts; cheap to clone.
 #[derive(Clone)]
 pub struct Sender {
-    db: DatabaseConnection,
-    gate: WriteGate,
+    writer: Writer,
     settings: Arc<OutboundSettings>,
     client: reqwest::Client,
     /// This instance, as its claims name it.
@@ -64,19 +63,17 @@ pub struct Sender {
 impl Sender {
     /// Starts the recorder; [`Self::spawn`] starts the rounds.
     pub fn new(
-        db: DatabaseConnection,
-        gate: WriteGate,
+        writer: Writer,
         settings: OutboundSettings,
         instance: String,
-        commits: Arc<crate::ingest::CommitStats>,
+        commits: Arc<crate::db::CommitStats>,
     ) -> Result<Self, reqwest::Error> {
         let client = super::attempt::client(&settings)?;
         let ingest_first =
             Arc::new(super::ingest_first::IngestFirst::new(commits, settings.yield_above_per_sec, settings.while_busy_per_sec));
         let (finished, attempts) = mpsc::unbounded_channel();
         let sender = Self {
-            db,
-            gate,
+            writer,
             settings: Arc::new(settings),
             client,
             instance,
@@ -123,8 +120,9 @@ impl Sender {
     /// sends. Says whether another round should follow at once (it found work, and ingest
     /// is calm).
     pub async fn round(&self) -> Result<bool, DbErr> {
-        let endpoints = webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::DisabledAt.is_null()).all(&self.db).await?;
-        // No endpoint, no work: the write gate is left to ingest.
+        let db = self.writer.db();
+        let endpoints = webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::DisabledAt.is_null()).all(db).await?;
+        // No endpoint, no work: the writer's turn is left to ingest.
         if endpoints.is_empty() {
             return Ok(false);
         }
@@ -134,11 +132,11 @@ impl Sender {
         let events = if calm { EVENTS_PER_ROUND } else { EVENTS_PER_ROUND_WHILE_BUSY };
         let per_endpoint = self.settings.per_endpoint;
         let batch = per_endpoint * BATCH_PER_SLOT;
-        let lease = self.settings.timeout * BATCH_PER_SLOT as u32 + LEASE_MARGIN;
+        // A batch's sends run `per_endpoint` side by side, each up to the timeout.
+        let lease = crate::relay::lease_for(self.settings.timeout, batch, per_endpoint);
         let mut claimed = Vec::new();
         let made = {
-            let _turn = self.gate.enter().await;
-            let txn = self.db.begin().await?;
+            let txn = self.writer.begin().await?;
             for (i, endpoint) in endpoints.iter().enumerate() {
                 let room = batch.saturating_sub(self.count(&endpoint.id, 0));
                 // Claim when half the batch is free, not for every single free place; the
@@ -156,27 +154,32 @@ impl Sender {
         // The claimed events in one read, not one per send.
         let seqs: Vec<i64> = claimed.iter().flat_map(|(_, deliveries)| deliveries.iter().map(|d| d.event_seq)).collect();
         let busy = made > 0 || !seqs.is_empty();
-        let events: HashMap<i64, Arc<outbound_event::Model>> = match seqs.is_empty() {
+        let events: HashMap<i64, Arc<(Payload, DateTime<Utc>)>> = match seqs.is_empty() {
             true => HashMap::new(),
             false => outbound_event::Entity::find()
                 .filter(outbound_event::Column::Seq.is_in(seqs))
-                .all(&self.db)
+                .all(db)
                 .await?
                 .into_iter()
-                .map(|event| (event.seq, Arc::new(event)))
+                .filter_map(|event| Some((event.seq, Arc::new((crate::outbox::payload_of(&event)?, event.created_at)))))
                 .collect(),
         };
         for (endpoint, deliveries) in claimed {
             let slots = self.slots_of(&endpoint.id, per_endpoint);
             for delivery in deliveries {
                 self.count(&endpoint.id, 1);
-                let event = events.get(&delivery.event_seq).cloned();
+                // A test send carries its own payload; every other delivery is an outbox event's.
+                let event = match &delivery.payload {
+                    Some(own) => serde_json::from_str::<Payload>(own).ok().map(|p| Arc::new((p, delivery.created_at))),
+                    None => events.get(&delivery.event_seq).cloned(),
+                };
                 let (sender, endpoint, slots) = (self.clone(), endpoint.clone(), slots.clone());
                 tokio::spawn(async move {
                     let Ok(_slot) = slots.acquire_owned().await else { return };
                     sender.ingest_first.turn().await;
                     let at = Utc::now();
-                    let result = send_event(&sender.client, &sender.settings, &endpoint, &delivery.event_id, event.as_deref()).await;
+                    let sent = event.as_deref().map(|(payload, at)| Sent { payload, at: *at });
+                    let result = send_event(&sender.client, &sender.settings, &endpoint, &delivery.event_id, sent).await;
                     // The recorder lives as long as the process.
                     let _ = sender.finished.send(Finished { endpoint, delivery, result, at });
                 });
@@ -222,7 +225,7 @@ impl Sender {
                     },
                 }
             }
-            if let Err(error) = record(&self.db, &self.gate, &self.settings, &batch).await {
+            if let Err(error) = record(&self.writer, &self.settings, &batch).await {
                 tracing::warn!(%error, attempts = batch.len(), "outbound webhooks: attempts could not be recorded; they are sent again when their claims lapse");
             }
             for finished in &batch {

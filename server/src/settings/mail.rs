@@ -19,6 +19,12 @@ pub struct MailSettings {
     pub per_recipient_per_hour: u64,
     /// Most addresses for one parcel (`WAYBILL_MAIL_SUBSCRIPTIONS_PER_PARCEL`, 5).
     pub per_parcel: u64,
+    /// One SMTP exchange that takes longer is given up and retried
+    /// (`WAYBILL_SMTP_TIMEOUT_SECS`, 30).
+    pub smtp_timeout: Duration,
+    /// Mails claimed per round (`WAYBILL_MAIL_PER_ROUND`, 16); a claim's lease covers the
+    /// round's mails sent one after another, each up to the SMTP timeout.
+    pub per_round: u64,
 }
 
 impl MailSettings {
@@ -48,5 +54,7 @@ pub(super) fn mail(
         keep_after_final: Duration::from_secs(number("WAYBILL_MAIL_KEEP_DAYS", 30)?.saturating_mul(86_400)),
         per_recipient_per_hour: number("WAYBILL_MAIL_PER_RECIPIENT_PER_HOUR", 10)?.max(1),
         per_parcel: number("WAYBILL_MAIL_SUBSCRIPTIONS_PER_PARCEL", 5)?.max(1),
+        smtp_timeout: Duration::from_secs(number("WAYBILL_SMTP_TIMEOUT_SECS", 30)?.clamp(1, 600)),
+        per_round: number("WAYBILL_MAIL_PER_ROUND", 16)?.clamp(1, 1000),
     })
 }

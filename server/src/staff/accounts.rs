@@ -82,7 +82,7 @@ impl PasswordHasher {
 
 /// Creates the account, or sets a new password when it exists; `true` when created.
 pub async fn create_or_reset_staff(
-    db: &DatabaseConnection,
+    writer: &crate::db::Writer,
     hasher: &PasswordHasher,
     email: &str,
     password: String,
@@ -92,7 +92,8 @@ pub async fn create_or_reset_staff(
         return Err(AccountError::WeakPassword);
     }
     let hash = hasher.hash(password).await?;
-    let existed = staff_user::Entity::find().filter(staff_user::Column::Email.eq(&email)).one(db).await?.is_some();
+    let txn = writer.begin().await?;
+    let existed = staff_user::Entity::find().filter(staff_user::Column::Email.eq(&email)).one(&txn).await?.is_some();
     let now = chrono::Utc::now();
     let row = staff_user::ActiveModel {
         email: Set(email),
@@ -105,8 +106,9 @@ pub async fn create_or_reset_staff(
     let update = [staff_user::Column::PasswordHash, staff_user::Column::PasswordChangedAt];
     staff_user::Entity::insert(row)
         .on_conflict(OnConflict::column(staff_user::Column::Email).update_columns(update).to_owned())
-        .exec_without_returning(db)
+        .exec_without_returning(&txn)
         .await?;
+    txn.commit().await?;
     Ok(!existed)
 }
 

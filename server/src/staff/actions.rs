@@ -1,7 +1,7 @@
 //! What staff change, as plain functions over the database and the ingest pipeline (no
 //! HTTP here): manual events, POD uploads, share link rotation, and re-processing or
 //! discarding a quarantined delivery. Every action is written to the audit log.
-use crate::audit::{record, AuditAction};
+use crate::audit::{record, record_alone, AuditAction};
 use crate::domain::{Carrier, Origin, TrackingStatus};
 use crate::entity::{parcel, pod_file, raw_delivery, share_link, tracking_event};
 use crate::ingest::{
@@ -11,7 +11,7 @@ use crate::storage::StoredPod;
 use app::outcome::Outcome;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ActionError {
@@ -89,7 +89,7 @@ pub async fn record_manual_event(
     let event = ManualEvent { id: uuid::Uuid::new_v4().to_string(), occurred_at, status, note: note.clone(), message };
     ingest_entry(pipeline, parcel, actor, Some(event), None, None).await?;
     let detail = format!("{} at {}{}", status.as_str(), occurred_at.to_rfc3339(), note.map(|n| format!(": {n}")).unwrap_or_default());
-    record(&pipeline.db, actor, AuditAction::ManualEvent, &subject(parcel), Some(detail)).await?;
+    record_alone(pipeline.writer(), actor, AuditAction::ManualEvent, &subject(parcel), Some(detail)).await?;
     Ok(())
 }
 
@@ -121,7 +121,7 @@ pub async fn void_event(
         event.raw_status,
         reason.map(|r| format!(": {r}")).unwrap_or_default()
     );
-    record(&pipeline.db, actor, AuditAction::VoidEvent, &subject(parcel), Some(detail)).await?;
+    record_alone(pipeline.writer(), actor, AuditAction::VoidEvent, &subject(parcel), Some(detail)).await?;
     Ok(())
 }
 
@@ -143,14 +143,13 @@ pub async fn attach_pod(
         .await?
         .ok_or(ActionError::NoSuchParcel)?;
     let detail = format!("{} ({} bytes, sha256 {}){}", row.id, row.bytes, sha256, name.map(|n| format!(" {n}")).unwrap_or_default());
-    record(&pipeline.db, actor, AuditAction::UploadPod, &subject(parcel), Some(detail)).await?;
+    record_alone(pipeline.writer(), actor, AuditAction::UploadPod, &subject(parcel), Some(detail)).await?;
     Ok(row)
 }
 
 /// Revokes the parcel's live share links and makes a new one; returns the new token.
 pub async fn rotate_share_link(pipeline: &Pipeline, parcel: &parcel::Model, actor: &str) -> Result<String, ActionError> {
-    let _turn = pipeline.gate.enter().await;
-    let txn = pipeline.db.begin().await?;
+    let txn = pipeline.writer().begin().await?;
     let now = Utc::now();
     share_link::Entity::update_many()
         .col_expr(share_link::Column::RevokedAt, Expr::value(Some(now)))
@@ -158,7 +157,7 @@ pub async fn rotate_share_link(pipeline: &Pipeline, parcel: &parcel::Model, acto
         .filter(share_link::Column::RevokedAt.is_null())
         .exec(&txn)
         .await?;
-    let token = crate::ingest::new_share_token();
+    let token = crate::domain::new_share_token();
     share_link::ActiveModel { parcel_id: Set(parcel.id), token: Set(token.clone()), created_at: Set(now), ..Default::default() }
         .insert(&txn)
         .await?;
@@ -179,8 +178,7 @@ pub enum Reprocessed {
 /// Parses a quarantined delivery again with today's adapters and settings; when it parses,
 /// applies it exactly as if it had just arrived (at its original arrival time).
 pub async fn reprocess(pipeline: &Pipeline, id: i64, actor: &str) -> Result<Reprocessed, ActionError> {
-    let _turn = pipeline.gate.enter().await;
-    let txn = pipeline.db.begin().await?;
+    let txn = pipeline.writer().begin().await?;
     let raw = quarantined_row(&txn, id).await?;
     if raw.outcome != Outcome::Quarantined {
         return Err(ActionError::NotQuarantined(id));
@@ -218,7 +216,7 @@ pub async fn reprocess(pipeline: &Pipeline, id: i64, actor: &str) -> Result<Repr
 /// Takes a quarantined delivery out of the quarantine. It stays in the raw archive, marked
 /// `discarded`, so nothing is lost.
 /// The raw delivery `id`, locked for this transaction on PostgreSQL (SQLite has one writer,
-/// the write gate), so that two clicks on it are taken one after the other: the second sees
+/// the writer's turn), so that two clicks on it are taken one after the other: the second sees
 /// what the first did (no longer in the quarantine) instead of undoing it.
 async fn quarantined_row(txn: &sea_orm::DatabaseTransaction, id: i64) -> Result<raw_delivery::Model, ActionError> {
     let mut query = raw_delivery::Entity::find_by_id(id);
@@ -229,8 +227,7 @@ async fn quarantined_row(txn: &sea_orm::DatabaseTransaction, id: i64) -> Result<
 }
 
 pub async fn discard(pipeline: &Pipeline, id: i64, actor: &str) -> Result<(), ActionError> {
-    let _turn = pipeline.gate.enter().await;
-    let txn = pipeline.db.begin().await?;
+    let txn = pipeline.writer().begin().await?;
     let raw = quarantined_row(&txn, id).await?;
     if raw.outcome != Outcome::Quarantined {
         return Err(ActionError::NotQuarantined(id));

@@ -4,12 +4,13 @@
 //! `revoke-api-key`); each use records when, at most once a minute per key.
 use super::accounts::{normalize_email, AccountError};
 use crate::audit::{record, AuditAction};
+use crate::db::Writer;
 use crate::entity::{staff_api_key, staff_user};
 use app::staff::{ApiKeyRow, StaffUser};
 use base64::Engine;
 use chrono::{Duration, Utc};
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
@@ -25,10 +26,11 @@ fn key_hash(key: &str) -> String {
 }
 
 /// Makes a new API key for the account and returns it; only its hash and prefix are stored.
-pub async fn create_api_key(db: &DatabaseConnection, email: &str) -> Result<String, AccountError> {
+pub async fn create_api_key(writer: &Writer, email: &str) -> Result<String, AccountError> {
     let email = normalize_email(email)?;
+    let txn = writer.begin().await?;
     let account =
-        staff_user::Entity::find().filter(staff_user::Column::Email.eq(&email)).one(db).await?.ok_or(AccountError::UnknownStaff(email))?;
+        staff_user::Entity::find().filter(staff_user::Column::Email.eq(&email)).one(&txn).await?.ok_or(AccountError::UnknownStaff(email))?;
     let mut secret = [0u8; 32];
     rand::rng().fill_bytes(&mut secret);
     let key = format!("wbk_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret));
@@ -40,13 +42,15 @@ pub async fn create_api_key(db: &DatabaseConnection, email: &str) -> Result<Stri
         last_used_at: Set(None),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    txn.commit().await?;
     Ok(key)
 }
 
-/// The staff member an API key belongs to; notes the use.
-pub async fn staff_by_api_key(db: &DatabaseConnection, key: &str) -> Result<Option<StaffUser>, DbErr> {
+/// The staff member an API key belongs to; notes the use (through the door).
+pub async fn staff_by_api_key(writer: &Writer, key: &str) -> Result<Option<StaffUser>, DbErr> {
+    let db = writer.db();
     if key.len() > 200 {
         return Ok(None);
     }
@@ -58,7 +62,9 @@ pub async fn staff_by_api_key(db: &DatabaseConnection, key: &str) -> Result<Opti
     if row.last_used_at.is_none_or(|last| now - last >= LAST_USED_RESOLUTION) {
         let mut used: staff_api_key::ActiveModel = row.into();
         used.last_used_at = Set(Some(now));
-        used.update(db).await?;
+        let txn = writer.begin().await?;
+        used.update(&txn).await?;
+        txn.commit().await?;
     }
     Ok(Some(StaffUser { id: account.id, email: account.email }))
 }
@@ -80,8 +86,8 @@ pub async fn list_api_keys(db: &DatabaseConnection) -> Result<Vec<ApiKeyRow>, Db
 }
 
 /// Revokes the key with this id and records who did, together; `false` when there is none.
-pub async fn revoke_api_key(db: &DatabaseConnection, id: i64, actor: &str) -> Result<bool, DbErr> {
-    let txn = db.begin().await?;
+pub async fn revoke_api_key(writer: &Writer, id: i64, actor: &str) -> Result<bool, DbErr> {
+    let txn = writer.begin().await?;
     let revoked = staff_api_key::Entity::delete_by_id(id).exec(&txn).await?.rows_affected > 0;
     if revoked {
         record(&txn, actor, AuditAction::RevokeApiKey, &format!("API key #{id}"), None).await?;

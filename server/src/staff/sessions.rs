@@ -1,7 +1,10 @@
 //! Staff sessions in the database (tower-sessions with its sqlx stores on the pool sea-orm
 //! already holds), so they survive restarts and every instance sees the same sessions.
+//! Every write of a session (made, saved, ended, the hourly sweep of expired ones) takes
+//! the one write door (`db::Writer::exclusive`), like every other write; reading one does
+//! not. A visitor who is not signed in has no session at all (`http::staff::login_csrf`).
+use crate::db::Writer;
 use crate::settings::StaffSettings;
-use sea_orm::DatabaseConnection;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
@@ -11,26 +14,37 @@ use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 /// The cookie's name.
 pub const SESSION_COOKIE: &str = "waybill_session";
 
-/// Whichever sqlx store matches the configured database.
+/// Whichever sqlx store matches the configured database, and the door its writes take.
 #[derive(Clone, Debug)]
-pub enum DbSessionStore {
+pub struct DbSessionStore {
+    store: Store,
+    writer: Writer,
+}
+
+#[derive(Clone, Debug)]
+enum Store {
     Sqlite(SqliteStore),
     Postgres(PostgresStore),
 }
 
 impl DbSessionStore {
     /// Opens the store on the database's own pool and creates its table if needed.
-    pub async fn open(db: &DatabaseConnection) -> Result<Self, sqlx_error::Error> {
+    pub async fn open(writer: &Writer) -> Result<Self, sqlx_error::Error> {
+        let db = writer.db();
         let store = if crate::db::is_sqlite(db) {
-            Self::Sqlite(SqliteStore::new(db.get_sqlite_connection_pool().clone()))
+            Store::Sqlite(SqliteStore::new(db.get_sqlite_connection_pool().clone()))
         } else {
-            Self::Postgres(PostgresStore::new(db.get_postgres_connection_pool().clone()))
+            Store::Postgres(PostgresStore::new(db.get_postgres_connection_pool().clone()))
         };
-        match &store {
-            Self::Sqlite(s) => s.migrate().await?,
-            Self::Postgres(s) => s.migrate().await?,
-        }
-        Ok(store)
+        writer
+            .exclusive(async {
+                match &store {
+                    Store::Sqlite(s) => s.migrate().await,
+                    Store::Postgres(s) => s.migrate().await,
+                }
+            })
+            .await?;
+        Ok(Self { store, writer: writer.clone() })
     }
 
     /// Deletes expired sessions every hour, for as long as the server runs.
@@ -69,40 +83,52 @@ pub mod sqlx_error {
 #[async_trait::async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(s) => s.create(record).await,
-            Self::Postgres(s) => s.create(record).await,
-        }
+        let created = async {
+            match &self.store {
+                Store::Sqlite(s) => s.create(record).await,
+                Store::Postgres(s) => s.create(record).await,
+            }
+        };
+        self.writer.exclusive(created).await
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(s) => s.save(record).await,
-            Self::Postgres(s) => s.save(record).await,
-        }
+        let saved = async {
+            match &self.store {
+                Store::Sqlite(s) => s.save(record).await,
+                Store::Postgres(s) => s.save(record).await,
+            }
+        };
+        self.writer.exclusive(saved).await
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match self {
-            Self::Sqlite(s) => s.load(id).await,
-            Self::Postgres(s) => s.load(id).await,
+        match &self.store {
+            Store::Sqlite(s) => s.load(id).await,
+            Store::Postgres(s) => s.load(id).await,
         }
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(s) => s.delete(id).await,
-            Self::Postgres(s) => s.delete(id).await,
-        }
+        let deleted = async {
+            match &self.store {
+                Store::Sqlite(s) => s.delete(id).await,
+                Store::Postgres(s) => s.delete(id).await,
+            }
+        };
+        self.writer.exclusive(deleted).await
     }
 }
 
 #[async_trait::async_trait]
 impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(s) => s.delete_expired().await,
-            Self::Postgres(s) => s.delete_expired().await,
-        }
+        let swept = async {
+            match &self.store {
+                Store::Sqlite(s) => s.delete_expired().await,
+                Store::Postgres(s) => s.delete_expired().await,
+            }
+        };
+        self.writer.exclusive(swept).await
     }
 }

@@ -20,7 +20,7 @@ pub async fn revoke_api_key(
     Form(form): Form<TokenOnly>,
 ) -> Result<Redirect, ApiError> {
     check_csrf(form.csrf.as_deref(), &csrf)?;
-    let revoked = api_keys::revoke_api_key(&state.db, id, &staff.email).await.map_err(ApiError::unavailable)?;
+    let revoked = api_keys::revoke_api_key(&state.writer, id, &staff.email).await.map_err(ApiError::unavailable)?;
     let result = if revoked {
         Ok(format!("API key #{id} revoked: its next request is refused."))
     } else {

@@ -1,7 +1,9 @@
 //! The middleware in front of everything under `/staff` and the staff server functions:
 //! finds the staff member (session cookie, or an API key for `/staff/api`), gives every
-//! session a CSRF token, refuses cross-site writes, and keeps strangers out (pages are
-//! redirected to the login page, API and server function calls get `401`).
+//! signed-in session a CSRF token (a stranger's, for the login form, lives in a cookie of its
+//! own: `login_csrf`, so an anonymous page writes no session), refuses cross-site writes, and
+//! keeps strangers out (pages are redirected to the login page, API and server function
+//! calls get `401`).
 use super::{new_csrf_token, CSRF_KEY, SIGNED_IN_KEY, STAFF_KEY};
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -28,7 +30,7 @@ pub async fn staff_context(State(state): State<AppState>, mut req: Request, next
     // Scripts: `Authorization: Bearer <API key>`. No cookie is involved, so no CSRF either.
     if is_api {
         if let Some(key) = bearer(&req) {
-            return match state.settings.db_limits.within(crate::staff::api_keys::staff_by_api_key(&state.db, &key)).await {
+            return match state.settings.db_limits.within(crate::staff::api_keys::staff_by_api_key(&state.writer, &key)).await {
                 Ok(Some(staff)) => {
                     req.extensions_mut().insert(staff);
                     next.run(req).await
@@ -46,24 +48,12 @@ pub async fn staff_context(State(state): State<AppState>, mut req: Request, next
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .any(|c| c.contains(crate::staff::sessions::SESSION_COOKIE));
+        .any(|c| c.contains(crate::staff::sessions::SESSION_COOKIE) || c.contains(super::login_csrf::LOGIN_CSRF_COOKIE));
     if writes && has_session_cookie && from_another_site(&req, &state.settings.public_url) {
         return ApiError::Forbidden("cross-site request refused: the Origin is not this site".into()).into_response();
     }
     let Some(session) = req.extensions().get::<Session>().cloned() else {
         return ApiError::unavailable(std::io::Error::other("session layer missing")).into_response();
-    };
-    let csrf = match session.get::<String>(CSRF_KEY).await {
-        Ok(Some(token)) => token,
-        Ok(None) if is_page || is_function => {
-            let token = new_csrf_token();
-            if let Err(e) = session.insert(CSRF_KEY, &token).await {
-                return ApiError::unavailable(e).into_response();
-            }
-            token
-        }
-        Ok(None) => String::new(),
-        Err(e) => return ApiError::unavailable(e).into_response(),
     };
     let staff = match session.get::<StaffUser>(STAFF_KEY).await {
         // The account may have been removed, or its password set again, since the session
@@ -82,6 +72,29 @@ pub async fn staff_context(State(state): State<AppState>, mut req: Request, next
             }
         }
         Ok(None) => None,
+        Err(e) => return ApiError::unavailable(e).into_response(),
+    };
+    // A signed-in session keeps its token; a stranger's is the login cookie's (or a new one,
+    // handed out with this answer), and nothing is written for a stranger.
+    let mut new_login_token = None;
+    let csrf = match session.get::<String>(CSRF_KEY).await {
+        Ok(Some(token)) => token,
+        Ok(None) if staff.is_some() => {
+            let token = new_csrf_token();
+            if let Err(e) = session.insert(CSRF_KEY, &token).await {
+                return ApiError::unavailable(e).into_response();
+            }
+            token
+        }
+        Ok(None) => match super::login_csrf::from_cookie(req.headers()) {
+            Some(token) => token,
+            None if is_page || is_function => {
+                let token = new_csrf_token();
+                new_login_token = Some(token.clone());
+                token
+            }
+            None => String::new(),
+        },
         Err(e) => return ApiError::unavailable(e).into_response(),
     };
     // An API write with the session cookie carries the form token: in `x-csrf-token`, or,
@@ -103,7 +116,7 @@ pub async fn staff_context(State(state): State<AppState>, mut req: Request, next
     // The notice of the last action is shown once, by the next page a browser renders (not
     // by a POD file, the CSV export, an API call or another post).
     let renders_page = is_page && !writes && !is_api && !path.starts_with("/staff/pod/") && !path.ends_with(".csv");
-    if renders_page {
+    if renders_page && staff.is_some() {
         match session.remove::<app::staff::StaffNotice>(super::NOTICE_KEY).await {
             Ok(Some(notice)) => {
                 req.extensions_mut().insert(notice);
@@ -117,7 +130,13 @@ pub async fn staff_context(State(state): State<AppState>, mut req: Request, next
             req.extensions_mut().insert(staff);
             next.run(req).await
         }
-        None if PUBLIC.contains(&path.as_str()) => next.run(req).await,
+        None if PUBLIC.contains(&path.as_str()) => {
+            let mut response = next.run(req).await;
+            if let Some(cookie) = new_login_token.and_then(|t| super::login_csrf::set_cookie(&t, state.settings.staff.secure_cookies)) {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            response
+        }
         None if is_api || is_function => {
             ApiError::Unauthorized("sign in, or send a staff API key as Authorization: Bearer".into()).into_response()
         }

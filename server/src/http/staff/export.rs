@@ -1,5 +1,5 @@
 //! `GET /staff/parcels.csv`: the parcel search's matches as CSV, with the same filters.
-use crate::audit::{record, AuditAction};
+use crate::audit::{record_alone, AuditAction};
 use crate::http::ApiError;
 use crate::staff::{parcel_row, references_of, search_matching};
 use crate::state::AppState;
@@ -54,7 +54,7 @@ pub async fn export_parcels(
         }
     }
     let bytes = out.into_inner().map_err(|e| ApiError::unavailable(e.into_error()))?;
-    record(&state.db, &staff.email, AuditAction::ExportParcels, "parcels", Some(format!("{written} rows: {}", query.to_query_string())))
+    record_alone(&state.writer, &staff.email, AuditAction::ExportParcels, "parcels", Some(format!("{written} rows: {}", query.to_query_string())))
         .await
         .map_err(ApiError::unavailable)?;
     let file = format!("attachment; filename=\"waybill-parcels-{}.csv\"", chrono::Utc::now().format("%Y%m%d-%H%M"));

@@ -2,7 +2,7 @@
 //! whatever was wrong; too many attempts (per account and client, per client, per account
 //! an hour: `staff::throttle`) get `429`. The client is the real one behind trusted proxies.
 use super::{check_csrf, new_csrf_token, CSRF_KEY, SIGNED_IN_KEY, STAFF_KEY};
-use crate::audit::{record, AuditAction};
+use crate::audit::{record_alone, AuditAction};
 use crate::http::client_ip::client_ip;
 use crate::http::ApiError;
 use crate::state::AppState;
@@ -58,7 +58,7 @@ pub async fn login(
     session.insert(STAFF_KEY, &staff).await.map_err(ApiError::unavailable)?;
     session.insert(SIGNED_IN_KEY, chrono::Utc::now()).await.map_err(ApiError::unavailable)?;
     session.insert(CSRF_KEY, new_csrf_token()).await.map_err(ApiError::unavailable)?;
-    record(&state.db, &staff.email, AuditAction::Login, &staff.email, Some(format!("from {client}")))
+    record_alone(&state.writer, &staff.email, AuditAction::Login, &staff.email, Some(format!("from {client}")))
         .await
         .map_err(ApiError::unavailable)?;
     Ok(Redirect::to(&next).into_response())
@@ -78,7 +78,7 @@ pub async fn logout(
 ) -> Result<Response, ApiError> {
     check_csrf(form.csrf.as_deref(), &csrf)?;
     if let Some(Extension(staff)) = staff {
-        record(&state.db, &staff.email, AuditAction::Logout, &staff.email, None).await.map_err(ApiError::unavailable)?;
+        record_alone(&state.writer, &staff.email, AuditAction::Logout, &staff.email, None).await.map_err(ApiError::unavailable)?;
     }
     // Deletes the session from the store and clears the cookie.
     session.flush().await.map_err(ApiError::unavailable)?;

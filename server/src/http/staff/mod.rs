@@ -5,6 +5,7 @@ pub mod api_keys;
 pub mod context;
 pub mod export;
 pub mod login;
+pub mod login_csrf;
 pub mod pod;
 pub mod upload;
 pub mod webhook_endpoints;
@@ -27,7 +28,7 @@ pub struct CsrfChecked;
 
 /// A new random token for forms.
 pub fn new_csrf_token() -> String {
-    crate::ingest::new_share_token()
+    crate::domain::new_share_token()
 }
 
 /// Checks a form's `csrf` field against the session's token, in constant time.

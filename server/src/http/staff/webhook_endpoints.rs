@@ -1,10 +1,11 @@
 //! The staff API for merchant webhook endpoints (`/staff/api/webhook-endpoints`, a staff
 //! API key or a signed-in session): add one (`201 {"id","secret"}`, the secret shown this
-//! once), list them (never their secrets), remove one, rotate a secret; read one's attempt
-//! log, send events again (one, or every one since a time), send a test event.
+//! once), list them (never their secrets), remove one, rotate a secret, enable a disabled
+//! one again; read one's attempt log, send events again (one, or every one since a time),
+//! send a test event (both `409` while the endpoint is disabled).
 use crate::http::ApiError;
 use crate::outbound::endpoints::{self, EndpointError, NewEndpoint};
-use crate::outbound::resend;
+use crate::outbound::resend::{self, ResendError};
 use crate::state::AppState;
 use app::carrier::Carrier;
 use app::staff::StaffUser;
@@ -45,10 +46,7 @@ pub async fn add_endpoint(
         Some(name) => Some(name.parse::<Carrier>().map_err(|e| ApiError::BadRequest(format!("carrier: {e}")))?),
     };
     let new = NewEndpoint { url: request.url, events, carrier };
-    let added = {
-        let _turn = state.pipeline.gate.enter().await;
-        endpoints::add_endpoint(&state.db, new, state.settings.outbound.allow_private, &staff.email).await.map_err(to_api)?
-    };
+    let added = endpoints::add_endpoint(&state.writer, new, state.settings.outbound.allow_private, &staff.email).await.map_err(to_api)?;
     let answer = json!({ "id": added.id, "secret": added.secret, "url": added.url, "events": endpoints::kinds_of(&added), "carrier": added.carrier });
     Ok((StatusCode::CREATED, Json(answer)))
 }
@@ -73,8 +71,7 @@ pub async fn remove_endpoint(
     Extension(staff): Extension<StaffUser>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let _turn = state.pipeline.gate.enter().await;
-    endpoints::remove_endpoint(&state.db, &id, &staff.email).await.map_err(to_api)?;
+    endpoints::remove_endpoint(&state.writer, &id, &staff.email).await.map_err(to_api)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -83,10 +80,19 @@ pub async fn rotate_secret(
     Extension(staff): Extension<StaffUser>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let _turn = state.pipeline.gate.enter().await;
-    let secret = endpoints::rotate_secret(&state.db, &id, &staff.email).await.map_err(to_api)?;
+    let secret = endpoints::rotate_secret(&state.writer, &id, &staff.email).await.map_err(to_api)?;
     let hours = endpoints::PREVIOUS_SECRET_VALID.num_hours();
     Ok(Json(json!({ "id": id, "secret": secret, "previous_valid_hours": hours })))
+}
+
+/// Enables a disabled endpoint again: it then receives what it missed.
+pub async fn enable_endpoint(
+    State(state): State<AppState>,
+    Extension(staff): Extension<StaffUser>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let enabled = endpoints::enable_endpoint(&state.writer, &id, &staff.email).await.map_err(to_api)?;
+    Ok(Json(json!({ "id": enabled.id, "url": enabled.url, "enabled": enabled.disabled_at.is_none() })))
 }
 
 pub async fn attempts(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
@@ -121,20 +127,30 @@ pub async fn resend(State(state): State<AppState>, Path(id): Path<String>, body:
     if request.event_id.is_none() && request.since.is_none() {
         return Err(ApiError::BadRequest("name an event_id, or a time since which to send every event again".into()));
     }
-    let _turn = state.pipeline.gate.enter().await;
-    let queued = resend::resend(&state.db, &id, request.event_id.as_deref(), request.since).await.map_err(ApiError::unavailable)?;
+    let endpoint = endpoint_by_id(&state, &id).await?;
+    let queued = resend::resend(&state.writer, &endpoint, request.event_id.as_deref(), request.since).await.map_err(resend_error)?;
     Ok(Json(json!({ "queued": queued })))
 }
 
 pub async fn send_test(State(state): State<AppState>, Path(id): Path<String>) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let endpoint = crate::entity::webhook_endpoint::Entity::find_by_id(id.clone())
+    let endpoint = endpoint_by_id(&state, &id).await?;
+    let event_id = resend::send_test(&state.writer, &endpoint).await.map_err(resend_error)?;
+    Ok((StatusCode::ACCEPTED, Json(json!({ "event_id": event_id }))))
+}
+
+async fn endpoint_by_id(state: &AppState, id: &str) -> Result<crate::entity::webhook_endpoint::Model, ApiError> {
+    crate::entity::webhook_endpoint::Entity::find_by_id(id)
         .one(&state.db)
         .await
         .map_err(ApiError::unavailable)?
-        .ok_or_else(|| ApiError::NotFound(format!("no webhook endpoint has the id {id:?}")))?;
-    let _turn = state.pipeline.gate.enter().await;
-    let event_id = resend::send_test(&state.db, &endpoint).await.map_err(ApiError::unavailable)?;
-    Ok((StatusCode::ACCEPTED, Json(json!({ "event_id": event_id }))))
+        .ok_or_else(|| ApiError::NotFound(format!("no webhook endpoint has the id {id:?}")))
+}
+
+pub(super) fn resend_error(error: ResendError) -> ApiError {
+    match error {
+        ResendError::Disabled(_) => ApiError::Conflict(error.to_string()),
+        ResendError::Database(cause) => ApiError::unavailable(cause),
+    }
 }
 
 pub(super) fn to_api(error: EndpointError) -> ApiError {

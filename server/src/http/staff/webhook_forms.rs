@@ -1,10 +1,11 @@
 //! The back office's webhook forms on `/staff/webhooks`, each answered with a redirect back
 //! to the page and a notice: add an endpoint (`POST /staff/webhooks/add`; the notice shows
 //! its secret this once), and per endpoint send a test event, send events again, rotate the
-//! secret (the new one shown once, the old one still signing for 24 h) or remove it
-//! (`POST /staff/webhooks/{id}/test|resend|rotate|remove`). The JSON API beside it is
-//! `webhook_endpoints`.
+//! secret (the new one shown once, the old one still signing for 24 h), enable it again
+//! after it was disabled, or remove it (`POST /staff/webhooks/{id}/test|resend|rotate|
+//! enable|remove`). The JSON API beside it is `webhook_endpoints`.
 use super::webhook_endpoints::to_api;
+use crate::outbound::resend::ResendError;
 use crate::http::ApiError;
 use crate::outbound::endpoints::{self, EndpointError, NewEndpoint};
 use crate::outbound::resend;
@@ -52,10 +53,7 @@ pub async fn add_endpoint_form(
         Err(e) => return super::actions::back(&session, PAGE, Err(format!("Carrier: {e}"))).await,
     };
     let new = NewEndpoint { url, events: kinds, carrier };
-    let added = {
-        let _turn = state.pipeline.gate.enter().await;
-        endpoints::add_endpoint(&state.db, new, state.settings.outbound.allow_private, &staff.email).await
-    };
+    let added = endpoints::add_endpoint(&state.writer, new, state.settings.outbound.allow_private, &staff.email).await;
     let notice = match added {
         Ok(added) => {
             Ok(format!("Webhook endpoint {} added for {}. Its signing secret, shown only now: {}", added.id, added.url, added.secret))
@@ -75,10 +73,21 @@ pub struct WebhookForm {
     since: Option<String>,
 }
 
-/// `POST /staff/webhooks/{id}/test|resend|rotate|remove`.
+/// What a per-endpoint form asks for: the last segment of its path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WebhookAction {
+    Test,
+    Resend,
+    Rotate,
+    Enable,
+    Remove,
+}
+
+/// `POST /staff/webhooks/{id}/{action}`.
 pub async fn webhook_form(
     State(state): State<AppState>,
-    Path((id, action)): Path<(String, String)>,
+    Path((id, action)): Path<(String, WebhookAction)>,
     Extension(csrf): Extension<CsrfToken>,
     Extension(staff): Extension<StaffUser>,
     session: Session,
@@ -89,23 +98,27 @@ pub async fn webhook_form(
     let Some(endpoint) = endpoint else {
         return super::actions::back(&session, PAGE, Err(format!("There is no webhook endpoint {id} (any more)."))).await;
     };
-    let _turn = state.pipeline.gate.enter().await;
-    let result = match action.as_str() {
-        "test" => resend::send_test(&state.db, &endpoint).await.map(|event| Ok(format!("Test event {event} queued for {}.", endpoint.url))),
-        "rotate" => match endpoints::rotate_secret(&state.db, &id, &staff.email).await {
-            Ok(secret) => Ok(Ok(format!(
-                "New signing secret for {}, shown only now: {secret}. The previous one keeps signing for {} hours.",
-                endpoint.url,
-                endpoints::PREVIOUS_SECRET_VALID.num_hours()
-            ))),
-            Err(other) => return Err(to_api(other)),
+    let url = &endpoint.url;
+    let notice = match action {
+        WebhookAction::Test => {
+            let queued = resend::send_test(&state.writer, &endpoint).await;
+            told(queued.map(|event| format!("Test event {event} queued for {url}.")))?
+        }
+        WebhookAction::Rotate => {
+            let secret = endpoints::rotate_secret(&state.writer, &id, &staff.email).await.map_err(to_api)?;
+            let hours = endpoints::PREVIOUS_SECRET_VALID.num_hours();
+            Ok(format!("New signing secret for {url}, shown only now: {secret}. The previous one keeps signing for {hours} hours."))
+        }
+        WebhookAction::Enable => {
+            endpoints::enable_endpoint(&state.writer, &id, &staff.email).await.map_err(to_api)?;
+            Ok(format!("Webhook endpoint {url} enabled again; it receives what it missed."))
+        }
+        WebhookAction::Remove => match endpoints::remove_endpoint(&state.writer, &id, &staff.email).await {
+            Ok(()) => Ok(format!("Webhook endpoint {url} removed.")),
+            Err(EndpointError::Database(e)) => return Err(ApiError::unavailable(e)),
+            Err(other) => Err(other.to_string()),
         },
-        "remove" => match endpoints::remove_endpoint(&state.db, &id, &staff.email).await {
-            Ok(()) => Ok(Ok(format!("Webhook endpoint {} removed.", endpoint.url))),
-            Err(EndpointError::Database(e)) => Err(e),
-            Err(other) => Ok(Err(other.to_string())),
-        },
-        "resend" => {
+        WebhookAction::Resend => {
             let since = match form.since.as_deref().filter(|s| !s.trim().is_empty()) {
                 None => None,
                 Some(text) => match chrono::NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M") {
@@ -115,15 +128,21 @@ pub async fn webhook_form(
             };
             let event_id = form.event_id.as_deref().filter(|e| !e.is_empty());
             if since.is_none() && event_id.is_none() {
-                Ok(Err("Name an event, or a time since which to send every event again.".to_string()))
+                Err("Name an event, or a time since which to send every event again.".to_string())
             } else {
-                resend::resend(&state.db, &id, event_id, since)
-                    .await
-                    .map(|n| Ok(format!("{n} event(s) will be sent again to {}.", endpoint.url)))
+                let queued = resend::resend(&state.writer, &endpoint, event_id, since).await;
+                told(queued.map(|n| format!("{n} event(s) will be sent again to {url}.")))?
             }
         }
-        _ => return Err(ApiError::NotFound(format!("no action {action:?}"))),
     };
-    let result = result.map_err(ApiError::unavailable)?;
-    super::actions::back(&session, PAGE, result).await
+    super::actions::back(&session, PAGE, notice).await
+}
+
+/// A disabled endpoint is said on the page; a database failure is an error response.
+fn told(result: Result<String, ResendError>) -> Result<Result<String, String>, ApiError> {
+    match result {
+        Ok(notice) => Ok(Ok(notice)),
+        Err(error @ ResendError::Disabled(_)) => Ok(Err(format!("Nothing was sent: {error}."))),
+        Err(ResendError::Database(e)) => Err(ApiError::unavailable(e)),
+    }
 }

@@ -1,6 +1,8 @@
 //! The transitions' unit tests: ids, kinds and data from states before and after.
 use super::*;
+use app::carrier::Carrier;
 use chrono::TimeZone;
+use serde_json::Value;
 
 const PARCEL: ParcelIdentity<'static> = ParcelIdentity { carrier: Carrier::Peddler, tracking_number: "PD123" };
 
@@ -13,14 +15,14 @@ fn state(status: TrackingStatus, hour: u32) -> ParcelState {
 }
 
 fn kinds(list: &[Transition]) -> Vec<EventKind> {
-    list.iter().map(|t| t.kind).collect()
+    list.iter().map(|t| t.payload.kind()).collect()
 }
 
 #[test]
 fn a_delivery_tells_the_status_change_and_that_it_was_delivered_with_the_previous_status() {
     let told = transitions(PARCEL, &state(TrackingStatus::OutForDelivery, 9), &state(TrackingStatus::Delivered, 11), 1, &[], at(12));
     assert_eq!(kinds(&told), [EventKind::StatusChanged, EventKind::Delivered]);
-    let data = &told[0].data;
+    let data = &told[0].payload.data();
     assert_eq!(data["previous_status"], "out_for_delivery");
     assert_eq!(data["status"], "delivered");
     assert_eq!(data["carrier"], "peddler");
@@ -68,11 +70,11 @@ fn nothing_changed_tells_nothing_and_an_eta_or_a_pod_tells_its_own_kind() {
     let moved = ParcelState { eta: Some(at(15)), eta_as_of: Some(at(9)), ..s.clone() };
     let told = transitions(PARCEL, &s, &moved, 1, &[], at(9));
     assert_eq!(kinds(&told), [EventKind::EtaChanged]);
-    assert_eq!(told[0].data["eta"], "2026-12-03T15:00:00.000Z");
-    assert_eq!(told[0].data["previous_eta"], Value::Null);
+    assert_eq!(told[0].payload.data()["eta"], "2026-12-03T15:00:00.000Z");
+    assert_eq!(told[0].payload.data()["previous_eta"], Value::Null);
     let pod = AddedPod { id: "pod-1".into(), sha256: "ab".repeat(32), content_type: "image/jpeg".into() };
     let told = transitions(PARCEL, &s, &s, 1, std::slice::from_ref(&pod), at(9));
     assert_eq!(kinds(&told), [EventKind::PodAdded]);
-    assert_eq!(told[0].data["pod"]["sha256"], pod.sha256);
+    assert_eq!(told[0].payload.data()["pod"]["sha256"], pod.sha256);
     assert!(told[0].event_id.starts_with("evt_") && told[0].event_id.len() == 36);
 }

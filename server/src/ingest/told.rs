@@ -1,29 +1,15 @@
-//! The outbox as the one write path fills it: for each delivery that changed a parcel,
-//! `apply_distinct` hands the parcel before and after to [`events_of`] (which reads the
-//! timelines of parcels whose status moved, for the run it reached), and the statements
-//! from [`statements`] insert the transitions in the same transaction, so an event exists
-//! exactly when its change committed. A transition already in the outbox (the same stable
-//! id) is left as it is: replay and repeats add nothing.
-//!
-//! `seq` must be commit order, or a reader of `after=<cursor>` could pass over a row that
-//! commits late. SQLite has one writer at a time (the write gate); on PostgreSQL the inserts
-//! take a transaction-wide advisory lock first, held to the commit, so writers of events
-//! take turns from there on.
-use super::transitions::{status_moved, transitions, AddedPod, ParcelIdentity, ParcelState};
-use crate::entity::{outbound_event, parcel, pod_file, tracking_event};
+//! What the write path tells: for each delivery that changed a parcel, `apply_distinct`
+//! hands the parcel before and after to [`events_of`] (which reads the timelines of parcels
+//! whose status moved, for the run it reached, and asks `transitions` what that was), and
+//! hands the events to `crate::outbox::statements`, run in the same transaction, so an event
+//! exists exactly when its change committed.
+use super::transitions::{status_moved, transitions, AddedPod, ParcelState};
+use crate::outbox::{NewEvent, ParcelIdentity};
+use crate::entity::{parcel, pod_file, tracking_event};
 use app::model::TrackingStatus;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, Statement,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
-
-/// The advisory lock key of writing events (PostgreSQL): "WAYB" "ILL1".
-const OUTBOX_LOCK: i64 = 0x5741_5942_494c_4c31;
-
-/// Rows per insert: 6 bound values each.
-const ROWS_PER_INSERT: usize = 1000;
 
 /// What the outbox compares of a parcel row.
 pub fn state_of(parcel: &parcel::Model) -> ParcelState {
@@ -80,28 +66,19 @@ pub struct Change<'a> {
     pub received_at: DateTime<Utc>,
 }
 
-/// The outbox rows of `changes` (one delivery each, no two about the same parcel), read
-/// inside the transaction that made them: the parcels whose status moved have their
-/// timelines read (their events are written by now) for the run of the status reached.
-pub async fn events_of(db: &impl ConnectionTrait, changes: &[Change<'_>]) -> Result<Vec<outbound_event::ActiveModel>, DbErr> {
+/// The events of `changes` (one delivery each, no two about the same parcel), read inside
+/// the transaction that made them: the parcels whose status moved have their timelines
+/// read (their events are written by now) for the run of the status reached.
+pub async fn events_of(db: &impl ConnectionTrait, changes: &[Change<'_>]) -> Result<Vec<NewEvent>, DbErr> {
     let moved: Vec<&Change> = changes.iter().filter(|c| status_moved(&state_of(c.before), &c.after)).collect();
     let runs = status_runs(db, &moved).await?;
-    let now = Utc::now();
     let mut rows = Vec::new();
     for change in changes {
         let before = change.before;
         let identity = ParcelIdentity { carrier: before.carrier, tracking_number: &before.tracking_number };
         let run = runs.get(&before.id).copied().unwrap_or(1);
         for t in transitions(identity, &state_of(before), &change.after, run, &change.pods, change.received_at) {
-            rows.push(outbound_event::ActiveModel {
-                seq: sea_orm::ActiveValue::NotSet,
-                event_id: Set(t.event_id),
-                kind: Set(t.kind),
-                parcel_id: Set(Some(before.id)),
-                carrier: Set(Some(before.carrier)),
-                created_at: Set(now),
-                data: Set(t.data.to_string()),
-            });
+            rows.push(NewEvent { event_id: t.event_id, parcel_id: Some(before.id), carrier: Some(before.carrier), payload: t.payload });
         }
     }
     Ok(rows)
@@ -145,30 +122,4 @@ async fn status_runs(db: &impl ConnectionTrait, moved: &[&Change<'_>]) -> Result
         previous = Some(entry);
     }
     Ok(runs)
-}
-
-/// The statements that add `rows` to the outbox (none for none), in the order given.
-pub fn statements(backend: DbBackend, mut rows: Vec<outbound_event::ActiveModel>) -> Vec<Statement> {
-    let mut statements = Vec::new();
-    if rows.is_empty() {
-        return statements;
-    }
-    statements.extend(commit_order_lock(backend));
-    while !rows.is_empty() {
-        let chunk: Vec<_> = rows.drain(..rows.len().min(ROWS_PER_INSERT)).collect();
-        statements.push(insert(backend, chunk));
-    }
-    statements
-}
-
-/// What a transaction runs before it adds to the outbox, so that `seq` is commit order:
-/// on PostgreSQL the advisory lock (held to its commit); nothing on SQLite.
-pub fn commit_order_lock(backend: DbBackend) -> Option<Statement> {
-    (backend == DbBackend::Postgres).then(|| Statement::from_string(backend, format!("SELECT pg_advisory_xact_lock({OUTBOX_LOCK})")))
-}
-
-/// Inserts `rows`, leaving out any whose id the outbox has already.
-pub fn insert(backend: DbBackend, rows: Vec<outbound_event::ActiveModel>) -> Statement {
-    let conflict = OnConflict::column(outbound_event::Column::EventId).do_nothing().to_owned();
-    backend.build(&outbound_event::Entity::insert_many(rows).on_conflict(conflict).into_query())
 }

@@ -1,0 +1,49 @@
+//! Rows of their own for what is not an outbox event: `webhook_delivery.payload`, the
+//! payload of a staff member's test send (its `event_seq` is then 0), and
+//! `mail_message.recipient`, the address of a staff alert mail (its `subscription_id` is
+//! then 0). Test events written to the outbox before are deleted from it: they were for one
+//! endpoint each and long sent, and readers of the outbox no longer have to leave them out.
+use sea_orm_migration::prelude::*;
+
+pub struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m20261204_000015_relay_rows"
+    }
+}
+
+#[derive(DeriveIden)]
+enum WebhookDelivery {
+    Table,
+    Payload,
+}
+
+#[derive(DeriveIden)]
+enum MailMessage {
+    Table,
+    Recipient,
+}
+
+#[derive(DeriveIden)]
+enum OutboundEvent {
+    Table,
+    Kind,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let payload = ColumnDef::new(WebhookDelivery::Payload).text().null().to_owned();
+        manager.alter_table(Table::alter().table(WebhookDelivery::Table).add_column(payload).to_owned()).await?;
+        let recipient = ColumnDef::new(MailMessage::Recipient).text().null().to_owned();
+        manager.alter_table(Table::alter().table(MailMessage::Table).add_column(recipient).to_owned()).await?;
+        let tests = Query::delete().from_table(OutboundEvent::Table).and_where(Expr::col(OutboundEvent::Kind).eq("webhook.test")).to_owned();
+        manager.exec_stmt(tests).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.alter_table(Table::alter().table(MailMessage::Table).drop_column(MailMessage::Recipient).to_owned()).await?;
+        manager.alter_table(Table::alter().table(WebhookDelivery::Table).drop_column(WebhookDelivery::Payload).to_owned()).await
+    }
+}
