@@ -12,7 +12,11 @@ async fn staff_sign_in_with_the_password_given_on_stdin_and_logout_ends_the_sess
 
     let mut browser = StaffBrowser::new(&app.address);
     let before_login = browser.csrf("/staff/login").await;
-    let cookie_before = browser.cookie.clone().expect("the login page starts a session for its form token");
+    assert_eq!(browser.cookie, None, "the login page stores no session for a stranger");
+    assert!(browser.login_cookie.is_some(), "its form token comes in a cookie of its own");
+    // A session id planted before login is worth nothing after it.
+    let cookie_before = "waybill_session=planted-by-someone-else".to_string();
+    browser.cookie = Some(cookie_before.clone());
     let response = browser.login(STAFF_EMAIL, STAFF_PASSWORD).await;
     assert_eq!(response.status(), 303);
     let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_string();

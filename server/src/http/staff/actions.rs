@@ -1,30 +1,17 @@
-//! The back office's form posts: each checks the form token, runs one staff action, and
-//! redirects back to the page it came from with a notice (or the reason it failed).
-use super::check_csrf;
-use crate::domain::{Carrier, TrackingStatus};
+//! The back office's form posts: each is a checked form of a signed-in staff member
+//! (`extract::StaffForm`; the parcel of its path from `extract::StaffParcel`), runs one staff
+//! action, and redirects back to the page it came from with a notice (or the reason it
+//! failed).
+use super::extract::{StaffForm, StaffParcel, TokenOnly, WithCsrf};
+use crate::domain::TrackingStatus;
 use crate::http::ApiError;
 use crate::staff::actions::{self, ActionError, Reprocessed};
 use crate::state::AppState;
-use app::staff::{encode, CsrfToken, StaffNotice, StaffUser};
+use app::staff::{encode, StaffNotice};
 use axum::extract::{Path, State};
 use axum::response::Redirect;
-use axum::{Extension, Form};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use tower_sessions::Session;
-
-#[derive(serde::Deserialize)]
-pub struct TokenOnly {
-    pub csrf: Option<String>,
-}
-
-/// The parcel a `/staff/parcels/{carrier}/{n}/…` path names.
-pub async fn parcel_at(state: &AppState, carrier: &str, number: &str) -> Result<crate::entity::parcel::Model, ApiError> {
-    let carrier: Carrier = carrier.parse().map_err(|_| ApiError::NotFound(format!("no carrier {carrier:?}")))?;
-    actions::find_parcel(&state.db, carrier, number)
-        .await
-        .map_err(ApiError::unavailable)?
-        .ok_or_else(|| ApiError::NotFound("no such parcel".into()))
-}
 
 pub fn parcel_page(parcel: &crate::entity::parcel::Model) -> String {
     format!("/staff/parcels/{}/{}", parcel.carrier, encode(&parcel.tracking_number))
@@ -52,14 +39,9 @@ fn to_page(result: Result<String, ActionError>) -> Result<Result<String, String>
 
 pub async fn rotate_share_link(
     State(state): State<AppState>,
-    Path((carrier, number)): Path<(String, String)>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(staff): Extension<StaffUser>,
-    session: Session,
-    Form(form): Form<TokenOnly>,
+    StaffParcel(parcel): StaffParcel,
+    StaffForm { staff, session, .. }: StaffForm<TokenOnly>,
 ) -> Result<Redirect, ApiError> {
-    check_csrf(form.csrf.as_deref(), &csrf)?;
-    let parcel = parcel_at(&state, &carrier, &number).await?;
     let result = actions::rotate_share_link(&state.pipeline, &parcel, &staff.email)
         .await
         .map(|_| "New share link made; the old one no longer works.".to_string());
@@ -78,6 +60,12 @@ pub struct ManualEventForm {
     message: Option<String>,
 }
 
+impl WithCsrf for ManualEventForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
 /// A time as the form sends it: RFC 3339, or a zoneless local time taken as UTC.
 pub fn parse_form_time(text: &str) -> Option<DateTime<Utc>> {
     let text = text.trim();
@@ -91,14 +79,9 @@ pub fn parse_form_time(text: &str) -> Option<DateTime<Utc>> {
 
 pub async fn manual_event(
     State(state): State<AppState>,
-    Path((carrier, number)): Path<(String, String)>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(staff): Extension<StaffUser>,
-    session: Session,
-    Form(form): Form<ManualEventForm>,
+    StaffParcel(parcel): StaffParcel,
+    StaffForm { staff, session, form }: StaffForm<ManualEventForm>,
 ) -> Result<Redirect, ApiError> {
-    check_csrf(form.csrf.as_deref(), &csrf)?;
-    let parcel = parcel_at(&state, &carrier, &number).await?;
     let status = TrackingStatus::parse(&form.status)
         .filter(|s| *s != TrackingStatus::Unknown)
         .ok_or_else(|| ActionError::Invalid(format!("status: {:?} is not a status", form.status)));
@@ -121,18 +104,26 @@ pub struct VoidForm {
     reason: Option<String>,
 }
 
+impl WithCsrf for VoidForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
+/// The event of a void's path.
+#[derive(serde::Deserialize)]
+pub struct EventPath {
+    id: i64,
+}
+
 /// `POST /staff/parcels/{carrier}/{n}/events/{id}/void`: takes a wrong event off the timeline.
 pub async fn void_event(
     State(state): State<AppState>,
-    Path((carrier, number, event_id)): Path<(String, String, i64)>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(staff): Extension<StaffUser>,
-    session: Session,
-    Form(form): Form<VoidForm>,
+    StaffParcel(parcel): StaffParcel,
+    Path(EventPath { id }): Path<EventPath>,
+    StaffForm { staff, session, form }: StaffForm<VoidForm>,
 ) -> Result<Redirect, ApiError> {
-    check_csrf(form.csrf.as_deref(), &csrf)?;
-    let parcel = parcel_at(&state, &carrier, &number).await?;
-    let result = actions::void_event(&state.pipeline, &parcel, &staff.email, event_id, form.reason)
+    let result = actions::void_event(&state.pipeline, &parcel, &staff.email, id, form.reason)
         .await
         .map(|_| "Event voided: customers no longer see it, and the status follows the events that stand.".to_string());
     back(&session, &parcel_page(&parcel), to_page(result)?).await
@@ -141,12 +132,8 @@ pub async fn void_event(
 pub async fn reprocess(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(staff): Extension<StaffUser>,
-    session: Session,
-    Form(form): Form<TokenOnly>,
+    StaffForm { staff, session, .. }: StaffForm<TokenOnly>,
 ) -> Result<Redirect, ApiError> {
-    check_csrf(form.csrf.as_deref(), &csrf)?;
     let result = actions::reprocess(&state.pipeline, id, &staff.email).await.map(|outcome| match outcome {
         Reprocessed::Applied { tracking_number, duplicate: false } => format!("Delivery #{id} applied to {tracking_number}."),
         Reprocessed::Applied { tracking_number, duplicate: true } => {
@@ -160,12 +147,8 @@ pub async fn reprocess(
 pub async fn discard(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(staff): Extension<StaffUser>,
-    session: Session,
-    Form(form): Form<TokenOnly>,
+    StaffForm { staff, session, .. }: StaffForm<TokenOnly>,
 ) -> Result<Redirect, ApiError> {
-    check_csrf(form.csrf.as_deref(), &csrf)?;
     let result =
         actions::discard(&state.pipeline, id, &staff.email).await.map(|_| format!("Delivery #{id} discarded (kept in the raw archive)."));
     back(&session, "/staff/quarantine", to_page(result)?).await

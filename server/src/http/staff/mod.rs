@@ -4,6 +4,7 @@ pub mod actions;
 pub mod api_keys;
 pub mod context;
 pub mod export;
+pub mod extract;
 pub mod login;
 pub mod login_csrf;
 pub mod pod;

@@ -2,7 +2,8 @@
 //! multipart field `file`, `201` with id, sha256, content type and size), and the parcel
 //! page's form `POST /staff/parcels/{carrier}/{n}/pod` (several files, redirect back).
 //! Both stream each file into the object store with the depot's sniffing and limits.
-use super::actions::{back, parcel_at, parcel_page};
+use super::actions::{back, parcel_page};
+use super::extract::StaffParcel;
 use super::check_csrf;
 use crate::http::multipart::{multipart_error, pod_error};
 use crate::http::ApiError;
@@ -11,7 +12,7 @@ use crate::state::AppState;
 use crate::storage::{store_pod_stream, PodUploadError, StoredPod};
 use app::staff::{CsrfToken, StaffUser};
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Json};
@@ -89,14 +90,13 @@ async fn store_files(
 /// The API: one file, answered `201` with what was stored.
 pub async fn upload_pod_api(
     State(state): State<AppState>,
-    Path((carrier, number)): Path<(String, String)>,
+    StaffParcel(parcel): StaffParcel,
     Extension(staff): Extension<StaffUser>,
     session_token: Option<Extension<CsrfToken>>,
     checked: Option<Extension<super::CsrfChecked>>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let parcel = parcel_at(&state, &carrier, &number).await?;
     // With an API key there is no session token; with the session cookie the token came in
     // `x-csrf-token` (checked) or must come as the form's `csrf` field.
     let token = match (&session_token, &checked) {
@@ -112,14 +112,13 @@ pub async fn upload_pod_api(
 /// The parcel page's form: several files, then back to the parcel.
 pub async fn upload_pod_form(
     State(state): State<AppState>,
-    Path((carrier, number)): Path<(String, String)>,
+    StaffParcel(parcel): StaffParcel,
     Extension(staff): Extension<StaffUser>,
     Extension(csrf): Extension<CsrfToken>,
     session: tower_sessions::Session,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Redirect, ApiError> {
-    let parcel = parcel_at(&state, &carrier, &number).await?;
     let page = parcel_page(&parcel);
     let stored = match store_files(&state, &headers, body, Some(&csrf), MAX_FILES).await {
         Ok(stored) => stored,

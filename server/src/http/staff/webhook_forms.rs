@@ -4,6 +4,7 @@
 //! secret (the new one shown once, the old one still signing for 24 h), enable it again
 //! after it was disabled, or remove it (`POST /staff/webhooks/{id}/test|resend|rotate|
 //! enable|remove`). The JSON API beside it is `webhook_endpoints`.
+use super::extract::{StaffForm, WithCsrf};
 use super::webhook_endpoints::to_api;
 use crate::outbound::resend::ResendError;
 use crate::http::ApiError;
@@ -73,6 +74,12 @@ pub struct WebhookForm {
     since: Option<String>,
 }
 
+impl WithCsrf for WebhookForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
 /// What a per-endpoint form asks for: the last segment of its path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -88,12 +95,8 @@ pub enum WebhookAction {
 pub async fn webhook_form(
     State(state): State<AppState>,
     Path((id, action)): Path<(String, WebhookAction)>,
-    Extension(csrf): Extension<CsrfToken>,
-    Extension(staff): Extension<StaffUser>,
-    session: Session,
-    axum::Form(form): axum::Form<WebhookForm>,
+    StaffForm { staff, session, form }: StaffForm<WebhookForm>,
 ) -> Result<Redirect, ApiError> {
-    super::check_csrf(form.csrf.as_deref(), &csrf)?;
     let endpoint = crate::entity::webhook_endpoint::Entity::find_by_id(id.clone()).one(&state.db).await.map_err(ApiError::unavailable)?;
     let Some(endpoint) = endpoint else {
         return super::actions::back(&session, PAGE, Err(format!("There is no webhook endpoint {id} (any more)."))).await;

@@ -1,6 +1,7 @@
 //! The transitions' unit tests: ids, kinds and data from states before and after.
 use super::*;
 use app::carrier::Carrier;
+use app::event_kind::EventKind;
 use chrono::TimeZone;
 use serde_json::Value;
 

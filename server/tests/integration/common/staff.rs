@@ -76,7 +76,10 @@ impl TestApp {
 /// A cookie-keeping client for the back office.
 pub struct StaffBrowser {
     pub base: String,
+    /// The session cookie (`waybill_session=…`), once there is a session.
     pub cookie: Option<String>,
+    /// The login form's token cookie (`waybill_login_csrf=…`) of a visitor not signed in.
+    pub login_cookie: Option<String>,
     /// The value of the `Origin` header sent with every post.
     pub origin: String,
     client: reqwest::Client,
@@ -89,7 +92,7 @@ impl StaffBrowser {
 
     /// A browser whose client is `builder` (a source address of its own, headers of its own).
     pub fn with_client(base: &str, builder: reqwest::ClientBuilder) -> Self {
-        Self { base: base.to_string(), cookie: None, origin: base.to_string(), client: builder.build().expect("client") }
+        Self { base: base.to_string(), cookie: None, login_cookie: None, origin: base.to_string(), client: builder.build().expect("client") }
     }
 
     /// The client settings of a browser: no redirects followed, no pooled connections.
@@ -97,21 +100,25 @@ impl StaffBrowser {
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).pool_max_idle_per_host(0)
     }
 
-    /// Takes the session cookie a response sets (or clears).
+    /// Takes the session and login-form cookies a response sets (or clears).
     fn remember(&mut self, response: &reqwest::Response) {
         for value in response.headers().get_all("set-cookie") {
             let text = value.to_str().unwrap_or("");
-            if let Some(pair) = text.split(';').next().filter(|p| p.starts_with("waybill_session=")) {
-                let cleared = text.contains("Max-Age=0") || pair == "waybill_session=";
+            let pair = text.split(';').next().unwrap_or("");
+            let cleared = text.contains("Max-Age=0") || pair.ends_with('=');
+            if pair.starts_with("waybill_session=") {
                 self.cookie = (!cleared).then(|| pair.to_string());
+            } else if pair.starts_with("waybill_login_csrf=") {
+                self.login_cookie = (!cleared).then(|| pair.to_string());
             }
         }
     }
 
     fn with_cookie(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        match &self.cookie {
-            Some(cookie) => request.header("cookie", cookie),
-            None => request,
+        let cookies: Vec<&str> = [&self.cookie, &self.login_cookie].into_iter().flatten().map(String::as_str).collect();
+        match cookies.is_empty() {
+            true => request,
+            false => request.header("cookie", cookies.join("; ")),
         }
     }
 
