@@ -5,16 +5,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
 
+bin=${WAYBILL_BIN:-target/debug/waybill}
+# The demo loader is `waybill-tools`, built beside the server binary.
+tools="$(dirname "$bin")/waybill-tools"
+
 work=$(mktemp -d)
 port=${E2E_PORT:-3107}
 export WAYBILL_ADDR="127.0.0.1:${port}"
 export WAYBILL_DATABASE_URL="sqlite://${work}/waybill.db?mode=rwc"
 export WAYBILL_STORAGE_URL="file://${work}/pod"
-export WAYBILL_DEPOT_TOKEN="e2e-depot-token-0"
-export WAYBILL_DELIVERECT_SECRET="e2e-deliverect-secret"
-export WAYBILL_UBER_SIGNING_KEY="e2e-uber-signing-key"
-export WAYBILL_PEDDLER_TOKEN="e2e-peddler-token"
-export WAYBILL_KEYDELIVERY_TOKEN="e2e-keydelivery-token"
+# Every carrier's secret, one VARIABLE=value line each, from the carrier profiles: no list
+# of carriers here to forget one in.
+secrets=$("$tools" env --label e2e)
+while IFS= read -r line; do export "$line"; done <<<"$secrets"
 # A second brand, for pages opened at tulip.example (the browser maps *.example to
 # loopback, see end2end/playwright.config.ts); 127.0.0.1 gets the default brand.
 cat >"$work/brands.toml" <<'TOML'
@@ -38,9 +41,6 @@ export WAYBILL_SMTP_URL="smtp://127.0.0.1:${smtp_port}" WAYBILL_MAIL_FROM="Waybi
 export E2E_MAIL_LOG="http://127.0.0.1:${mail_log_port}/"
 export WAYBILL_PUBLIC_URL="http://127.0.0.1:${port}" WAYBILL_OUTBOUND_POLL_MS=100
 export E2E_BRAND_URL="http://tulip.example:${port}"
-bin=${WAYBILL_BIN:-target/debug/waybill}
-# The demo loader is `waybill-tools`, built beside the server binary.
-tools="$(dirname "$bin")/waybill-tools"
 # The site the binary was built with: release builds write target/site, debug builds
 # target/site-debug (see scripts/test.sh).
 case "$bin" in
@@ -61,6 +61,9 @@ curl -fsS "http://${WAYBILL_ADDR}/readyz" >/dev/null || { cat "$work/server.log"
 export E2E_STAFF_EMAIL="e2e-staff@example.com" E2E_STAFF_PASSWORD="e2e staff password"
 printf '%s\n' "$E2E_STAFF_PASSWORD" | "$bin" create-staff --email "$E2E_STAFF_EMAIL" >/dev/null
 "$tools" demo --url "http://${WAYBILL_ADDR}" --links-out "$work/links.json"
+# Every carrier as the browser tests post as it: paths, authentication, demo parcels and a
+# next delivery, signed with the secrets above (end2end/tests/journeys.spec.ts).
+"$tools" env --label e2e --json >"$work/carriers.json"
 export E2E_BASE_URL="http://${WAYBILL_ADDR}"
-export E2E_LINKS="$work/links.json"
+export E2E_LINKS="$work/links.json" E2E_CARRIERS="$work/carriers.json"
 (cd end2end && npx playwright test "$@")

@@ -11,7 +11,9 @@ work=$(mktemp -d)
 port=${WEIGHT_PORT:-3108}
 base="http://127.0.0.1:${port}"
 export WAYBILL_ADDR="127.0.0.1:${port}" WAYBILL_DATABASE_URL="sqlite://${work}/w.db?mode=rwc" WAYBILL_STORAGE_URL="file://${work}/pod"
-export WAYBILL_DEPOT_TOKEN=page-weight-secret WAYBILL_DELIVERECT_SECRET=page-weight-secret WAYBILL_UBER_SIGNING_KEY=page-weight-secret WAYBILL_PEDDLER_TOKEN=page-weight-secret WAYBILL_KEYDELIVERY_TOKEN=page-weight-secret
+# Every carrier's secret, from the carrier profiles (one VARIABLE=value line each).
+secrets=$(target/release/waybill-tools env --label page-weight)
+while IFS= read -r line; do export "$line"; done <<<"$secrets"
 export LEPTOS_SITE_ROOT="$PWD/target/site" RUST_LOG=warn
 "$bin" serve >"$work/server.log" 2>&1 &
 server=$!
@@ -28,7 +30,7 @@ items = [{"context": f"Scan {i} at sorting centre {i % 7}", "time": (start + dat
           "order_status_description": statuses[i % 4], "area_name": "Rotterdam", "location": f"Hub {i % 7}"} for i in range(200)]
 json.dump({"event": "update", "tracking_number": "WEIGHT-200", "items": list(reversed(items))}, open(sys.argv[1], "w"))
 PY
-curl -fsS -H 'content-type: application/json' --data-binary @"$work/200.json" "$base/webhooks/keydelivery?token=w" >/dev/null
+curl -fsS -H 'content-type: application/json' --data-binary @"$work/200.json" "$base/webhooks/keydelivery?token=${WAYBILL_KEYDELIVERY_TOKEN}" >/dev/null
 
 size() { curl -fsS -o /dev/null -H "Accept-Encoding: $2" -w '%{size_download}' "$base$1"; }
 share=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["WB-DEMO-1001"]["share"])' "$work/links.json")

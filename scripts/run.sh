@@ -19,6 +19,15 @@ printf '\033[1m==> building waybill-tools (the demo loader: about 2.5 minutes th
 # so cargo builds the server library once more for it.
 LEPTOS_OUTPUT_NAME=waybill cargo build --release -p tools
 
+# A demo secret (`waybill-tools env`, from the carrier profiles) for each carrier that
+# neither the environment nor .env configures, such as one added since .env was made: the
+# sample journeys of every carrier then go through.
+secrets=$(target/release/waybill-tools env --label demo)
+while IFS= read -r line; do
+  var=${line%%=*}
+  [ -n "${!var:-}" ] || grep -q "^${var}=" .env || export "$line"
+done <<<"$secrets"
+
 export LEPTOS_SITE_ROOT=target/site
 target/release/waybill serve &
 server=$!

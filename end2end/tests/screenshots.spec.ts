@@ -46,7 +46,7 @@ for (const [name, path] of staffShots) {
     test.skip(!dir, "set SCREENSHOTS_DIR to take screenshots");
     // Something for the quarantine to show: a Peddler body without its fields.
     await request.post("/webhooks/peddler", {
-      headers: { "x-webhook-shared-token": "e2e-peddler-token", "content-type": "application/json" },
+      headers: { "x-webhook-shared-token": process.env.WAYBILL_PEDDLER_TOKEN ?? "", "content-type": "application/json" },
       data: '{"carrierTrackingNumber": "P-BROKEN-1", "status": "DELIVERED"}',
     });
     const context = await browser.newContext({ viewport: desktop, colorScheme: "light" });

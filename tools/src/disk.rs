@@ -4,10 +4,11 @@
 //! dictionary is trained on those (`train_dictionary`, as `waybill train-dictionaries`
 //! does) and as many more are written with it. What the database file grew by (after a
 //! checkpoint, free pages left out), divided by the deliveries, is set beside the bodies'
-//! own size. Uber's are pings of 50 deliveries under way, each 20 s after the last with the
-//! courier moved; the others are their fixtures with a new parcel and time each.
+//! own size. The deliveries are the carrier's own stream (`samples.stream` in its adapter
+//! file): Uber's are pings of 50 deliveries under way, each 20 s after the last with the
+//! courier moved; the others are their fixtures with a new parcel (and time) each.
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
-use server::carriers::Adapters;
+use server::carriers::{Adapters, BodyFormat};
 use server::domain::{Carrier, Origin};
 use server::ingest::{Dictionaries, Pipeline, RawInput};
 
@@ -49,7 +50,7 @@ async fn measure(carrier: Carrier, deliveries: usize, tables: bool) -> anyhow::R
     let plain = Pipeline::new(db.clone(), adapters.clone(), Default::default());
     let mut body_bytes = 0usize;
     for n in 0..deliveries {
-        let body = body(carrier, n)?;
+        let body = body(carrier, n);
         body_bytes += body.len();
         plain.ingest(input(carrier, body)).await?;
     }
@@ -57,7 +58,7 @@ async fn measure(carrier: Carrier, deliveries: usize, tables: bool) -> anyhow::R
     let training = server::ingest::train_dictionary(&db, carrier).await?;
     let with = Pipeline::with_dictionaries(db.clone(), adapters, Default::default(), Dictionaries::load(&db).await?);
     for n in deliveries..2 * deliveries {
-        with.ingest(input(carrier, body(carrier, n)?)).await?;
+        with.ingest(input(carrier, body(carrier, n))).await?;
     }
     let after_dictionary = used_bytes(&db).await?;
     if tables {
@@ -77,7 +78,10 @@ async fn measure(carrier: Carrier, deliveries: usize, tables: bool) -> anyhow::R
 }
 
 fn input(carrier: Carrier, body: Vec<u8>) -> RawInput {
-    let content_type = if carrier == Carrier::Depot { "multipart/form-data; boundary=x" } else { "application/json" };
+    let content_type = match server::carriers::profile(carrier).body {
+        BodyFormat::Multipart => "multipart/form-data; boundary=x",
+        BodyFormat::Json => "application/json",
+    };
     RawInput {
         carrier,
         origin: Origin::Carrier,
@@ -89,54 +93,14 @@ fn input(carrier: Carrier, body: Vec<u8>) -> RawInput {
     }
 }
 
-/// The `n`th delivery of `carrier`.
-fn body(carrier: Carrier, n: usize) -> anyhow::Result<Vec<u8>> {
-    let at = |seconds: usize| {
-        (chrono::DateTime::UNIX_EPOCH + chrono::Duration::days(20_000) + chrono::Duration::seconds(seconds as i64)).to_rfc3339()
-    };
-    let fixture = |text: &str| -> anyhow::Result<serde_json::Value> { Ok(serde_json::from_str(text)?) };
-    let mut json = match carrier {
-        Carrier::Uber => {
-            // 50 deliveries under way; each pings every 20 s with the courier a little further.
-            let (delivery, ping) = (n % 50, n / 50);
-            let mut json = fixture(include_str!("../../server/tests/fixtures/uber-courier-update.json"))?;
-            json["id"] = format!("evt_{n:08}").into();
-            json["delivery_id"] = format!("del_{delivery:04}").into();
-            json["data"]["id"] = format!("del_{delivery:04}").into();
-            json["created"] = at(ping * 20).into();
-            json["data"]["courier"]["location"]["lat"] = (52.0 + ping as f64 * 0.0003 + delivery as f64 * 0.01).into();
-            json["data"]["courier"]["location"]["lng"] = (4.3 + ping as f64 * 0.0002).into();
-            json
-        }
-        Carrier::Peddler => {
-            let mut json = fixture(include_str!("../../server/tests/fixtures/peddler-out-for-delivery.json"))?;
-            json["id"] = format!("pdl_{n:08}").into();
-            json["carrierTrackingNumber"] = format!("P{:015}", n).into();
-            json["ts"] = at(n).into();
-            json
-        }
-        Carrier::Deliverect => {
-            let mut json = fixture(include_str!("../../server/tests/fixtures/deliverect-courier-update.json"))?;
-            json["orderId"] = format!("{n:024x}").into();
-            json["received"] = at(n).into();
-            json
-        }
-        Carrier::Keydelivery => {
-            let mut json = fixture(include_str!("../../server/tests/fixtures/keydelivery-completed.json"))?;
-            json["tracking_number"] = format!("{:010}", 6_000_000_000u64 + n as u64).into();
-            json
-        }
-        Carrier::Depot => {
-            let mut json = fixture(include_str!("../../server/tests/fixtures/depot-delivered.form_data.json"))?;
-            json["articleId"] = format!("DEPOT{n:08}").into();
-            json["track_datetime"] = at(n).into();
-            json
-        }
-    };
+/// The `n`th delivery of `carrier`'s stream, from day 20,000 of the Unix epoch on.
+fn body(carrier: Carrier, n: usize) -> Vec<u8> {
+    let start = chrono::DateTime::UNIX_EPOCH + chrono::Duration::days(20_000);
+    let mut json = (server::carriers::profile(carrier).samples.stream)(n, start);
     if let Some(object) = json.as_object_mut() {
         object.remove("_comment");
     }
-    Ok(json.to_string().into_bytes())
+    json.to_string().into_bytes()
 }
 
 /// The database's pages in use, once the log is in the file.

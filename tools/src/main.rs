@@ -1,7 +1,7 @@
 //! `waybill-tools`: the command line of the `tools` crate (see `lib.rs`).
 use clap::{Parser, Subcommand};
 use server::settings::Settings;
-use tools::{bench, demo, disk, generate};
+use tools::{bench, demo, disk, env, generate};
 
 #[derive(Debug, Parser)]
 #[command(name = "waybill-tools", version, about = "Waybill's bench, demo and data generator")]
@@ -50,6 +50,18 @@ enum Command {
         #[arg(long)]
         links_out: Option<std::path::PathBuf>,
     },
+    /// Print what scripts and tests need to know about every carrier, from the carrier
+    /// profiles: one `VARIABLE=secret` line per carrier (a throw-away secret, for a demo or
+    /// test server), or with `--json` each carrier's paths, authentication, secret, demo
+    /// parcels and a next delivery ready to post.
+    Env {
+        /// Names the secrets (`<label>-secret-for-<carrier>`), so that each script's differ.
+        #[arg(long, default_value = "demo")]
+        label: String,
+        /// Describe every carrier as JSON (end2end/tests/journeys.spec.ts reads it).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// The server's allocator here too: the benchmark's load driver shares the cores with the
@@ -62,6 +74,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 async fn main() -> anyhow::Result<()> {
     server::cli::init_logging();
     let cli = Cli::parse();
+    // `env` reads nothing but the carrier profiles: it runs before any server is configured.
+    if let Command::Env { label, json } = &cli.command {
+        return env::run_env(label, *json);
+    }
     let settings = Settings::from_env()?;
     match cli.command {
         Command::Bench(args) => bench::run_bench(&settings.site_root, args).await?,
@@ -73,6 +89,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Disk { deliveries, carrier, tables } => disk::run_disk(deliveries.max(1), carrier, tables).await?,
         Command::Demo { url, links_out } => demo::run_demo(&settings, url, links_out).await?,
+        Command::Env { .. } => {} // answered above
     }
     Ok(())
 }

@@ -15,11 +15,13 @@
 //! | any other        | (as the number)     | `unknown`          |
 use super::fields::{json_object, optional_integer, optional_object, optional_text, required_text};
 use super::profile::{Auth, BodyFormat, CarrierProfile, ReplyFormat};
+use super::samples::{at, Fixture, SamplePost, Samples};
 use super::{parse_carrier_time, CarrierAdapter, ParseError};
 use crate::domain::{
     first_name_and_initial, Carrier, CourierUpdate, EtaUpdate, NormalizedDelivery, NormalizedEvent, TrackingNumber, TrackingStatus,
 };
 use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
 
 pub struct DeliverectAdapter;
 
@@ -46,7 +48,37 @@ pub const PROFILE: CarrierProfile = CarrierProfile {
     body: BodyFormat::Json,
     reply: ReplyFormat::Waybill,
     adapter: |_| Box::new(DeliverectAdapter),
+    samples: Samples { fixtures: &[COURIER_UPDATE], journey, stream, next },
 };
+
+const COURIER_UPDATE: Fixture = fixture!("deliverect-courier-update.json");
+
+/// An order picked up and delivered in 44 minutes, its ETA moving on the way.
+fn journey(start: DateTime<Utc>) -> Vec<SamplePost> {
+    let courier = |status: i64| json!({"firstName": "Sam", "lastName": "Jansen", "phoneNumber": "+31600000000", "deliveryBy": "restaurant", "status": status});
+    [(83, 0, 45), (85, 10, 45), (87, 20, 42), (87, 25, 44), (90, 44, 44)]
+        .into_iter()
+        .map(|(status, minutes, eta)| {
+            SamplePost::from(json!({
+                "received": at(start, minutes), "orderId": "WB-DLV-2001", "rawDriverUpdate": [], "updatedOrigin": 1,
+                "pickupTime": at(start, 15), "deliveryTime": at(start, eta), "location": "demo-location", "courier": courier(status)
+            }))
+        })
+        .collect()
+}
+
+/// The fixture, one new order a second.
+fn stream(n: usize, start: DateTime<Utc>) -> Value {
+    let mut json = COURIER_UPDATE.json();
+    json["orderId"] = format!("{n:024x}").into();
+    json["received"] = (start + chrono::Duration::seconds(n as i64)).to_rfc3339().into();
+    json
+}
+
+/// A courier status Waybill does not know: one event more, the status kept.
+fn next(number: &str, time: DateTime<Utc>) -> Value {
+    json!({"received": time.to_rfc3339(), "orderId": number, "courier": {"firstName": "Sam", "lastName": "J", "status": 88}})
+}
 
 impl CarrierAdapter for DeliverectAdapter {
     fn carrier(&self) -> Carrier {

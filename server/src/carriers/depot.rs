@@ -17,9 +17,11 @@
 //! | anything else                      | `unknown`          | the text as snake_case |
 use super::fields::{json_object, optional_text, required_text};
 use super::profile::{Auth, BodyFormat, CarrierProfile, ReplyFormat};
+use super::samples::{at, Fixture, SamplePost, Samples};
 use super::{parse_carrier_time, snake_key, CarrierAdapter, ParseError};
 use crate::domain::{Carrier, NormalizedDelivery, NormalizedEvent, TrackingNumber, TrackingStatus};
 use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
 
 pub struct DepotAdapter;
 
@@ -52,7 +54,49 @@ pub const PROFILE: CarrierProfile = CarrierProfile {
     body: BodyFormat::Multipart,
     reply: ReplyFormat::Waybill,
     adapter: |_| Box::new(DepotAdapter),
+    samples: Samples { fixtures: &[DELIVERED], journey, stream, next },
 };
+
+const DELIVERED: Fixture = fixture!("depot-delivered.form_data.json");
+
+/// Three parcels: one delivered with a signature, one missed and back at the depot, one
+/// still on its way.
+fn journey(start: DateTime<Utc>) -> Vec<SamplePost> {
+    let steps = [
+        ("WB-DEMO-1001", "Not Scanned", 0, "Parcel announced", false),
+        ("WB-DEMO-1001", "Received in Depot", 300, "Scanned at Amsterdam depot", false),
+        ("WB-DEMO-1001", "Loaded by Driver", 540, "Loaded for route 12", false),
+        ("WB-DEMO-1001", "In Transit", 600, "Driver left the depot", false),
+        ("WB-DEMO-1001", "Delivered", 780, "Delivered successfully, signed by recipient", true),
+        ("WB-DEMO-1002", "Not Scanned", 60, "Parcel announced", false),
+        ("WB-DEMO-1002", "Received in Depo", 360, "Scanned at Utrecht depot", false),
+        ("WB-DEMO-1002", "In Transit", 600, "Driver left the depot", false),
+        ("WB-DEMO-1002", "Failed Delivery", 720, "Recipient not at home", false),
+        ("WB-DEMO-1002", "RD- Return to depo", 960, "Back at the depot for a new attempt", false),
+        ("WB-DEMO-1003", "Not Scanned", 120, "Parcel announced", false),
+        ("WB-DEMO-1003", "Received in Depot", 480, "Scanned at Rotterdam depot", false),
+    ];
+    steps
+        .into_iter()
+        .map(|(article, status, minutes, remarks, pod)| SamplePost {
+            body: json!({"articleId": article, "track_status": status, "track_datetime": at(start, minutes), "remarks": remarks}),
+            pod,
+        })
+        .collect()
+}
+
+/// The fixture, one new parcel a second.
+fn stream(n: usize, start: DateTime<Utc>) -> Value {
+    let mut json = DELIVERED.json();
+    json["articleId"] = format!("DEPOT{n:08}").into();
+    json["track_datetime"] = (start + chrono::Duration::seconds(n as i64)).to_rfc3339().into();
+    json
+}
+
+/// The driver leaves the depot with it: out for delivery.
+fn next(number: &str, time: DateTime<Utc>) -> Value {
+    json!({"articleId": number, "track_status": "In Transit", "track_datetime": time.to_rfc3339(), "remarks": "Driver left the depot"})
+}
 
 impl CarrierAdapter for DepotAdapter {
     fn carrier(&self) -> Carrier {

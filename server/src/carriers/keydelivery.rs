@@ -17,10 +17,11 @@
 //! | other             | other               | `unknown`          |
 use super::fields::{json_object, optional_integer, optional_text, required_text};
 use super::profile::{Auth, BodyFormat, CarrierProfile, ReplyFormat};
+use super::samples::{Fixture, SamplePost, Samples};
 use super::{snake_key, CarrierAdapter, ParseError};
 use crate::domain::{Carrier, NormalizedDelivery, NormalizedEvent, TrackingNumber, TrackingStatus};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
-use serde_json::Value;
+use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 pub struct KeyDeliveryAdapter {
@@ -94,7 +95,49 @@ pub const PROFILE: CarrierProfile = CarrierProfile {
     body: BodyFormat::Json,
     reply: ReplyFormat::CodeAndMessage,
     adapter: |offset| Box::new(KeyDeliveryAdapter { offset }),
+    samples: Samples { fixtures: &[COMPLETED], journey, stream, next },
 };
+
+const COMPLETED: Fixture = fixture!("keydelivery-completed.json");
+
+/// KeyDelivery's times carry no zone; the samples are in UTC, Waybill's default reading.
+fn zoneless(time: DateTime<Utc>) -> String {
+    time.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// Three pushes, each with the whole history so far (newest first), the last delivered.
+fn journey(start: DateTime<Utc>) -> Vec<SamplePost> {
+    let items = [
+        ("Shipment picked up", "Accepted", 0),
+        ("Arrived at sorting facility", "In transit", 240),
+        ("With delivery courier", "Out for delivery", 900),
+        ("Delivered to recipient", "Delivered", 1000),
+    ];
+    let push = |count: usize| {
+        let list: Vec<Value> = items[..count]
+            .iter()
+            .rev()
+            .map(|(context, status, m)| json!({"context": context, "time": zoneless(start + chrono::Duration::minutes(*m)), "order_status_description": status, "area_name": "Rotterdam", "location": null}))
+            .collect();
+        SamplePost::from(
+            json!({"event": "update", "message": "OK", "carrier_id": "dhl", "tracking_number": "WBKD5001", "signer": 1, "items": list}),
+        )
+    };
+    vec![push(2), push(3), push(4)]
+}
+
+/// The fixture, one new parcel each.
+fn stream(n: usize, _start: DateTime<Utc>) -> Value {
+    let mut json = COMPLETED.json();
+    json["tracking_number"] = format!("{:010}", 6_000_000_000u64 + n as u64).into();
+    json
+}
+
+/// An item of a status Waybill does not know: one event more, the status kept.
+fn next(number: &str, time: DateTime<Utc>) -> Value {
+    let item = json!({"time": zoneless(time), "context": "Live check", "order_status_description": "Live check"});
+    json!({"event": "update", "tracking_number": number, "items": [item]})
+}
 
 impl CarrierAdapter for KeyDeliveryAdapter {
     fn carrier(&self) -> Carrier {

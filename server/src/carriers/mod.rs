@@ -1,19 +1,31 @@
 //! Carrier adapters: one file per carrier, each a pure function from the raw body bytes to
 //! normalized events (no I/O), with its status mapping table beside it, and its `PROFILE`:
 //! everything else about the carrier (name, paths, secret variable, authentication, reply,
-//! and how its adapter is made). `adapter_files!` below is the one list of those files;
-//! adding a carrier is its file, its line there and its `Carrier` variant
+//! how its adapter is made, and its sample deliveries). `adapter_files!` below is the one
+//! list of those files; every other list of carriers (router, settings, staff pages, the
+//! tools' demo, disk and env, the fuzzers, the tests) is read from it through `profiles()`.
+//! Adding a carrier is its file, its line there and its `Carrier` variant
 //! (docs/ADDING-A-CARRIER.md).
 mod fields;
 mod profile;
+mod samples;
 mod time;
 
 pub use profile::{Auth, BodyFormat, CarrierProfile, ReplyFormat};
+pub use samples::{Fixture, SamplePost, Samples};
 pub use time::parse_carrier_time;
 
 use crate::domain::{Carrier, NormalizedDelivery};
 use chrono::{DateTime, FixedOffset, Utc};
 use std::sync::Arc;
+
+/// A fixture of `server/tests/fixtures/` by its file name, read into the binary when it is
+/// built, so that a profile cannot name a file that is not there.
+macro_rules! fixture {
+    ($name:literal) => {
+        $crate::carriers::Fixture { name: $name, body: include_str!(concat!("../../tests/fixtures/", $name)) }
+    };
+}
 
 /// Declares each adapter file as a module and lists its `PROFILE`, in `Carrier`'s order;
 /// the assertion below fails the build when the list and the enum disagree.
@@ -152,98 +164,4 @@ pub fn snake_key(raw: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn adapters() -> Adapters {
-        Adapters::new(FixedOffset::east_opt(0).unwrap())
-    }
-
-    #[test]
-    fn every_carrier_has_its_own_profile_paths_and_secret_variable() {
-        let mut paths = std::collections::HashSet::new();
-        let mut variables = std::collections::HashSet::new();
-        for carrier in Carrier::ALL.iter().copied() {
-            let profile = profile(carrier);
-            assert_eq!(profile.carrier, carrier, "{carrier}'s profile is its own");
-            assert_eq!(adapters().get(carrier).carrier(), carrier, "{carrier}'s adapter is its own");
-            assert!(!profile.paths.is_empty() && profile.paths.iter().all(|p| p.starts_with('/') && paths.insert(*p)), "{carrier}");
-            assert!(profile.secret_variable.starts_with("WAYBILL_") && variables.insert(profile.secret_variable), "{carrier}");
-            assert_eq!(profile.previous_secret_variable, format!("{}_PREVIOUS", profile.secret_variable));
-        }
-        assert_eq!(profile(Carrier::Keydelivery).name, "KeyDelivery");
-    }
-
-    const FIXTURES: [(Carrier, &str); 5] = [
-        (Carrier::Deliverect, include_str!("../../tests/fixtures/deliverect-courier-update.json")),
-        (Carrier::Uber, include_str!("../../tests/fixtures/uber-courier-update.json")),
-        (Carrier::Depot, include_str!("../../tests/fixtures/depot-delivered.form_data.json")),
-        (Carrier::Peddler, include_str!("../../tests/fixtures/peddler-failed-attempt.json")),
-        (Carrier::Keydelivery, include_str!("../../tests/fixtures/keydelivery-completed.json")),
-    ];
-
-    proptest! {
-        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
-
-        #[test]
-        fn arbitrary_bytes_never_panic_any_adapter(body in proptest::collection::vec(any::<u8>(), 0..2048)) {
-            for carrier in Carrier::ALL.iter().copied() {
-                let _ = adapters().get(carrier).parse(&body, Utc::now());
-            }
-        }
-
-        #[test]
-        fn fixtures_with_one_byte_changed_never_panic(index in 0usize..4096, byte in any::<u8>(), which in 0usize..5) {
-            let (carrier, text) = FIXTURES[which];
-            let mut body = text.as_bytes().to_vec();
-            let i = index % body.len();
-            body[i] = byte;
-            let _ = adapters().get(carrier).parse(&body, Utc::now());
-        }
-
-        #[test]
-        fn fixture_fields_replaced_by_any_json_value_never_panic(which in 0usize..5, field in 0usize..64, value in any_json()) {
-            let (carrier, text) = FIXTURES[which];
-            let mut json: serde_json::Value = serde_json::from_str(text).unwrap();
-            if let Some(obj) = json.as_object_mut() {
-                let keys: Vec<String> = obj.keys().cloned().collect();
-                let key = &keys[field % keys.len()];
-                obj.insert(key.clone(), value);
-            }
-            let _ = adapters().get(carrier).parse(json.to_string().as_bytes(), Utc::now());
-        }
-    }
-
-    fn any_json() -> impl Strategy<Value = serde_json::Value> {
-        let leaf = prop_oneof![
-            Just(serde_json::Value::Null),
-            any::<bool>().prop_map(serde_json::Value::from),
-            any::<i64>().prop_map(serde_json::Value::from),
-            any::<f64>().prop_map(|f| serde_json::json!(f)),
-            ".{0,40}".prop_map(serde_json::Value::from),
-        ];
-        leaf.prop_recursive(3, 16, 4, |inner| {
-            prop_oneof![
-                proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
-                proptest::collection::btree_map("[a-z_]{1,8}", inner, 0..4)
-                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
-            ]
-        })
-    }
-
-    #[test]
-    fn deeply_nested_json_is_refused_without_overflowing_the_stack() {
-        let body = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-        for carrier in Carrier::ALL.iter().copied() {
-            assert!(adapters().get(carrier).parse(body.as_bytes(), Utc::now()).is_err());
-        }
-    }
-
-    #[test]
-    fn status_text_becomes_a_snake_case_key() {
-        assert_eq!(snake_key("RTS- Return to Sender"), "rts_return_to_sender");
-        assert_eq!(snake_key("  Received in   Depo "), "received_in_depo");
-        assert_eq!(snake_key("--"), "");
-    }
-}
+mod tests;

@@ -21,9 +21,11 @@
 //! | anything else                              | `unknown`              |
 use super::fields::{json_object, optional_integer, optional_object, optional_position, optional_text, required_text};
 use super::profile::{Auth, BodyFormat, CarrierProfile, ReplyFormat};
+use super::samples::{at, Fixture, SamplePost, Samples};
 use super::{parse_carrier_time, snake_key, CarrierAdapter, ParseError};
 use crate::domain::{Carrier, CourierUpdate, LocalizedText, NormalizedDelivery, NormalizedEvent, TrackingNumber, TrackingStatus};
 use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 pub struct PeddlerAdapter;
@@ -57,7 +59,51 @@ pub const PROFILE: CarrierProfile = CarrierProfile {
     body: BodyFormat::Json,
     reply: ReplyFormat::Waybill,
     adapter: |_| Box::new(PeddlerAdapter),
+    samples: Samples { fixtures: &[FAILED_ATTEMPT, OUT_FOR_DELIVERY], journey, stream, next },
 };
+
+const FAILED_ATTEMPT: Fixture = fixture!("peddler-failed-attempt.json");
+const OUT_FOR_DELIVERY: Fixture = fixture!("peddler-out-for-delivery.json");
+
+/// A missed delivery (with Peddler's own English and Dutch texts), delivered the next day.
+fn journey(start: DateTime<Utc>) -> Vec<SamplePost> {
+    let texts = |en: (&str, &str), nl: (&str, &str)| json!({"en": {"headline": en.0, "description": en.1}, "nl": {"headline": nl.0, "description": nl.1}});
+    let post = |status: &str, minutes: i64, code: u32, extra: Value| {
+        let mut body = json!({
+            "id": "pdl_demo_4001", "carrierTrackingNumber": "P100000000000004001", "metaData": "WB-ORDER-4001",
+            "status": status, "ts": at(start, minutes), "trackingUrl": "https://example.invalid/P100000000000004001/", "code": code
+        });
+        if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+            body.extend(extra.clone());
+        }
+        SamplePost::from(body)
+    };
+    let failed = json!({
+        "failedStatus": "CUSTOMER_NOT_PRESENT_NO_NEIGHBOURS",
+        "details": {"lang": texts(("Delivery attempt failed", "Delivery attempt failed at destination"), ("Afleverpoging mislukt", "Afleverpoging mislukt op bestemming")),
+                    "courierName": "Peddler", "reason": "Customer not answering; no neighbours available"}
+    });
+    vec![
+        post("OUT_FOR_DELIVERY", 540, 410, json!({"location": {"lat": 52.3409992, "lng": 4.8236365}})),
+        post("FAILED_ATTEMPT", 600, 601, failed),
+        post("OUT_FOR_DELIVERY", 1260, 410, json!({"location": {"lat": 52.35, "lng": 4.83}})),
+        post("DELIVERED", 1290, 500, json!({"location": {"lat": 52.3601, "lng": 4.8852}})),
+    ]
+}
+
+/// The out-for-delivery fixture, one new parcel a second.
+fn stream(n: usize, start: DateTime<Utc>) -> Value {
+    let mut json = OUT_FOR_DELIVERY.json();
+    json["id"] = format!("pdl_{n:08}").into();
+    json["carrierTrackingNumber"] = format!("P{:015}", n).into();
+    json["ts"] = (start + chrono::Duration::seconds(n as i64)).to_rfc3339().into();
+    json
+}
+
+/// A status Waybill does not know: one event more, the status kept.
+fn next(number: &str, time: DateTime<Utc>) -> Value {
+    json!({"carrierTrackingNumber": number, "status": "LIVE_CHECK", "ts": time.to_rfc3339(), "details": {"reason": "Live check"}})
+}
 
 impl CarrierAdapter for PeddlerAdapter {
     fn carrier(&self) -> Carrier {

@@ -1,7 +1,9 @@
 //! What each carrier's adapter file declares about it besides its mapping: the name people
-//! know it by, where it posts, the variable its secret is set in, how it authenticates and
-//! how it wants to be answered. The router, the settings, the webhook handlers, the staff
-//! pages and the tests read these; nothing else names a carrier's particulars.
+//! know it by, where it posts, the variable its secret is set in, how it authenticates, how
+//! it wants to be answered, and its sample deliveries (`samples`). The router, the settings,
+//! the webhook handlers, the staff pages, the tools (`waybill-tools demo`, `disk`, `env`)
+//! and the tests read these; nothing else names a carrier's particulars.
+use super::samples::Samples;
 use crate::domain::Carrier;
 
 #[derive(Clone, Copy, Debug)]
@@ -21,6 +23,8 @@ pub struct CarrierProfile {
     pub reply: ReplyFormat,
     /// Makes its adapter, given the zone of carrier times that name none.
     pub adapter: fn(chrono::FixedOffset) -> Box<dyn super::CarrierAdapter>,
+    /// Its fixtures, demo journey and sample deliveries, for the tools and the tests.
+    pub samples: Samples,
 }
 
 /// How a carrier proves a webhook is its own.

@@ -15,12 +15,13 @@
 //! | anything else            | `unknown`          |
 use super::fields::{json_object, optional_object, optional_position, optional_text, path, required_text};
 use super::profile::{Auth, BodyFormat, CarrierProfile, ReplyFormat};
+use super::samples::{at, Fixture, SamplePost, Samples};
 use super::{parse_carrier_time, snake_key, CarrierAdapter, ParseError};
 use crate::domain::{
     Carrier, CourierUpdate, EtaUpdate, NormalizedDelivery, NormalizedEvent, RemotePod, RoutePoints, TrackingNumber, TrackingStatus,
 };
 use chrono::{DateTime, Utc};
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 pub struct UberAdapter;
 
@@ -105,7 +106,67 @@ pub const PROFILE: CarrierProfile = CarrierProfile {
     body: BodyFormat::Json,
     reply: ReplyFormat::Waybill,
     adapter: |_| Box::new(UberAdapter),
+    samples: Samples { fixtures: &[COURIER_UPDATE], journey, stream, next },
 };
+
+const COURIER_UPDATE: Fixture = fixture!("uber-courier-update.json");
+
+/// A courier on the way, stopped before the door with the ETA passed (late); every time in
+/// the fixture moves with the journey, so that no 2023 window sits beside today's events.
+fn journey(start: DateTime<Utc>) -> Vec<SamplePost> {
+    let (from, to) = ((40.71093, -74.0119), (40.724533, -74.00839));
+    let steps = [
+        ("event.delivery_status", "pending", 0, 0.0),
+        ("event.delivery_status", "pickup", 3, 0.0),
+        ("event.courier_update", "pickup", 4, 0.0),
+        ("event.delivery_status", "pickup_complete", 9, 0.1),
+        ("event.delivery_status", "dropoff", 10, 0.2),
+        ("event.courier_update", "dropoff", 11, 0.4),
+        ("event.courier_update", "dropoff", 12, 0.6),
+        ("event.courier_update", "dropoff", 13, 0.7),
+    ];
+    let times =
+        [("dropoff_ready", 0), ("dropoff_deadline", 50), ("pickup_ready", 0), ("pickup_eta", 4), ("pickup_deadline", 20), ("created", 0)];
+    let mut posts: Vec<SamplePost> = Vec::new();
+    for (i, (kind, status, minutes, progress)) in steps.into_iter().enumerate() {
+        let mut body = COURIER_UPDATE.json();
+        body["id"] = format!("evt_wbdemo_{i}").into();
+        body["kind"] = kind.into();
+        body["created"] = at(start, minutes).into();
+        body["delivery_id"] = "del_WBDEMO3001".into();
+        body["location"] = json!({"lat": from.0 + (to.0 - from.0) * progress, "lng": from.1 + (to.1 - from.1) * progress});
+        let data = &mut body["data"];
+        data["id"] = "del_WBDEMO3001".into();
+        data["external_id"] = "SHOP-3001".into();
+        data["status"] = status.into();
+        data["updated"] = at(start, minutes).into();
+        data["dropoff_eta"] = at(start, 18 - i as i64 / 3).into();
+        for (field, offset) in times {
+            data[field] = at(start, offset).into();
+        }
+        posts.push(body.into());
+    }
+    posts
+}
+
+/// 50 deliveries under way, each pinging every 20 s with its courier a little further.
+fn stream(n: usize, start: DateTime<Utc>) -> Value {
+    let (delivery, ping) = (n % 50, n / 50);
+    let mut json = COURIER_UPDATE.json();
+    json["id"] = format!("evt_{n:08}").into();
+    json["delivery_id"] = format!("del_{delivery:04}").into();
+    json["data"]["id"] = format!("del_{delivery:04}").into();
+    json["created"] = (start + chrono::Duration::seconds(ping as i64 * 20)).to_rfc3339().into();
+    json["data"]["courier"]["location"]["lat"] = (52.0 + ping as f64 * 0.0003 + delivery as f64 * 0.01).into();
+    json["data"]["courier"]["location"]["lng"] = (4.3 + ping as f64 * 0.0002).into();
+    json
+}
+
+/// A status Waybill does not know: one event more, the status kept.
+fn next(number: &str, time: DateTime<Utc>) -> Value {
+    let id = format!("evt_next_{}", time.timestamp_millis());
+    json!({"id": id, "kind": "event.delivery_status", "created": time.to_rfc3339(), "data": {"id": number, "status": "live_check"}})
+}
 
 impl CarrierAdapter for UberAdapter {
     fn carrier(&self) -> Carrier {
