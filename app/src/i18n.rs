@@ -3,7 +3,9 @@
 
 pub use crate::lang::Lang;
 
-/// Every piece of UI text, so that no page carries a string of its own.
+/// Every piece of the customer pages' text (the tracking page, the share link, the
+/// not-found page), so that none of them carries a string of its own. The back office
+/// (`pages::staff`) is in English only and writes its text in place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Msg {
     TrackYourParcel,

@@ -31,10 +31,10 @@ pub enum StartupError {
 pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     let db = crate::db::connect_with(settings.database_url.expose(), settings.db_limits).await?;
     crate::db::migrate(&db).await?;
-    crate::ingest::public_view::refresh_missing(&db).await?;
-    crate::db::spawn_wal_checkpointer(db.clone());
     // The one door every write of this process goes through.
     let writer = crate::db::Writer::new(&db);
+    crate::ingest::public_view::refresh_missing(&writer).await?;
+    crate::db::spawn_wal_checkpointer(db.clone());
     let store = PodStore::open_with(&settings.storage_url, &settings.aws.expose(), settings.storage_limits)?;
     let leptos_options = LeptosOptions::builder()
         .output_name("waybill")

@@ -55,7 +55,7 @@ async fn measure(carrier: Carrier, deliveries: usize, tables: bool) -> anyhow::R
         plain.ingest(input(carrier, body)).await?;
     }
     let after_plain = used_bytes(&db).await?;
-    let training = server::ingest::train_dictionary(&db, carrier).await?;
+    let training = server::ingest::train_dictionary(&server::db::Writer::new(&db), carrier).await?;
     let with = Pipeline::with_dictionaries(db.clone(), adapters, Default::default(), Dictionaries::load(&db).await?);
     for n in deliveries..2 * deliveries {
         with.ingest(input(carrier, body(carrier, n))).await?;

@@ -21,7 +21,7 @@ pub async fn replay(settings: &Settings) -> anyhow::Result<()> {
         );
     }
     let store = crate::storage::PodStore::open_with(&settings.storage_url, &settings.aws.expose(), settings.storage_limits)?;
-    let summary = crate::ingest::replay_all(&db, &store, &settings.adapters()).await?;
+    let summary = crate::ingest::replay_all(&crate::db::Writer::new(&db), &store, &settings.adapters()).await?;
     println!(
         "replayed {} raw deliveries: {} applied, {} duplicates, {} quarantined, {} skipped",
         summary.deliveries, summary.applied, summary.duplicates, summary.quarantined, summary.skipped

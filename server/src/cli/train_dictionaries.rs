@@ -6,8 +6,9 @@ use crate::settings::Settings;
 pub async fn train_dictionaries(settings: &Settings) -> anyhow::Result<()> {
     let db = crate::db::connect_with(settings.database_url.expose(), settings.db_limits).await?;
     crate::db::migrate(&db).await?;
+    let writer = crate::db::Writer::new(&db);
     for carrier in Carrier::ALL.iter().copied() {
-        let training = crate::ingest::train_dictionary(&db, carrier).await?;
+        let training = crate::ingest::train_dictionary(&writer, carrier).await?;
         let verdict = match training.kept {
             Some(id) => format!("kept as dictionary {id}"),
             None if training.measured_bytes == 0 => "too few bodies to train on".to_string(),

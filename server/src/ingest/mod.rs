@@ -12,7 +12,7 @@
 //! 5. answer: each caller gets its outcome after the commit.
 //!
 //! Replay (`replay`) and staff re-processing apply an archived delivery as a batch of one
-//! (`refused::apply_refusable` → `apply_batch`).
+//! (`reapply::apply_refusable` → `apply_batch`).
 //!
 //! Each delivery that changes a parcel also writes its transitions (`transitions`, pure;
 //! gathered by `told`) to the outbox (`crate::outbox`) in the same transaction; `outbound`

@@ -58,7 +58,8 @@ pub async fn refresh_all(txn: &DatabaseTransaction) -> Result<u64, DbErr> {
 
 /// Writes the views of parcels that have none (a database from before the read model, or
 /// parcels loaded by `waybill-tools generate`); run at start-up, before serving.
-pub async fn refresh_missing(db: &DatabaseConnection) -> Result<u64, DbErr> {
+pub async fn refresh_missing(writer: &crate::db::Writer) -> Result<u64, DbErr> {
+    let db = writer.db();
     let (mut after, mut total) = (0i64, 0u64);
     loop {
         let with_view = Query::select().column(parcel_view::Column::ParcelId).from(parcel_view::Entity).to_owned();
@@ -69,7 +70,7 @@ pub async fn refresh_missing(db: &DatabaseConnection) -> Result<u64, DbErr> {
             }
             return Ok(total);
         };
-        let txn = db.begin().await?;
+        let txn = writer.begin().await?;
         refresh_chunk(&txn, &ids).await?;
         txn.commit().await?;
         total += ids.len() as u64;

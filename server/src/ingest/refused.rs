@@ -2,8 +2,10 @@
 //! break (see `db::is_permanent`). A retry would fail the same way forever, so such a
 //! delivery is archived as `quarantined` with the database's reason, for staff to re-process
 //! once the cause is gone, and the carrier is told so (`400`), not asked to retry (`503`).
-//! Live ingest (`keep_refused`, in the batch commit's per-delivery retry), replay and staff
-//! re-processing (`apply_refusable`) all end here.
+//! This file is live ingest's side of it (`keep_refused`, called by the batch commit's
+//! per-delivery retry); replay and staff re-processing meet the same refusal in
+//! `reapply::apply_refusable`, which rolls the delivery's savepoint back and reports it as a
+//! parse error with the database's reason.
 use super::archive::quarantined_row;
 use super::input::{IngestError, IngestOutcome, RawInput};
 use super::raw_body::{insert_statement, PackedBody};

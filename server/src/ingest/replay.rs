@@ -30,8 +30,8 @@ pub struct ReplaySummary {
 
 /// Rebuilds everything in one transaction: either the whole replay lands or none of it.
 #[tracing::instrument(skip_all)]
-pub async fn replay_all(db: &DatabaseConnection, store: &PodStore, adapters: &Adapters) -> Result<ReplaySummary, SegmentError> {
-    let txn = db.begin().await?;
+pub async fn replay_all(writer: &crate::db::Writer, store: &PodStore, adapters: &Adapters) -> Result<ReplaySummary, SegmentError> {
+    let txn = writer.begin().await?;
     pod_file::Entity::delete_many().exec(&txn).await?;
     tracking_event::Entity::delete_many().exec(&txn).await?;
     courier_position::Entity::delete_many().exec(&txn).await?;

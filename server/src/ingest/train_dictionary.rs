@@ -32,7 +32,8 @@ pub struct Training {
 
 /// Trains a dictionary for `carrier` from its newest archived bodies and keeps it if it
 /// saves enough on the held-back ones.
-pub async fn train_dictionary(db: &DatabaseConnection, carrier: Carrier) -> Result<Training, DbErr> {
+pub async fn train_dictionary(writer: &crate::db::Writer, carrier: Carrier) -> Result<Training, DbErr> {
+    let db = writer.db();
     let raws = raw_delivery::Entity::find()
         .filter(raw_delivery::Column::Carrier.eq(carrier))
         .order_by_desc(raw_delivery::Column::Id)
@@ -65,7 +66,9 @@ pub async fn train_dictionary(db: &DatabaseConnection, carrier: Carrier) -> Resu
             created_at: Set(chrono::Utc::now()),
             ..Default::default()
         };
-        training.kept = Some(row.insert(db).await?.id);
+        let txn = writer.begin().await?;
+        training.kept = Some(row.insert(&txn).await?.id);
+        txn.commit().await?;
     }
     Ok(training)
 }

@@ -99,3 +99,91 @@ async fn worth_telling(db: &impl ConnectionTrait, high: i64) -> Result<Vec<(i64,
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outbox::payload::{ParcelFacts, StatusData};
+    use app::carrier::Carrier;
+    use app::model::TrackingStatus;
+    use sea_orm::{DatabaseConnection, PaginatorTrait};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    /// A database with `parcels` confirmed subscriptions, each parcel with one event worth a
+    /// mail, whose connection counts the statements it runs.
+    async fn subscribed(parcels: i64) -> (tempfile::TempDir, DatabaseConnection, Arc<AtomicUsize>) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = crate::db::connect(&format!("sqlite://{}/h.db?mode=rwc", dir.path().display())).await.unwrap();
+        crate::db::migrate(&db).await.unwrap();
+        let now = Utc::now();
+        let subscriptions = (1..=parcels).map(|parcel| mail_subscription::ActiveModel {
+            parcel_id: Set(parcel),
+            email: Set(format!("c{parcel}@example.com")),
+            lang: Set("en".into()),
+            token: Set(format!("token-{parcel}")),
+            state: Set(SubscriptionState::Confirmed),
+            cursor: Set(0),
+            created_at: Set(now),
+            ..Default::default()
+        });
+        mail_subscription::Entity::insert_many(subscriptions).exec_without_returning(&db).await.unwrap();
+        let events = (1..=parcels).map(|parcel| {
+            let payload = Payload::StatusChanged(StatusData {
+                parcel: ParcelFacts {
+                    carrier: Carrier::Peddler,
+                    tracking_number: format!("HO-{parcel}"),
+                    status: TrackingStatus::OutForDelivery,
+                    substatus: None,
+                    occurred_at: now,
+                    eta: None,
+                    eta_window: None,
+                },
+                previous_status: TrackingStatus::InTransit,
+                previous_substatus: None,
+            });
+            outbound_event::ActiveModel {
+                event_id: Set(format!("evt_{parcel}")),
+                kind: Set(payload.kind()),
+                parcel_id: Set(Some(parcel)),
+                carrier: Set(Some(Carrier::Peddler)),
+                created_at: Set(now),
+                data: Set(payload.data().to_string()),
+                ..Default::default()
+            }
+        });
+        for chunk in events.collect::<Vec<_>>().chunks(500) {
+            outbound_event::Entity::insert_many(chunk.to_vec()).exec_without_returning(&db).await.unwrap();
+        }
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        (dir, db, statements)
+    }
+
+    /// Statements one hand-out ran, and the mails it queued.
+    async fn hand_out_counting(parcels: i64) -> (usize, u64, usize, u64) {
+        let (_dir, db, statements) = subscribed(parcels).await;
+        let writer = Writer::new(&db);
+        let made = hand_out(&writer).await.unwrap();
+        let first = statements.swap(0, Ordering::Relaxed);
+        let again = hand_out(&writer).await.unwrap();
+        let second = statements.load(Ordering::Relaxed);
+        assert_eq!(mail_message::Entity::find().count(&db).await.unwrap(), parcels as u64, "one mail per subscribed parcel");
+        (first, made, second, again)
+    }
+
+    #[tokio::test]
+    async fn a_hand_out_runs_as_many_statements_for_1000_subscribed_parcels_as_for_10() {
+        let (few, made_few, few_again, _) = hand_out_counting(10).await;
+        let (many, made_many, many_again, again) = hand_out_counting(1000).await;
+        assert_eq!((made_few, made_many), (10, 1000));
+        assert_eq!(few, many, "statements at 10 and at 1,000 subscribed parcels");
+        assert!(many <= 8, "a handful of statements, not one per parcel: {many}");
+        assert_eq!(again, 0, "nothing new the second time");
+        assert_eq!(few_again, many_again);
+        assert!(many_again <= 3, "with nothing new only reads, no write: {many_again}");
+    }
+}

@@ -247,34 +247,4 @@ mod stamp_format {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_payload_reads_back_from_its_stored_data_and_is_tagged_by_its_kind() {
-        let at = "2026-12-03T11:00:00Z".parse().unwrap();
-        let payload = Payload::Delivered(StatusData {
-            parcel: ParcelFacts {
-                carrier: Carrier::Peddler,
-                tracking_number: "PD1".into(),
-                status: TrackingStatus::Delivered,
-                substatus: None,
-                occurred_at: at,
-                eta: None,
-                eta_window: Some(EtaWindow { from: at, until: at }),
-            },
-            previous_status: TrackingStatus::OutForDelivery,
-            previous_substatus: Some("near".into()),
-        });
-        let data = payload.data();
-        assert_eq!(data["occurred_at"], "2026-12-03T11:00:00.000Z");
-        assert_eq!(data["carrier"], "peddler");
-        assert_eq!(data["previous_status"], "out_for_delivery");
-        assert_eq!(data["eta"], serde_json::Value::Null);
-        assert_eq!(Payload::from_data(EventKind::Delivered, &data.to_string()).unwrap(), payload);
-        let tagged = serde_json::to_value(&payload).unwrap();
-        assert_eq!(tagged["type"], "parcel.delivered");
-        assert_eq!(serde_json::from_value::<Payload>(tagged).unwrap(), payload);
-        assert!(Payload::from_data(EventKind::PodAdded, &data.to_string()).is_err(), "a delivered event has no pod");
-    }
-}
+mod tests;

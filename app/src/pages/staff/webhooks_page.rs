@@ -2,8 +2,8 @@
 //! disabled (and why), what it has received, its newest attempts with what the endpoint
 //! answered, and the forms that add an endpoint (its secret shown once, in the notice
 //! after), send a test event, send an event again, send everything since a time again,
-//! rotate a secret, or remove the endpoint. The same can be done with `waybill webhook`
-//! and the staff API.
+//! rotate a secret, enable a disabled endpoint again, or remove the endpoint. The same can
+//! be done with `waybill webhook` and the staff API.
 use super::widgets::{utc, CsrfField, Notice};
 use crate::carrier::Carrier;
 use crate::event_kind::EventKind;
@@ -69,8 +69,9 @@ fn Endpoint(endpoint: WebhookEndpointRow) -> impl IntoView {
     let state = match (&endpoint.disabled_at, &endpoint.failing_since) {
         (Some(at), _) => view! {
             <p class="form-error" role="alert">
-                {format!("Disabled {}: {}", utc(*at), endpoint.disabled_reason.clone().unwrap_or_default())}
+                {format!("Disabled {}: {}. Nothing is sent to it until it is enabled again; then it receives what it missed.", utc(*at), endpoint.disabled_reason.clone().unwrap_or_default())}
             </p>
+            <form method="post" action=format!("{base}/enable") class="inline"><CsrfField/><button type="submit">"Enable again"</button></form>
         }
         .into_any(),
         (None, Some(since)) => view! { <p class="notice">{format!("Failing since {}; retried on schedule.", utc(*since))}</p> }.into_any(),
