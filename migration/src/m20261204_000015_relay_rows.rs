@@ -3,6 +3,12 @@
 //! `mail_message.recipient`, the address of a staff alert mail (its `subscription_id` is
 //! then 0). Test events written to the outbox before are deleted from it: they were for one
 //! endpoint each and long sent, and readers of the outbox no longer have to leave them out.
+//!
+//! `write_turn`, one row: on SQLite every write transaction of the one write door
+//! (`db::Writer`) writes it first, so the transaction holds the database's write lock from
+//! its first statement. A transaction that reads first and writes later fails at once
+//! (`SQLITE_BUSY_SNAPSHOT`, no busy timeout waits it out) when another process wrote in
+//! between; one that writes first waits its turn instead.
 use sea_orm_migration::prelude::*;
 
 pub struct Migration;
@@ -31,6 +37,13 @@ enum OutboundEvent {
     Kind,
 }
 
+#[derive(DeriveIden)]
+enum WriteTurn {
+    Table,
+    Id,
+    Taken,
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -39,10 +52,20 @@ impl MigrationTrait for Migration {
         let recipient = ColumnDef::new(MailMessage::Recipient).text().null().to_owned();
         manager.alter_table(Table::alter().table(MailMessage::Table).add_column(recipient).to_owned()).await?;
         let tests = Query::delete().from_table(OutboundEvent::Table).and_where(Expr::col(OutboundEvent::Kind).eq("webhook.test")).to_owned();
-        manager.exec_stmt(tests).await
+        manager.exec_stmt(tests).await?;
+        let turn = Table::create()
+            .table(WriteTurn::Table)
+            .if_not_exists()
+            .col(ColumnDef::new(WriteTurn::Id).integer().not_null().primary_key())
+            .col(ColumnDef::new(WriteTurn::Taken).integer().not_null())
+            .to_owned();
+        manager.create_table(turn).await?;
+        let row = Query::insert().into_table(WriteTurn::Table).columns([WriteTurn::Id, WriteTurn::Taken]).values_panic([1.into(), 0.into()]).to_owned();
+        manager.exec_stmt(row).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_table(Table::drop().table(WriteTurn::Table).to_owned()).await?;
         manager.alter_table(Table::alter().table(MailMessage::Table).drop_column(MailMessage::Recipient).to_owned()).await?;
         manager.alter_table(Table::alter().table(WebhookDelivery::Table).drop_column(WebhookDelivery::Payload).to_owned()).await
     }

@@ -42,10 +42,16 @@ impl Writer {
         &self.db
     }
 
-    /// Waits for the turn, then begins a transaction.
+    /// Waits for the turn, then begins a transaction. On SQLite its first statement writes
+    /// (`write_turn`), so it holds the write lock from the start: another process on the same
+    /// file (a second instance, the command line) then makes it wait its busy timeout, where
+    /// a transaction that read first would fail at its first write.
     pub async fn begin(&self) -> Result<WriteTxn, DbErr> {
         let turn = self.take_turn().await;
         let txn = self.db.begin().await?;
+        if turn.is_some() {
+            txn.execute_unprepared("UPDATE write_turn SET taken = 1 - taken").await?;
+        }
         Ok(WriteTxn { txn, _turn: turn })
     }
 
@@ -104,6 +110,7 @@ mod tests {
     async fn writers_on_sqlite_take_turns_and_an_unfinished_write_leaves_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let db = super::super::connect(&format!("sqlite://{}/w.db?mode=rwc", dir.path().display())).await.unwrap();
+        super::super::migrate(&db).await.unwrap();
         db.execute_unprepared("CREATE TABLE t (v INTEGER)").await.unwrap();
         let writer = Writer::new(&db);
         let first = writer.begin().await.unwrap();

@@ -16,7 +16,7 @@ use crate::entity::{courier_position, parcel, parcel_reference, pod_file, raw_de
 use crate::storage::PodStore;
 use app::outcome::Outcome;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, QueryOrder, Set};
 use std::collections::VecDeque;
 
 #[derive(Debug, Default, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use super::dictionaries::LEVEL;
 use super::raw_body::BodyReader;
 use crate::domain::Carrier;
 use crate::entity::{raw_delivery, raw_dictionary};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 /// A trained dictionary's size.
 const DICTIONARY_BYTES: usize = 16 * 1024;

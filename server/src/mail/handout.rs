@@ -110,8 +110,11 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
 
-    /// A database with `parcels` confirmed subscriptions, each parcel with one event worth a
-    /// mail, whose connection counts the statements it runs.
+    /// Parcels that get news in each case: what changes is only how many are subscribed.
+    const WITH_NEWS: i64 = 10;
+
+    /// A database with `parcels` confirmed subscriptions, the first [`WITH_NEWS`] parcels
+    /// with one event worth a mail each, whose connection counts the statements it runs.
     async fn subscribed(parcels: i64) -> (tempfile::TempDir, DatabaseConnection, Arc<AtomicUsize>) {
         let dir = tempfile::tempdir().unwrap();
         let mut db = crate::db::connect(&format!("sqlite://{}/h.db?mode=rwc", dir.path().display())).await.unwrap();
@@ -128,7 +131,7 @@ mod tests {
             ..Default::default()
         });
         mail_subscription::Entity::insert_many(subscriptions).exec_without_returning(&db).await.unwrap();
-        let events = (1..=parcels).map(|parcel| {
+        let events = (1..=WITH_NEWS).map(|parcel| {
             let payload = Payload::StatusChanged(StatusData {
                 parcel: ParcelFacts {
                     carrier: Carrier::Peddler,
@@ -171,7 +174,7 @@ mod tests {
         let first = statements.swap(0, Ordering::Relaxed);
         let again = hand_out(&writer).await.unwrap();
         let second = statements.load(Ordering::Relaxed);
-        assert_eq!(mail_message::Entity::find().count(&db).await.unwrap(), parcels as u64, "one mail per subscribed parcel");
+        assert_eq!(mail_message::Entity::find().count(&db).await.unwrap(), WITH_NEWS as u64, "one mail per parcel with news");
         (first, made, second, again)
     }
 
@@ -179,7 +182,7 @@ mod tests {
     async fn a_hand_out_runs_as_many_statements_for_1000_subscribed_parcels_as_for_10() {
         let (few, made_few, few_again, _) = hand_out_counting(10).await;
         let (many, made_many, many_again, again) = hand_out_counting(1000).await;
-        assert_eq!((made_few, made_many), (10, 1000));
+        assert_eq!((made_few, made_many), (WITH_NEWS as u64, WITH_NEWS as u64));
         assert_eq!(few, many, "statements at 10 and at 1,000 subscribed parcels");
         assert!(many <= 8, "a handful of statements, not one per parcel: {many}");
         assert_eq!(again, 0, "nothing new the second time");

@@ -21,14 +21,15 @@ use std::time::Duration;
 
 pub use crate::entity::webhook_delivery::DeliveryState;
 
-/// How much a lease outlives the worst case of its round.
-pub const LEASE_MARGIN: Duration = Duration::from_secs(30);
+/// The least a lease outlives the worst case of its round.
+pub const LEASE_MARGIN: Duration = Duration::from_secs(5);
 
 /// The lease for a round of `items` attempts, `side_by_side` at a time, each given up after
-/// `timeout`: the slowest such round, plus a margin.
+/// `timeout`: the slowest such round, plus one more attempt's time (at least
+/// [`LEASE_MARGIN`]) for what the round does between its sends.
 pub fn lease_for(timeout: Duration, items: usize, side_by_side: usize) -> Duration {
     let waves = items.div_ceil(side_by_side.max(1)).max(1);
-    timeout.saturating_mul(u32::try_from(waves).unwrap_or(u32::MAX)).saturating_add(LEASE_MARGIN)
+    timeout.saturating_mul(u32::try_from(waves).unwrap_or(u32::MAX)).saturating_add(timeout.max(LEASE_MARGIN))
 }
 
 /// The lease as a database time from `now`.
@@ -83,8 +84,9 @@ mod tests {
         // 16 mails one after another at 30 s each: 8 minutes, where 2 minutes was the lease.
         assert!(lease_for(timeout, 16, 1) > timeout * 16);
         assert!(lease_for(timeout, 32, 4) > timeout * 8);
-        assert_eq!(lease_for(timeout, 0, 4), timeout + LEASE_MARGIN, "even an empty round covers one attempt");
-        assert_eq!(lease_for(timeout, 3, 0), timeout * 3 + LEASE_MARGIN, "no concurrency given: one at a time");
+        assert_eq!(lease_for(timeout, 0, 4), timeout * 2, "even an empty round covers one attempt, plus one");
+        assert_eq!(lease_for(timeout, 3, 0), timeout * 4, "no concurrency given: one at a time");
+        assert_eq!(lease_for(Duration::from_secs(1), 2, 1), Duration::from_secs(7), "at least the margin on top");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::common::{self, depot_form, TestApp, SIGNATURE_PNG};
 use std::time::Duration;
 
 /// The path of the first link in `text` that contains `part`.
-fn link_path(text: &str, part: &str) -> String {
+pub fn link_path(text: &str, part: &str) -> String {
     let start = text.find(part).unwrap_or_else(|| panic!("no {part} in {text}"));
     let from = text[..start].rfind("http").expect("a link");
     let url: String = text[from..].chars().take_while(|c| !c.is_whitespace() && *c != '"' && *c != '>').collect();
@@ -15,7 +15,7 @@ fn link_path(text: &str, part: &str) -> String {
     format!("/{after_host}")
 }
 
-async fn subscribe(app: &TestApp, token: &str, email: &str, lang: &str) -> String {
+pub async fn subscribe(app: &TestApp, token: &str, email: &str, lang: &str) -> String {
     let answer =
         app.client.post(format!("{}/t/{token}/subscribe", app.address)).form(&[("email", email), ("lang", lang)]).send().await.unwrap();
     assert_eq!(answer.status(), 303, "subscribing answers 303 back to the share link");

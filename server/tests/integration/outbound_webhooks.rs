@@ -69,7 +69,7 @@ fn kind_and_status(payload: &Value) -> (String, String) {
     (payload["type"].as_str().unwrap_or("?").to_string(), payload["data"]["status"].as_str().unwrap_or("?").to_string())
 }
 
-async fn pull_events(app: &TestApp, key: &str, after: &str) -> Value {
+pub async fn pull_events(app: &TestApp, key: &str, after: &str) -> Value {
     let answer =
         app.client.get(format!("{}/api/v1/events?after={after}&limit=100", app.address)).bearer_auth(key).send().await.expect("events");
     assert_eq!(answer.status(), 200);

@@ -4,6 +4,7 @@
 //! the CPU each request used (`cpu`), which says how far a target is from this machine.
 mod cpu;
 mod load;
+mod mail_load;
 mod outbound;
 mod plot;
 mod reads;
@@ -56,6 +57,10 @@ pub struct BenchArgs {
     /// load on a server without webhook endpoints and on one with three.
     #[arg(long)]
     pub outbound: bool,
+    /// With `--outbound`: confirmed mail subscribers on the second server's parcels (mail
+    /// on, sent to aiosmtpd on loopback); 0 leaves mail off.
+    #[arg(long, default_value_t = 1000)]
+    pub mail_subscribers: i64,
     /// With `--reads`: how many idle live streams to open.
     #[arg(long, default_value_t = 1000)]
     pub streams: usize,

@@ -1,7 +1,9 @@
 //! `waybill-tools bench --outbound`: what telling merchant systems costs ingest. Two fresh
 //! servers in one run, one after the other, the same load on each: the first with no
 //! webhook endpoint, the second with three subscribed to every event (nginx on loopback
-//! answering `204`, so the receivers cost next to nothing). Every depot delivery makes a
+//! answering `204`, so the receivers cost next to nothing) and, with
+//! `--mail-subscribers N`, mail on (aiosmtpd on loopback) with N confirmed subscribers on
+//! the parcels the load makes (`mail_load`). Every depot delivery makes a
 //! new parcel, so each is a transition to tell three times; Uber pings mostly change
 //! nothing a merchant is told. After the load, the time until the second server has sent
 //! everything.
@@ -26,12 +28,24 @@ pub async fn bench_outbound(data: &std::path::Path, site_root: &str, args: &Benc
         let dir = data.join(format!("with-{endpoints}"));
         std::fs::create_dir_all(&dir)?;
         let (url, postgres) = fresh_database(args, &dir).await?;
-        let server = BenchServer::start_with(&url, &dir, site_root, &args.server_log, &outbound).await?;
+        let smtp = match (endpoints > 0, args.mail_subscribers) {
+            (true, n) if n > 0 => Some(super::mail_load::SmtpSink::start().await?),
+            _ => None,
+        };
+        let mut env: Vec<(&str, &str)> = outbound.to_vec();
+        if let Some(smtp) = &smtp {
+            env.push(("WAYBILL_SMTP_URL", smtp.url.as_str()));
+        }
+        let server = BenchServer::start_with(&url, &dir, site_root, &args.server_log, &env).await?;
+        if smtp.is_some() {
+            super::mail_load::subscribe(&url, args.mail_subscribers).await?;
+        }
         for n in 0..endpoints {
             add_endpoint(&url, &dir, &format!("{}/hook-{n}", sink.base))?;
         }
         let clock = CpuClock::new(server.pid());
-        let label = |what: &str| format!("{what}, {endpoints} endpoints");
+        let subscribers = if smtp.is_some() { args.mail_subscribers } else { 0 };
+        let label = |what: &str| format!("{what}, {endpoints} endpoints, {subscribers} mail");
         let noop = measured(&clock, CONNECTIONS, seconds, get(format!("{}/healthz", server.base))).await;
         row(&label(NOOP), &noop);
         let depot = measured(&clock, CONNECTIONS, seconds, depot_delivery(server.base.clone())).await;

@@ -12,8 +12,8 @@ pub struct Receiver {
 }
 
 impl Receiver {
-    /// Starts it in `mode` (`verify`, `never-answer`, `huge`, `redirect`), failing the first
-    /// `fail_first` valid requests with a 500.
+    /// Starts it in `mode` (`verify`, `gone`, `never-answer`, `huge`, `redirect`, `nul`),
+    /// failing the first `fail_first` valid requests with a 500.
     pub async fn start(mode: &str, fail_first: u32) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().unwrap().port();
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/integration/common/webhook_receiver.py");
@@ -37,6 +37,12 @@ impl Receiver {
     /// Gives it the endpoint's secret to verify with.
     pub async fn set_secret(&self, secret: &str) {
         let answer = reqwest::Client::new().post(format!("{}/_secret", self.base)).body(secret.to_string()).send().await.expect("receiver");
+        assert_eq!(answer.status(), 204);
+    }
+
+    /// Switches its mode (the merchant fixed the endpoint: `gone` to `verify`).
+    pub async fn set_mode(&self, mode: &str) {
+        let answer = reqwest::Client::new().post(format!("{}/_mode", self.base)).body(mode.to_string()).send().await.expect("receiver");
         assert_eq!(answer.status(), 204);
     }
 

@@ -12,11 +12,17 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub async fn start() -> Self {
+        Self::start_with(0, 0).await
+    }
+
+    /// A sink that waits `delay_secs` before answering each message's DATA (a slow server),
+    /// and answers the first `reject_first` messages with a temporary `451`.
+    pub async fn start_with(delay_secs: u64, reject_first: u32) -> Self {
         let free = || std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().unwrap().port();
         let (smtp, http) = (free(), free());
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/integration/common/smtp_sink.py");
         let child = Command::new("python3")
-            .args([script, &smtp.to_string(), &http.to_string()])
+            .args([script, &smtp.to_string(), &http.to_string(), &delay_secs.to_string(), &reject_first.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -34,6 +40,12 @@ impl SmtpSink {
     /// Every message received, oldest first.
     pub async fn received(&self) -> Vec<serde_json::Value> {
         reqwest::get(&self.log).await.expect("smtp log").json().await.expect("json")
+    }
+
+    /// How many messages were answered with a temporary `451`.
+    pub async fn rejected(&self) -> u64 {
+        let answer: serde_json::Value = reqwest::get(format!("{}_rejected", self.log)).await.expect("smtp log").json().await.expect("json");
+        answer["rejected"].as_u64().expect("a count")
     }
 
     /// The messages once there are at least `n`, or what there is after `within`.

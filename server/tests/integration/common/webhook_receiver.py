@@ -7,9 +7,12 @@ implementation Waybill's authors did not write.
 MODE: `verify` (answer 204 to a valid request, 400 to an invalid one), `gone` (answer 410
 to a valid one: the merchant turned the endpoint off), `never-answer`
 (read the request, then never answer), `huge` (answer 200 with a 10 MB body), `redirect`
-(answer 302 to /elsewhere). FAIL_FIRST: answer 500 to that many valid requests first.
+(answer 302 to /elsewhere), `nul` (answer 200 to a valid one with the body `ok\\0`: a NUL
+byte, which PostgreSQL refuses in text). FAIL_FIRST: answer 500 to that many valid
+requests first.
 
-POST /_secret sets the secret (Waybill makes it when the endpoint is added). GET /_log
+POST /_secret sets the secret (Waybill makes it when the endpoint is added); POST /_mode
+switches the mode (the merchant fixed the endpoint: `gone` to `verify`). GET /_log
 answers every request seen as JSON: webhook-id, type, whether it verified, the status
 answered, and the decoded body.
 """
@@ -22,10 +25,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from standardwebhooks.webhooks import Webhook
 
 PORT = int(sys.argv[1])
-MODE = sys.argv[2]
 FAIL_FIRST = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 
-state = {"secret": None, "log": [], "valid_seen": 0}
+state = {"secret": None, "log": [], "valid_seen": 0, "mode": sys.argv[2]}
 lock = threading.Lock()
 
 
@@ -56,6 +58,10 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 state["secret"] = body.decode().strip()
             return self.reply(204)
+        if self.path == "/_mode":
+            with lock:
+                state["mode"] = body.decode().strip()
+            return self.reply(204)
         headers = {k.lower(): v for k, v in self.headers.items()}
         verified, error, payload = False, None, None
         try:
@@ -78,6 +84,7 @@ class Handler(BaseHTTPRequestHandler):
             if verified:
                 state["valid_seen"] += 1
             failing = verified and state["valid_seen"] <= FAIL_FIRST
+            MODE = state["mode"]
         if MODE == "never-answer":
             entry["status"] = None
             time.sleep(3600)
@@ -108,6 +115,9 @@ class Handler(BaseHTTPRequestHandler):
         if MODE == "gone":
             entry["status"] = 410
             return self.reply(410, b"this endpoint is gone")
+        if MODE == "nul":
+            entry["status"] = 200
+            return self.reply(200, b"ok\x00")
         if failing:
             entry["status"] = 500
             return self.reply(500, b"temporarily broken")
