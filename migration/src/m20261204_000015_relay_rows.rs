@@ -51,7 +51,8 @@ impl MigrationTrait for Migration {
         manager.alter_table(Table::alter().table(WebhookDelivery::Table).add_column(payload).to_owned()).await?;
         let recipient = ColumnDef::new(MailMessage::Recipient).text().null().to_owned();
         manager.alter_table(Table::alter().table(MailMessage::Table).add_column(recipient).to_owned()).await?;
-        let tests = Query::delete().from_table(OutboundEvent::Table).and_where(Expr::col(OutboundEvent::Kind).eq("webhook.test")).to_owned();
+        let tests =
+            Query::delete().from_table(OutboundEvent::Table).and_where(Expr::col(OutboundEvent::Kind).eq("webhook.test")).to_owned();
         manager.exec_stmt(tests).await?;
         let turn = Table::create()
             .table(WriteTurn::Table)
@@ -60,7 +61,11 @@ impl MigrationTrait for Migration {
             .col(ColumnDef::new(WriteTurn::Taken).integer().not_null())
             .to_owned();
         manager.create_table(turn).await?;
-        let row = Query::insert().into_table(WriteTurn::Table).columns([WriteTurn::Id, WriteTurn::Taken]).values_panic([1.into(), 0.into()]).to_owned();
+        let row = Query::insert()
+            .into_table(WriteTurn::Table)
+            .columns([WriteTurn::Id, WriteTurn::Taken])
+            .values_panic([1.into(), 0.into()])
+            .to_owned();
         manager.exec_stmt(row).await
     }
 

@@ -1,8 +1,8 @@
 //! The audit log: every staff action (in the back office, its API or the command line),
 //! who did it, on what, and when. Its own module: staff actions and the outbound endpoints
 //! both record here.
-use crate::entity::audit_log;
 use crate::db::Writer;
+use crate::entity::audit_log;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};
 
 /// What staff can do, as recorded in the log.

@@ -4,8 +4,8 @@
 //! the SQLite writer for the whole rebuild (webhooks time out) and race live deliveries on
 //! PostgreSQL; so it refuses while any server's sign of life is fresh. A server killed
 //! outright leaves its row behind; it stops counting [`STALE_AFTER_BEATS`] beats later.
-use crate::entity::server_instance;
 use crate::db::Writer;
+use crate::entity::server_instance;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set};

@@ -67,13 +67,8 @@ pub async fn build_state(settings: Settings) -> Result<AppState, StartupError> {
     let heartbeat = crate::instances::Heartbeat::start(pipeline.writer().clone(), settings.heartbeat_interval).await?;
     // Webhooks to merchant systems, from the outbox the write path fills.
     let commits = pipeline.shared_commit_stats();
-    crate::outbound::sender::Sender::new(
-        pipeline.writer().clone(),
-        settings.outbound.clone(),
-        heartbeat.id().to_string(),
-        commits,
-    )?
-    .spawn();
+    crate::outbound::sender::Sender::new(pipeline.writer().clone(), settings.outbound.clone(), heartbeat.id().to_string(), commits)?
+        .spawn();
     // Staff alerts: stuck parcels, silent feeds, a growing quarantine.
     crate::alerts::spawn(pipeline.writer().clone(), settings.clone());
     // Customer mail, when an SMTP server is configured.

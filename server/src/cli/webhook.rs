@@ -34,7 +34,8 @@ pub async fn webhook(settings: &Settings, command: WebhookCommand) -> anyhow::Re
     match command {
         WebhookCommand::Add { url, events, carrier } => {
             let events = endpoints::parse_kinds(events.as_deref().unwrap_or(""))?;
-            let added = endpoints::add_endpoint(&writer, NewEndpoint { url, events, carrier }, settings.outbound.allow_private, "cli").await?;
+            let added =
+                endpoints::add_endpoint(&writer, NewEndpoint { url, events, carrier }, settings.outbound.allow_private, "cli").await?;
             println!("{}", added.id);
             println!("{}", added.secret);
             eprintln!("The secret is shown this once. Verify each delivery's webhook-signature with it (docs/WEBHOOKS.md).");

@@ -10,10 +10,10 @@ pub use deadline::{is_no_answer, within, DbLimits};
 
 use migration::{Migrator, MigratorTrait};
 pub use refusal::is_permanent;
-pub use writer::{WriteTxn, Writer};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlxSqliteConnector, Statement};
 use std::time::Duration;
+pub use writer::{WriteTxn, Writer};
 
 /// How many commits of the ingest writers carried how many deliveries, since start (the
 /// outbound sender steps back while they are many: `outbound::ingest_first`).

@@ -10,7 +10,9 @@
 //! took the same turn. PostgreSQL needs no turn (row locks and unique keys keep concurrent
 //! writers right), so there the door only begins and commits. The turn itself is private to
 //! this module: nothing else can take it, or forget to.
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult, QueryResult, Statement, TransactionTrait};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult, QueryResult, Statement, TransactionTrait,
+};
 use std::future::Future;
 use std::sync::Arc;
 use tokio::sync::{Mutex, OwnedMutexGuard};

@@ -43,8 +43,12 @@ pub async fn events(
 ) -> Result<Json<EventsPage>, ApiError> {
     let key = crate::http::staff::context::bearer_key(&headers)
         .ok_or_else(|| ApiError::Unauthorized("send a staff API key as Authorization: Bearer".into()))?;
-    let staff =
-        state.settings.db_limits.within(crate::staff::api_keys::staff_by_api_key(&state.writer, &key)).await.map_err(ApiError::unavailable)?;
+    let staff = state
+        .settings
+        .db_limits
+        .within(crate::staff::api_keys::staff_by_api_key(&state.writer, &key))
+        .await
+        .map_err(ApiError::unavailable)?;
     if staff.is_none() {
         return Err(ApiError::Unauthorized("invalid API key".into()));
     }

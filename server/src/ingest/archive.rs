@@ -7,10 +7,10 @@ use super::dictionaries::Dictionaries;
 use super::input::{parse_input, IngestError, RawInput};
 use super::raw_body::{insert_statement, PackedBody};
 use crate::carriers::{Adapters, ParseError};
+use crate::db::Writer;
 use crate::domain::{storable_text, NormalizedDelivery};
 use crate::entity::raw_delivery;
 use app::outcome::Outcome;
-use crate::db::Writer;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 /// The archived row of one delivery, as it arrived, with the outcome its parse gives; its

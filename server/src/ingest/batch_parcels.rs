@@ -9,8 +9,8 @@
 //! created meanwhile read back.
 use super::hand_off::query_in_one_hand_off;
 use super::parcel_json::{self, packed_parcels, PACKED_PARCELS};
-use crate::domain::new_share_token;
 use crate::db::json_rows::unpack;
+use crate::domain::new_share_token;
 use crate::domain::{Carrier, NormalizedDelivery, TrackingStatus};
 use crate::entity::{parcel, share_link};
 use crate::queries::{known_pods, KNOWN_POD};

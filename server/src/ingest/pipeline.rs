@@ -3,11 +3,11 @@
 //! keeps one that cannot even be read.
 use super::archive::quarantine;
 use super::commit_queue::CommitQueue;
-use crate::db::CommitStats;
 use super::dictionaries::Dictionaries;
 use super::input::{IngestError, IngestOutcome, RawInput};
 use crate::carriers::Adapters;
 use crate::changes::ParcelChanges;
+use crate::db::CommitStats;
 use crate::db::{DbLimits, Writer};
 use sea_orm::DatabaseConnection;
 

@@ -14,8 +14,8 @@ use crate::entity::{parcel, parcel_reference, parcel_view, tracking_event};
 use app::model::{EventView, ParcelView, TrackingStatus};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Set,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Set,
 };
 use std::collections::HashMap;
 

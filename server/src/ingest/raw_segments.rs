@@ -17,9 +17,7 @@ use app::outcome::Outcome;
 use base64::Engine;
 use object_store::path::Path;
 use object_store::ObjectStoreExt;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use sha2::{Digest, Sha256};
 
 /// Deliveries per segment.
@@ -55,11 +53,7 @@ struct SegmentRow {
 
 /// Moves every delivery received before `cutoff` (and not in the quarantine) into
 /// segments; how many deliveries moved.
-pub async fn move_old_deliveries(
-    writer: &Writer,
-    store: &PodStore,
-    cutoff: chrono::DateTime<chrono::Utc>,
-) -> Result<u64, SegmentError> {
+pub async fn move_old_deliveries(writer: &Writer, store: &PodStore, cutoff: chrono::DateTime<chrono::Utc>) -> Result<u64, SegmentError> {
     let db = writer.db();
     let mut moved = 0;
     loop {
@@ -148,12 +142,7 @@ pub async fn move_old_deliveries(
 /// Moves deliveries older than `retention` into segments at start and every `every`, for
 /// as long as the server runs. Several instances may do so at once: both write the same
 /// object, and the second one's record of it fails and is rolled back.
-pub fn spawn_retention(
-    writer: Writer,
-    store: PodStore,
-    retention: std::time::Duration,
-    every: std::time::Duration,
-) {
+pub fn spawn_retention(writer: Writer, store: PodStore, retention: std::time::Duration, every: std::time::Duration) {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
         loop {

@@ -4,8 +4,8 @@
 //! hands the events to `crate::outbox::statements`, run in the same transaction, so an event
 //! exists exactly when its change committed.
 use super::transitions::{status_moved, transitions, AddedPod, ParcelState};
-use crate::outbox::{NewEvent, ParcelIdentity};
 use crate::entity::{parcel, pod_file, tracking_event};
+use crate::outbox::{NewEvent, ParcelIdentity};
 use app::model::TrackingStatus;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};

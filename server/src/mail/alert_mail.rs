@@ -11,7 +11,12 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 
 /// Queues the mail of each of `alerts` to `to`, in the caller's write transaction.
-pub async fn queue(txn: &impl ConnectionTrait, to: &lettre::message::Mailbox, alerts: &[NewEvent], now: DateTime<Utc>) -> Result<(), DbErr> {
+pub async fn queue(
+    txn: &impl ConnectionTrait,
+    to: &lettre::message::Mailbox,
+    alerts: &[NewEvent],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let rows: Vec<mail_message::ActiveModel> = alerts
         .iter()
         .map(|alert| mail_message::ActiveModel {

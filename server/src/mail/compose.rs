@@ -86,7 +86,13 @@ pub struct Composed {
 pub struct TemplateError(#[from] minijinja::Error);
 
 /// Composes `kind` for `parcel` in `lang` (`eta`: as the event left it).
-pub fn compose(kind: MailKind, lang: Lang, parcel: &Subject<'_>, eta: Option<DateTime<Utc>>, links: &Links) -> Result<Composed, TemplateError> {
+pub fn compose(
+    kind: MailKind,
+    lang: Lang,
+    parcel: &Subject<'_>,
+    eta: Option<DateTime<Utc>>,
+    links: &Links,
+) -> Result<Composed, TemplateError> {
     let nl = lang == Lang::Nl;
     let say = |en: &str, dutch: &str| if nl { dutch.to_string() } else { en.to_string() };
     let eta = eta.map(|t| app::zone::format_in_zone(lang, t, parcel.zone, false));
@@ -189,7 +195,11 @@ mod tests {
     const PARCEL: Subject<'static> =
         Subject { brand: "Tulip <Flowers>", carrier: "Peddler", tracking_number: "PD1", zone: "Europe/Amsterdam" };
 
-    fn status(status: TrackingStatus, eta: Option<&str>, previous_eta: Option<&str>) -> (crate::outbox::payload::StatusData, crate::outbox::payload::EtaData) {
+    fn status(
+        status: TrackingStatus,
+        eta: Option<&str>,
+        previous_eta: Option<&str>,
+    ) -> (crate::outbox::payload::StatusData, crate::outbox::payload::EtaData) {
         use crate::outbox::payload::{EtaData, ParcelFacts, StatusData};
         let time = |t: Option<&str>| t.map(|t| t.parse::<DateTime<Utc>>().unwrap());
         let parcel = ParcelFacts {

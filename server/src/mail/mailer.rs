@@ -43,8 +43,7 @@ impl Mailer {
     /// `None` when no SMTP server is configured.
     pub fn new(writer: Writer, settings: Arc<Settings>) -> Result<Option<Self>, MailerError> {
         let Some(url) = &settings.mail.smtp_url else { return Ok(None) };
-        let transport =
-            AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())?.timeout(Some(settings.mail.smtp_timeout)).build();
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())?.timeout(Some(settings.mail.smtp_timeout)).build();
         Ok(Some(Self { writer, settings, transport }))
     }
 
@@ -93,7 +92,9 @@ impl Mailer {
         let mail = &self.settings.mail;
         let lease = lease_for(mail.smtp_timeout, mail.per_round as usize, 1);
         let txn = self.writer.begin().await?;
-        let claimed = queue::claim::<mail_message::Entity>(&txn, Condition::all(), mail.per_round, lease_until(Utc::now(), lease), Vec::new()).await?;
+        let claimed =
+            queue::claim::<mail_message::Entity>(&txn, Condition::all(), mail.per_round, lease_until(Utc::now(), lease), Vec::new())
+                .await?;
         txn.commit().await?;
         Ok(claimed)
     }

@@ -10,9 +10,7 @@ use crate::entity::{mail_message, outbound_event, parcel};
 use app::model::TrackingStatus;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set};
 
 /// Longest address accepted (RFC 5321's limit on a path).
 const MAX_ADDRESS_BYTES: usize = 254;

@@ -15,9 +15,7 @@ use app::event_kind::{EventKind, UnknownEventKind};
 use chrono::{Duration, Utc};
 use rand::RngCore;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 /// How long a rotated-out secret still signs, beside the new one.
 pub const PREVIOUS_SECRET_VALID: Duration = Duration::hours(24);

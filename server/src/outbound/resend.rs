@@ -3,8 +3,8 @@
 //! own, never an outbox event). Sending again makes the delivery due now with a fresh retry
 //! schedule; the `webhook-id` stays the event's. A disabled endpoint is sent nothing, so
 //! both are refused for it until it is enabled again (`endpoints::enable_endpoint`).
-use crate::entity::webhook_delivery::{self, DeliveryState};
 use crate::db::Writer;
+use crate::entity::webhook_delivery::{self, DeliveryState};
 use crate::entity::{webhook_attempt, webhook_endpoint};
 use crate::outbox::payload::TestData;
 use crate::outbox::Payload;

@@ -13,9 +13,9 @@
 //! to free room. While ingest is busy, rounds come once a poll and sends wait their turn
 //! (`ingest_first`).
 use super::attempt::send_event;
+use super::attempt::Sent;
 use super::claims::{claim, record, Finished};
 use super::handout::hand_out;
-use super::attempt::Sent;
 use crate::db::Writer;
 use crate::entity::{outbound_event, webhook_endpoint};
 use crate::outbox::Payload;

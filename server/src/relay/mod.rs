@@ -68,10 +68,7 @@ pub const SAFE_TEXT_CHARS: usize = 1024;
 /// characters other than newline and tab (NUL among them, which PostgreSQL refuses in text)
 /// become U+FFFD, and at most [`SAFE_TEXT_CHARS`] characters are kept.
 pub fn safe_text(text: &str) -> String {
-    text.chars()
-        .take(SAFE_TEXT_CHARS)
-        .map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{FFFD}' } else { c })
-        .collect()
+    text.chars().take(SAFE_TEXT_CHARS).map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{FFFD}' } else { c }).collect()
 }
 
 #[cfg(test)]

@@ -29,8 +29,11 @@ fn key_hash(key: &str) -> String {
 pub async fn create_api_key(writer: &Writer, email: &str) -> Result<String, AccountError> {
     let email = normalize_email(email)?;
     let txn = writer.begin().await?;
-    let account =
-        staff_user::Entity::find().filter(staff_user::Column::Email.eq(&email)).one(&txn).await?.ok_or(AccountError::UnknownStaff(email))?;
+    let account = staff_user::Entity::find()
+        .filter(staff_user::Column::Email.eq(&email))
+        .one(&txn)
+        .await?
+        .ok_or(AccountError::UnknownStaff(email))?;
     let mut secret = [0u8; 32];
     rand::rng().fill_bytes(&mut secret);
     let key = format!("wbk_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret));

@@ -149,7 +149,9 @@ async fn an_address_is_deleted_some_days_after_its_parcel_is_delivered_and_kept_
     for number in ["KEEP-1", "KEEP-2"] {
         let parcel =
             app.query_text(&format!("SELECT CAST(id AS TEXT) FROM parcel WHERE tracking_number = '{number}'")).await.parse().unwrap();
-        server::mail::subscriptions::subscribe(&server::db::Writer::new(&app.db), parcel, "jane@example.com", app::i18n::Lang::En, None, 5).await.unwrap();
+        server::mail::subscriptions::subscribe(&server::db::Writer::new(&app.db), parcel, "jane@example.com", app::i18n::Lang::En, None, 5)
+            .await
+            .unwrap();
     }
     let keep = |days: u64| std::time::Duration::from_secs(days * 86_400);
     assert_eq!(server::mail::subscriptions::forget_finished(&app.db, keep(30)).await.unwrap(), 0, "delivered 3 days ago: kept");

@@ -54,9 +54,15 @@ pub async fn export_parcels(
         }
     }
     let bytes = out.into_inner().map_err(|e| ApiError::unavailable(e.into_error()))?;
-    record_alone(&state.writer, &staff.email, AuditAction::ExportParcels, "parcels", Some(format!("{written} rows: {}", query.to_query_string())))
-        .await
-        .map_err(ApiError::unavailable)?;
+    record_alone(
+        &state.writer,
+        &staff.email,
+        AuditAction::ExportParcels,
+        "parcels",
+        Some(format!("{written} rows: {}", query.to_query_string())),
+    )
+    .await
+    .map_err(ApiError::unavailable)?;
     let file = format!("attachment; filename=\"waybill-parcels-{}.csv\"", chrono::Utc::now().format("%Y%m%d-%H%M"));
     let headers = [
         (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),

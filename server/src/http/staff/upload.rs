@@ -3,8 +3,8 @@
 //! page's form `POST /staff/parcels/{carrier}/{n}/pod` (several files, redirect back).
 //! Both stream each file into the object store with the depot's sniffing and limits.
 use super::actions::{back, parcel_page};
-use super::extract::StaffParcel;
 use super::check_csrf;
+use super::extract::StaffParcel;
 use crate::http::multipart::{multipart_error, pod_error};
 use crate::http::ApiError;
 use crate::staff::actions::attach_pod;

@@ -6,10 +6,10 @@
 //! enable|remove`). The JSON API beside it is `webhook_endpoints`.
 use super::extract::{StaffForm, WithCsrf};
 use super::webhook_endpoints::to_api;
-use crate::outbound::resend::ResendError;
 use crate::http::ApiError;
 use crate::outbound::endpoints::{self, EndpointError, NewEndpoint};
 use crate::outbound::resend;
+use crate::outbound::resend::ResendError;
 use crate::state::AppState;
 use app::carrier::Carrier;
 use app::event_kind::EventKind;

@@ -47,10 +47,9 @@ fn sample(kind: EventKind) -> Payload {
         EventKind::Exception => Payload::Exception(status),
         EventKind::Delivered => Payload::Delivered(status),
         EventKind::EtaChanged => Payload::EtaChanged(EtaData { parcel, previous_eta: None, previous_eta_window: None }),
-        EventKind::PodAdded => Payload::PodAdded(PodData {
-            parcel,
-            pod: PodRef { id: "p1".into(), sha256: "ab".into(), content_type: "image/png".into() },
-        }),
+        EventKind::PodAdded => {
+            Payload::PodAdded(PodData { parcel, pod: PodRef { id: "p1".into(), sha256: "ab".into(), content_type: "image/png".into() } })
+        }
         EventKind::AlertParcelStuck => Payload::ParcelStuck(StuckData {
             summary: "stuck".into(),
             carrier: Carrier::Uber,
@@ -67,9 +66,12 @@ fn sample(kind: EventKind) -> Payload {
             minutes_silent: 90,
             deliveries_the_day_before: 40,
         }),
-        EventKind::AlertQuarantineGrowing => {
-            Payload::QuarantineGrowing(QuarantineData { summary: "growing".into(), quarantined_last_hour: 9, quarantined: 12, occurred_at: at })
-        }
+        EventKind::AlertQuarantineGrowing => Payload::QuarantineGrowing(QuarantineData {
+            summary: "growing".into(),
+            quarantined_last_hour: 9,
+            quarantined: 12,
+            occurred_at: at,
+        }),
         EventKind::Test => Payload::Test(TestData { endpoint: "ep_1".into(), message: "hi".into(), sent_at: at }),
     }
 }

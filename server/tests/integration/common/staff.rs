@@ -92,7 +92,13 @@ impl StaffBrowser {
 
     /// A browser whose client is `builder` (a source address of its own, headers of its own).
     pub fn with_client(base: &str, builder: reqwest::ClientBuilder) -> Self {
-        Self { base: base.to_string(), cookie: None, login_cookie: None, origin: base.to_string(), client: builder.build().expect("client") }
+        Self {
+            base: base.to_string(),
+            cookie: None,
+            login_cookie: None,
+            origin: base.to_string(),
+            client: builder.build().expect("client"),
+        }
     }
 
     /// The client settings of a browser: no redirects followed, no pooled connections.
