@@ -1,5 +1,7 @@
-//! The visitor's language. Waybill speaks English and Dutch; carriers that send texts in
-//! several languages (Peddler's `details.lang`) are shown in the visitor's.
+//! The customer pages' words in English and Dutch (`Msg` and `t`, status labels, times and
+//! dates) and which language a request gets: `?lang=` (then kept in a cookie), the cookie,
+//! `Accept-Language`, the brand's language. The back office is in English. The carriers'
+//! own texts are picked in the visitor's language in `localize`.
 
 pub use crate::lang::Lang;
 

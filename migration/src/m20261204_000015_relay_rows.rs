@@ -23,6 +23,9 @@ impl MigrationName for Migration {
 enum WebhookDelivery {
     Table,
     Payload,
+    EventSeq,
+    State,
+    LastError,
 }
 
 #[derive(DeriveIden)]
@@ -34,6 +37,7 @@ enum MailMessage {
 #[derive(DeriveIden)]
 enum OutboundEvent {
     Table,
+    Seq,
     Kind,
 }
 
@@ -51,6 +55,19 @@ impl MigrationTrait for Migration {
         manager.alter_table(Table::alter().table(WebhookDelivery::Table).add_column(payload).to_owned()).await?;
         let recipient = ColumnDef::new(MailMessage::Recipient).text().null().to_owned();
         manager.alter_table(Table::alter().table(MailMessage::Table).add_column(recipient).to_owned()).await?;
+        // Their deliveries still waiting are given up: what they would send is gone.
+        let test_seqs = Query::select()
+            .column(OutboundEvent::Seq)
+            .from(OutboundEvent::Table)
+            .and_where(Expr::col(OutboundEvent::Kind).eq("webhook.test"))
+            .to_owned();
+        let given_up = Query::update()
+            .table(WebhookDelivery::Table)
+            .values([(WebhookDelivery::State, "failed".into()), (WebhookDelivery::LastError, "a test send from before the upgrade".into())])
+            .and_where(Expr::col(WebhookDelivery::EventSeq).in_subquery(test_seqs))
+            .and_where(Expr::col(WebhookDelivery::State).eq("pending"))
+            .to_owned();
+        manager.exec_stmt(given_up).await?;
         let tests =
             Query::delete().from_table(OutboundEvent::Table).and_where(Expr::col(OutboundEvent::Kind).eq("webhook.test")).to_owned();
         manager.exec_stmt(tests).await?;

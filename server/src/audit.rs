@@ -1,6 +1,8 @@
-//! The audit log: every staff action (in the back office, its API or the command line),
-//! who did it, on what, and when. Its own module: staff actions and the outbound endpoints
-//! both record here.
+//! The audit log: what staff change and sign-ins (staff actions, webhook endpoints, API-key
+//! revocation, login and logout, the CSV export), who did it, on what, and when, written in
+//! the same transaction as the change where there is one. Its own module: staff actions and
+//! the outbound endpoints both record here. Creating accounts or API keys and sending
+//! webhooks again are not recorded.
 use crate::db::Writer;
 use crate::entity::audit_log;
 use sea_orm::{ActiveModelTrait, DatabaseTransaction, DbErr, Set};

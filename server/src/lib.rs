@@ -1,5 +1,13 @@
-//! Waybill's server: carrier webhooks, the ingest pipeline, persistence, POD storage and
-//! the HTTP routes around the Leptos pages. `main.rs` is only the command line.
+//! Waybill's server. Carriers' webhooks (`http::webhooks`, each carrier's adapter in
+//! `carriers`) go through the one write path (`ingest`), which writes parcels, their
+//! public views and the outbox events of their transitions (`outbox`) in one transaction;
+//! after the migrations, every database write of the process, that path's and every other
+//! (staff actions, sessions, the heartbeat, alerts, the relay), goes through one door
+//! (`db::Writer`). From the outbox the relay's protocol (`relay`) carries events to
+//! merchants' webhooks (`outbound`) and to customers' mail (`mail`, which also sends the
+//! staff alert mail queued with each alert); pages and JSON read through
+//! the read model and the page cache; POD files live in `storage`. `main.rs` is only the
+//! command line.
 pub mod alerts;
 pub mod audit;
 pub mod carriers;

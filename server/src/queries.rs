@@ -1,5 +1,5 @@
 //! The queries on the hot paths — a customer's lookup, a share link, the status recompute
-//! after every delivery, the staff list — built in one place so that `tests/query_plans.rs`
+//! after every delivery, the staff list — built in one place so that `server/tests/integration/query_plans.rs`
 //! can ask both databases how they would run each one and check that an index serves it
 //! (issue 7: lookups at 1M parcels must cost about what they cost at 10k).
 use crate::db::json_rows::{packed, select_packed};

@@ -1,11 +1,12 @@
 //! Carrier adapters: one file per carrier, each a pure function from the raw body bytes to
 //! normalized events (no I/O), with its status mapping table beside it, and its `PROFILE`:
 //! everything else about the carrier (name, paths, secret variable, authentication, reply,
-//! how its adapter is made, and its sample deliveries). `adapter_files!` below is the one
-//! list of those files; every other list of carriers (router, settings, staff pages, the
-//! tools' demo, disk and env, the fuzzers, the tests) is read from it through `profiles()`.
-//! Adding a carrier is its file, its line there and its `Carrier` variant
-//! (docs/ADDING-A-CARRIER.md).
+//! how its adapter is made, and its sample deliveries). The build script (`server/build.rs`)
+//! finds those files (each declares its `PROFILE`), so there is no list of them to keep;
+//! every list of carriers is read from them (`profiles()`: router, settings, the tools'
+//! demo and env, the fuzzers, the tests) or from the `Carrier` enum (`Carrier::ALL`: the
+//! staff pages, carrier health, the disk tool); none keeps its own. Adding a carrier is its file
+//! and its `Carrier` variant (docs/ADDING-A-CARRIER.md).
 mod fields;
 mod profile;
 mod samples;
@@ -27,24 +28,27 @@ macro_rules! fixture {
     };
 }
 
-/// Declares each adapter file as a module and lists its `PROFILE`, in `Carrier`'s order;
-/// the assertion below fails the build when the list and the enum disagree.
-macro_rules! adapter_files {
-    ($($file:ident),* $(,)?) => {
-        $(mod $file;)*
-        const PROFILES: &[&CarrierProfile] = &[$(&$file::PROFILE),*];
-    };
-}
+// Each adapter file as a module, and `ADAPTER_PROFILES`, their profiles (by file name).
+include!(concat!(env!("OUT_DIR"), "/adapter_files.rs"));
 
-adapter_files!(deliverect, uber, depot, peddler, keydelivery);
+/// How many carriers there are.
+const CARRIERS: usize = Carrier::ALL.len();
 
-const _: () = {
-    assert!(PROFILES.len() == Carrier::ALL.len(), "every carrier has one line in adapter_files!");
+/// The profiles in `Carrier`'s order; the build fails unless every carrier has exactly one
+/// adapter file and every adapter file is a carrier's.
+const PROFILES: [&CarrierProfile; CARRIERS] = {
+    assert!(ADAPTER_PROFILES.len() == CARRIERS, "one adapter file (with its PROFILE) per Carrier variant");
+    let mut ordered = [ADAPTER_PROFILES[0]; CARRIERS];
+    let mut found = [false; CARRIERS];
     let mut i = 0;
-    while i < PROFILES.len() {
-        assert!(PROFILES[i].carrier.index() == i, "adapter_files! lists the carriers in Carrier's order");
+    while i < CARRIERS {
+        let at = ADAPTER_PROFILES[i].carrier.index();
+        assert!(!found[at], "two adapter files name the same carrier");
+        found[at] = true;
+        ordered[at] = ADAPTER_PROFILES[i];
         i += 1;
     }
+    ordered
 };
 
 /// Everything about `carrier` besides its mapping, from its adapter file.

@@ -4,7 +4,7 @@
 //! (`waybill-tools demo`), the disk measurement (`waybill-tools disk`), what scripts and the
 //! browser tests are told (`waybill-tools env`), the fuzzers (`carriers::tests`) and the
 //! integration tests. None of them keeps a list of carriers of its own, so a new carrier is
-//! in all of them the moment its file is registered; the tests below fail for one whose
+//! in all of them the moment its file exists in `src/carriers/`; the tests below fail for one whose
 //! samples are missing, that its own adapter cannot read, or that would leave an English
 //! carrier sentence on a Dutch page.
 use super::{CarrierAdapter, CarrierProfile};

@@ -1,6 +1,6 @@
 //! Tests of every adapter at once: each profile is the carrier's own, and no body, however
 //! broken, makes an adapter panic. The fuzzed fixtures are every profile's `samples.fixtures`,
-//! so a new carrier is fuzzed as soon as its file is registered.
+//! so a new carrier is fuzzed as soon as its file exists.
 use super::*;
 use proptest::prelude::*;
 use proptest::sample::Index;

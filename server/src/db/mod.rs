@@ -1,5 +1,7 @@
-//! Database connection: SQLite (embedded default) or PostgreSQL, chosen by URL, with the
-//! time limits of `deadline`.
+//! The database: the connection (SQLite, the embedded default, or PostgreSQL, chosen by
+//! URL, with the time limits of `deadline`), the one door for every write (`writer`), the
+//! SQLite ingest writer's own connection and the background WAL checkpoint, and the
+//! migrations (run before any writer exists).
 mod deadline;
 pub mod json_rows;
 mod postgres_pool;
@@ -13,7 +15,7 @@ pub use refusal::is_permanent;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlxSqliteConnector, Statement};
 use std::time::Duration;
-pub use writer::{WriteTxn, Writer};
+pub use writer::{hold_write_lock, WriteTxn, Writer};
 
 /// How many commits of the ingest writers carried how many deliveries, since start (the
 /// outbound sender steps back while they are many: `outbound::ingest_first`).

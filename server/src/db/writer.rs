@@ -52,7 +52,7 @@ impl Writer {
         let turn = self.take_turn().await;
         let txn = self.db.begin().await?;
         if turn.is_some() {
-            txn.execute_unprepared("UPDATE write_turn SET taken = 1 - taken").await?;
+            hold_write_lock(&txn).await?;
         }
         Ok(WriteTxn { txn, _turn: turn })
     }
@@ -69,6 +69,14 @@ impl Writer {
             None => None,
         }
     }
+}
+
+/// SQLite: takes the database's write lock for `txn` without writing a page (an update
+/// that matches no row still begins the write; an idle round then commits nothing to the
+/// log). Run first in a transaction, so another process's commit makes it wait its busy
+/// timeout instead of failing it at its first write.
+pub async fn hold_write_lock(txn: &DatabaseTransaction) -> Result<(), DbErr> {
+    txn.execute_unprepared("UPDATE write_turn SET taken = taken WHERE 0").await.map(|_| ())
 }
 
 impl WriteTxn {

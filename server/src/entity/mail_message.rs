@@ -1,4 +1,6 @@
-//! One mail to send to one subscription, at most once per event (`mail::mailer`).
+//! One queued mail: to a subscription (its confirmation, or one per outbox event, at most
+//! once per event) or, for a staff alert, to its `recipient`; queued by `mail::handout`,
+//! `mail::subscriptions` and `mail::alert_mail`, sent by `mail::mailer`.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -1,5 +1,5 @@
-//! The outbox: one row per parcel transition, written by the one write path in the
-//! transaction that made it (`ingest::outbox`).
+//! The outbox: one row per thing that happened (a parcel's transition, or a staff alert),
+//! written only by `crate::outbox`, in the transaction that made it.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

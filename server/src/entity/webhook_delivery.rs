@@ -1,5 +1,7 @@
-//! One event for one endpoint: sent until it is answered with a 2xx or its retries run out
-//! (`outbound::sender`).
+//! One event for one endpoint (or a staff member's test send, with its own `payload` and no
+//! outbox row): sent until it is answered with a 2xx, or given up when its retries run out,
+//! the endpoint answers 410 or is removed; sending again or enabling the endpoint make it due
+//! again (`outbound::sender`).
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum, serde::Serialize)]

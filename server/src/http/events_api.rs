@@ -85,11 +85,9 @@ pub async fn events(
     let next = rows.last().map_or(after, |r| r.seq).to_string();
     let events = rows
         .into_iter()
-        .map(|row| EventItem {
-            id: row.event_id,
-            kind: row.kind.as_str(),
-            timestamp: stamp(row.created_at),
-            data: serde_json::from_str(&row.data).unwrap_or(serde_json::Value::Null),
+        .map(|row| {
+            let data = crate::outbox::payload_of(&row).map_or(serde_json::Value::Null, |payload| payload.data());
+            EventItem { id: row.event_id, kind: row.kind.as_str(), timestamp: stamp(row.created_at), data }
         })
         .collect();
     Ok(Json(EventsPage { events, next }))

@@ -9,8 +9,9 @@
 //! database refused its data (see `db::is_permanent`), a retry would fail the same way
 //! forever, so it is archived as `quarantined` with the reason instead, for staff to
 //! re-process; otherwise it gets the error (`503`, the carrier retries). If the commit
-//! itself fails, every delivery in the batch gets the error, and nothing of the batch was
-//! written.
+//! itself fails, every delivery in the batch gets the error (`503`); nothing was written,
+//! unless the deadline ran out during the commit, which may then have committed: so this
+//! instance's readers forget what they cached.
 //!
 //! Each attempt runs under the database's client-side deadline (`db::DbLimits`): a
 //! database that stops answering fails the batch with a `503` within that bound. Such a
@@ -201,6 +202,11 @@ async fn attempt_batch(
     let mut outcomes: Outcomes = inputs.iter().map(|_| None).collect();
     let origin = changes.instance();
     let txn = db.begin().await?;
+    // Another process on the same SQLite file (a second instance, the command line) then
+    // makes this batch wait its turn instead of failing it at its first write.
+    if crate::db::is_sqlite(db) {
+        crate::db::hold_write_lock(&txn).await?;
+    }
     if !savepoints {
         let written = write_batch(&txn, inputs.iter(), parsed, order, origin).await;
         match written {

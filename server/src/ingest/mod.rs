@@ -6,7 +6,7 @@
 //! 3. batch: a writer takes what is waiting (`commit_queue::next_batch`) and writes it in
 //!    one transaction (`write_batch::write_batch`): applied in order (`apply_batch`, in
 //!    rounds of distinct parcels, `apply_distinct`), then archived with each outcome
-//!    (`archive::raw_row`);
+//!    (`archive::raw_row`), then the changed parcels' public views (`public_view::refresh`);
 //! 4. commit: one commit for the batch; a batch that fails is written again one delivery
 //!    at a time, each through `write_batch` in a savepoint of its own (`commit_queue`);
 //! 5. answer: each caller gets its outcome after the commit.

@@ -7,7 +7,8 @@
 //! commit).
 //!
 //! Live ingest (`write_batch`) and staff re-processing (`reapply`) refresh the parcels they
-//! changed; `waybill replay` refreshes every parcel once at its end (`refresh_all`).
+//! changed; `waybill replay` refreshes every parcel once at its end (`refresh_all`), and
+//! start-up writes the views parcels lack (`refresh_missing`, through the door).
 use super::hand_off::query_in_one_hand_off;
 use crate::changes::{notify_statements, ParcelChange};
 use crate::entity::{parcel, parcel_reference, parcel_view, tracking_event};
@@ -43,8 +44,8 @@ pub async fn refresh(txn: &DatabaseTransaction, parcel_ids: &[i64], origin: &str
     Ok(changes)
 }
 
-/// Refreshes every parcel's view (after `waybill replay`, and for parcels written before
-/// the read model existed); returns how many parcels it read.
+/// Refreshes every parcel's view (after `waybill replay`); returns how many parcels it
+/// read.
 pub async fn refresh_all(txn: &DatabaseTransaction) -> Result<u64, DbErr> {
     let (mut after, mut total) = (0i64, 0u64);
     loop {

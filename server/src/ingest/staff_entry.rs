@@ -1,6 +1,6 @@
 //! What staff record by hand, a manual event (a phone call, a depot scan), an uploaded
-//! POD file or the void of a wrong event, goes through the same archive → apply steps as a
-//! carrier's delivery. It is archived as a raw delivery of origin `staff` (set by the staff
+//! POD file or the void of a wrong event, goes through the same steps as a carrier's
+//! delivery (parse → apply → archive with its outcome → public views, one transaction). It is archived as a raw delivery of origin `staff` (set by the staff
 //! action, never by a header), so `waybill replay` rebuilds it like everything else and the
 //! raw deliveries stay the one source of truth.
 use crate::carriers::ParseError;

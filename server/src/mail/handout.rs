@@ -36,9 +36,12 @@ pub async fn hand_out(writer: &Writer) -> Result<u64, DbErr> {
     let Some(high) = window_end(db, low, EVENTS_PER_ROUND).await? else { return Ok(0) };
     let now = Utc::now();
     let mut rows = Vec::new();
-    for (subscription_id, event_id, kind, data) in worth_telling(db, high).await? {
-        let Ok(kind) = kind.parse::<EventKind>() else { continue };
-        let Ok(payload) = Payload::from_data(kind, &data) else { continue };
+    for (subscription_id, event_id, kind, data) in worth_telling(db, low, high).await? {
+        let payload = kind.parse::<EventKind>().ok().and_then(|kind| Payload::from_data(kind, &data).ok());
+        let Some(payload) = payload else {
+            tracing::error!(event = %event_id, "an outbox event's data does not read as its kind; no mail for it");
+            continue;
+        };
         let Some(mail) = kind_of(&payload) else { continue };
         rows.push(mail_message::ActiveModel {
             subscription_id: Set(subscription_id),
@@ -74,8 +77,9 @@ pub async fn hand_out(writer: &Writer) -> Result<u64, DbErr> {
 }
 
 /// (subscription, event id, kind, data) of each confirmed subscription's events after its
-/// cursor, up to `high`, of the kinds a mail may tell, in commit order: one query.
-async fn worth_telling(db: &impl ConnectionTrait, high: i64) -> Result<Vec<(i64, String, String, String)>, DbErr> {
+/// cursor, in the window (`low`, `high`], of the kinds a mail may tell, in commit order: one
+/// query.
+async fn worth_telling(db: &impl ConnectionTrait, low: i64, high: i64) -> Result<Vec<(i64, String, String, String)>, DbErr> {
     use mail_subscription::Column as S;
     use outbound_event::Column as E;
     let (subscription, event) = (mail_subscription::Entity, outbound_event::Entity);
@@ -88,6 +92,7 @@ async fn worth_telling(db: &impl ConnectionTrait, high: i64) -> Result<Vec<(i64,
         .inner_join(subscription, Expr::col((subscription, S::ParcelId)).equals((event, E::ParcelId)))
         .and_where(Expr::col((subscription, S::State)).eq(SubscriptionState::Confirmed))
         .and_where(Expr::col((event, E::Seq)).gt(Expr::col((subscription, S::Cursor))))
+        .and_where(Expr::col((event, E::Seq)).gt(low))
         .and_where(Expr::col((event, E::Seq)).lte(high))
         .and_where(Expr::col((event, E::Kind)).is_in([EventKind::StatusChanged, EventKind::EtaChanged]))
         .order_by((event, E::Seq), sea_orm::Order::Asc)

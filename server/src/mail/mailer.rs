@@ -81,8 +81,12 @@ impl Mailer {
         let mut claimed = self.claim().await?;
         // `UPDATE … RETURNING` keeps no order: a parcel's mails go out in the order of its events.
         claimed.sort_by_key(|m| (m.next_attempt_at, m.id));
+        // One mail's database error does not hold the rest of the round in their lease.
         for message in claimed {
-            self.send(message).await?;
+            let id = message.id;
+            if let Err(error) = self.send(message).await {
+                tracing::warn!(%error, mail = id, "a mail could not be finished; sent again when its claim lapses");
+            }
         }
         Ok(())
     }
@@ -183,7 +187,13 @@ impl Mailer {
         let message = message
             .multipart(MultiPart::alternative_plain_html(composed.text, composed.html))
             .map_err(|e| format!("the mail could not be built: {e}"))?;
-        self.transport.send(message).await.map(|_| ()).map_err(|e| format!("SMTP: {e}"))
+        // lettre's own timeout bounds the connect only; this bounds the whole exchange, which
+        // the claim's lease counts on.
+        let timeout = self.settings.mail.smtp_timeout;
+        match tokio::time::timeout(timeout, self.transport.send(message)).await {
+            Ok(sent) => sent.map(|_| ()).map_err(|e| format!("SMTP: {e}")),
+            Err(_) => Err(format!("SMTP: no answer within {} s", timeout.as_secs())),
+        }
     }
 
     /// Mails sent to `email` (any of its subscriptions) in the last hour.

@@ -67,7 +67,7 @@ pub async fn subscribe(
         txn.commit().await?;
         return Ok(match existing.state {
             SubscriptionState::Confirmed => Subscribed::Already,
-            // The first mail may have been lost; it is not sent again within the hour.
+            // The first mail is on its way or was sent; it is not sent again.
             SubscriptionState::Pending => Subscribed::ConfirmationSent,
         });
     }
@@ -120,10 +120,11 @@ pub async fn confirm(writer: &Writer, token: &str) -> Result<Option<mail_subscri
         txn.commit().await?;
         return Ok(Some(subscription));
     }
+    // The newest event of all (committed, by the commit-order lock): every hand-out window
+    // starts at the lowest cursor, so a cursor far behind would hold everyone's mail back.
     let newest: Option<i64> = outbound_event::Entity::find()
         .select_only()
         .column_as(outbound_event::Column::Seq.max(), "seq")
-        .filter(outbound_event::Column::ParcelId.eq(subscription.parcel_id))
         .into_tuple()
         .one(&txn)
         .await?

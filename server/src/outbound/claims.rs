@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// Claims up to `n` due deliveries of `endpoint_id` for `instance`, until `lease` from now
-/// (in the sender's round transaction; a claim of none still begins it with a write).
+/// (in the sender's round transaction).
 pub async fn claim(
     db: &impl ConnectionTrait,
     endpoint_id: &str,
@@ -108,17 +108,11 @@ async fn record_together(writer: &Writer, settings: &OutboundSettings, finished:
         if result.succeeded() {
             changed.failing_since = Set(None);
         } else {
-            let since = endpoint.failing_since.unwrap_or(at);
-            failing = Some(since);
+            // How long it has been failing is read from the row as it is now, not from the
+            // snapshot taken at the claim: staff may have enabled it again meanwhile.
+            failing = Some(at);
             if gone {
                 disable(&mut changed, &endpoint.id, at, "the endpoint answered 410 Gone".into());
-            } else if at - since > span {
-                disable(
-                    &mut changed,
-                    &endpoint.id,
-                    at,
-                    format!("every attempt failed since {}, longer than the retry schedule", since.to_rfc3339()),
-                );
             }
         }
         health.retain(|(id, ..)| id != &endpoint.id);
@@ -148,12 +142,26 @@ async fn record_together(writer: &Writer, settings: &OutboundSettings, finished:
     for (id, changed, failing) in health {
         // A failure keeps the first failure's time; an endpoint removed meanwhile has
         // nothing left to update.
-        let mut statement = webhook_endpoint::Entity::update_many().set(changed).filter(webhook_endpoint::Column::Id.eq(id));
-        if let Some(since) = failing {
-            statement = statement
-                .col_expr(webhook_endpoint::Column::FailingSince, Expr::col(webhook_endpoint::Column::FailingSince).if_null(since));
+        let mut statement = webhook_endpoint::Entity::update_many().set(changed).filter(webhook_endpoint::Column::Id.eq(id.clone()));
+        if let Some(at) = failing {
+            statement =
+                statement.col_expr(webhook_endpoint::Column::FailingSince, Expr::col(webhook_endpoint::Column::FailingSince).if_null(at));
         }
         statement.exec(&txn).await?;
+        if let Some(at) = failing {
+            let reason = "every attempt failed for longer than the retry schedule";
+            let disabled = webhook_endpoint::Entity::update_many()
+                .col_expr(webhook_endpoint::Column::DisabledAt, Expr::value(Some(at)))
+                .col_expr(webhook_endpoint::Column::DisabledReason, Expr::value(Some(reason)))
+                .filter(webhook_endpoint::Column::Id.eq(id.clone()))
+                .filter(webhook_endpoint::Column::DisabledAt.is_null())
+                .filter(webhook_endpoint::Column::FailingSince.lt(at - span))
+                .exec(&txn)
+                .await?;
+            if disabled.rows_affected > 0 {
+                tracing::warn!(endpoint = %id, %reason, "webhook endpoint disabled");
+            }
+        }
     }
     txn.commit().await
 }

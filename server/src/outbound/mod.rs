@@ -1,7 +1,7 @@
 //! What Waybill tells others, from the one write path outward:
 //! 1. outbox: when a delivery changes a parcel, the write path writes one `outbound_event`
-//!    per transition in the same transaction (`ingest::outbox`, `ingest::transitions`:
-//!    kind, stable id, data);
+//!    per transition in the same transaction (`crate::outbox`, from `ingest::transitions`:
+//!    kind, stable id, typed payload); the alerts add `alert.*` events there too;
 //! 2. pull: `GET /api/v1/events?after=` reads the outbox in commit order
 //!    (`http::events_api`);
 //! 3. hand-out: each instance's worker (`sender`) turns new events into one delivery per

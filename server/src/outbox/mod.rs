@@ -1,7 +1,8 @@
 //! The outbox: one `outbound_event` per thing that happened, in commit order (`seq`), each
 //! under a stable id (`ids`) with a typed payload (`payload`). This module is its only
-//! writer: the write path adds a delivery's transitions in the delivery's own transaction
-//! ([`statements`], run by `ingest::write_batch`), the alerts add theirs ([`add`]); an event
+//! writer: the write path adds a delivery's transitions in the transaction that applies it
+//! ([`statements`], built by `ingest::apply_distinct` for every path through `apply_batch`:
+//! live batches, replay, re-processing), the alerts add theirs ([`add`]); an event
 //! whose id is there already is left as it is (replay and repeats add nothing). Readers:
 //! the events API (`http::events_api`), the relay's hand-outs (`outbound`, `mail`) and the
 //! staff alert pages.

@@ -2,7 +2,9 @@
 //! staff alert mail (`mail`) share. A queued row (a `webhook_delivery`, a `mail_message`)
 //! goes through these states:
 //! 1. made `pending` by its consumer's hand-out, which reads the outbox after the
-//!    consumer's cursors a window at a time (`window`) and moves the cursors on;
+//!    consumer's cursors a window at a time (`window`) and moves the cursors on, or queued
+//!    directly by the write that needs it (a confirmation mail, an alert's mail, a test
+//!    send); staff sending again or enabling an endpoint make rows pending again;
 //! 2. claimed for a lease by one instance (`queue::claim`: one `UPDATE … WHERE id IN
 //!    (SELECT … FOR UPDATE SKIP LOCKED) RETURNING` on PostgreSQL; on SQLite the statement
 //!    runs through the one write door, `db::Writer`); the lease always outlives the longest
@@ -10,7 +12,7 @@
 //! 3. attempted by the consumer, which alone decides when (webhooks yield to ingest and
 //!    keep a per-endpoint concurrency, mail keeps its per-recipient rate);
 //! 4. finished: `delivered`, or retried on the schedule (`after_failure`), or `failed`
-//!    once the schedule is used up. What a receiver said is stored only as `safe_text`,
+//!    once the schedule is used up or the receiver is gone (a 410, no subscription). What a receiver said is stored only as `safe_text`,
 //!    which both databases take (PostgreSQL refuses a NUL byte in text).
 pub mod queue;
 pub mod window;

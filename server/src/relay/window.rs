@@ -1,7 +1,8 @@
 //! The outbox as the relay's hand-outs read it: commit order (`seq`), a window at a time
-//! after the lowest cursor of a consumer's rows (endpoints, subscriptions). Every cursor
-//! below the window's end moves to it in one statement once the window is handed out, so
-//! a round costs the same few statements however many endpoints or subscribers there are.
+//! after the lowest cursor of a consumer's rows (endpoints, subscriptions). The hand-outs
+//! (`outbound::handout`, `mail::handout`) then move every cursor below the window's end to
+//! it in one statement, so a round costs the same few statements however many endpoints or
+//! subscribers there are.
 use crate::entity::outbound_event;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 

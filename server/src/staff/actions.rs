@@ -1,6 +1,7 @@
 //! What staff change, as plain functions over the database and the ingest pipeline (no
-//! HTTP here): manual events, POD uploads, share link rotation, and re-processing or
-//! discarding a quarantined delivery. Every action is written to the audit log.
+//! HTTP here): manual events, voids and POD uploads (archived and applied through
+//! `Pipeline::ingest`, then audited), share link rotation, and re-processing or discarding
+//! a quarantined delivery (audited in the same transaction). Every write takes the door.
 use crate::audit::{record, record_alone, AuditAction};
 use crate::domain::{Carrier, Origin, TrackingStatus};
 use crate::entity::{parcel, pod_file, raw_delivery, share_link, tracking_event};
@@ -213,8 +214,6 @@ pub async fn reprocess(pipeline: &Pipeline, id: i64, actor: &str) -> Result<Repr
     Ok(result)
 }
 
-/// Takes a quarantined delivery out of the quarantine. It stays in the raw archive, marked
-/// `discarded`, so nothing is lost.
 /// The raw delivery `id`, locked for this transaction on PostgreSQL (SQLite has one writer,
 /// the writer's turn), so that two clicks on it are taken one after the other: the second sees
 /// what the first did (no longer in the quarantine) instead of undoing it.
@@ -226,6 +225,8 @@ async fn quarantined_row(txn: &sea_orm::DatabaseTransaction, id: i64) -> Result<
     query.one(txn).await?.ok_or(ActionError::NoSuchDelivery)
 }
 
+/// Takes a quarantined delivery out of the quarantine. It stays in the raw archive, marked
+/// `discarded`, so nothing is lost.
 pub async fn discard(pipeline: &Pipeline, id: i64, actor: &str) -> Result<(), ActionError> {
     let txn = pipeline.writer().begin().await?;
     let raw = quarantined_row(&txn, id).await?;

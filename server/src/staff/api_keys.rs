@@ -65,9 +65,19 @@ pub async fn staff_by_api_key(writer: &Writer, key: &str) -> Result<Option<Staff
     if row.last_used_at.is_none_or(|last| now - last >= LAST_USED_RESOLUTION) {
         let mut used: staff_api_key::ActiveModel = row.into();
         used.last_used_at = Set(Some(now));
-        let txn = writer.begin().await?;
-        used.update(&txn).await?;
-        txn.commit().await?;
+        // Noted in the background: a request waits for no write turn (under ingest load
+        // that could outlast its deadline), and a note that fails is only a note.
+        let writer = writer.clone();
+        tokio::spawn(async move {
+            let noted = async {
+                let txn = writer.begin().await?;
+                used.update(&txn).await?;
+                txn.commit().await
+            };
+            if let Err(error) = noted.await {
+                tracing::warn!(%error, "an API key's last use could not be noted");
+            }
+        });
     }
     Ok(Some(StaffUser { id: account.id, email: account.email }))
 }

@@ -20,11 +20,12 @@ pub async fn alerts(db: &DatabaseConnection) -> Result<Vec<AlertRow>, DbErr> {
     Ok(rows
         .into_iter()
         .map(|(event, parcel)| {
-            let data: serde_json::Value = serde_json::from_str(&event.data).unwrap_or_default();
+            let payload = crate::outbox::payload_of(&event);
+            let summary = payload.as_ref().and_then(|p| p.summary()).unwrap_or(event.kind.as_str()).to_string();
             AlertRow {
                 at: event.created_at,
                 kind: event.kind,
-                summary: data["summary"].as_str().unwrap_or(event.kind.as_str()).to_string(),
+                summary,
                 carrier: event.carrier,
                 tracking_number: parcel.map(|p| p.tracking_number),
             }

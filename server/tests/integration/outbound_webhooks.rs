@@ -76,6 +76,12 @@ pub async fn pull_events(app: &TestApp, key: &str, after: &str) -> Value {
     answer.json().await.expect("json")
 }
 
+/// An endpoint's attempt log, as the staff API answers it.
+pub async fn attempts_of(app: &TestApp, key: &str, endpoint: &str) -> Value {
+    let answer = app.client.get(format!("{}/staff/api/webhook-endpoints/{endpoint}/attempts", app.address)).bearer_auth(key).send().await;
+    answer.expect("attempts").json().await.expect("json")
+}
+
 async fn a_carrier_journey_is_told_once_per_transition_verified_by_the_receiver_and_replay_sends_nothing(app: TestApp) {
     app.with_staff();
     let key = app.create_api_key(STAFF_EMAIL);
@@ -295,16 +301,7 @@ async fn an_endpoint_that_answers_410_is_disabled_with_a_notice_on_every_staff_p
     let key = app.create_api_key(common::staff::STAFF_EMAIL);
     let events = pull_events(&app, &key, "").await;
     assert!(events["events"].as_array().unwrap().iter().all(|e| e["type"] != "webhook.test"), "test events are not parcel events");
-    let attempts: Value = app
-        .client
-        .get(format!("{}/staff/api/webhook-endpoints/{gone_id}/attempts", app.address))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let attempts = attempts_of(&app, &key, &gone_id).await;
     assert_eq!(attempts["attempts"][0]["status"], 410);
     assert_eq!(attempts["attempts"][0]["answer"], "this endpoint is gone");
 

@@ -71,16 +71,7 @@ async fn a_receiver_answering_a_nul_byte_gets_its_event_once_and_its_batch_neigh
         assert!(times.values().all(|&n| n == 1), "{who} got each webhook-id once: {times:#?}");
     }
     assert_eq!(app.count("webhook_delivery WHERE state = 'delivered'").await, 2 * expected.len() as i64, "every send was written");
-    let attempts: Value = app
-        .client
-        .get(format!("{}/staff/api/webhook-endpoints/{nul_id}/attempts", app.address))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let attempts = crate::outbound_webhooks::attempts_of(&app, &key, &nul_id).await;
     assert_eq!(attempts["attempts"][0]["status"], 200);
     assert_eq!(attempts["attempts"][0]["answer"], "ok\u{FFFD}", "the answer is kept without its NUL byte");
 }

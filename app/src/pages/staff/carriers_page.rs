@@ -31,8 +31,9 @@ pub fn StaffCarriersPage() -> impl IntoView {
                                                 <td>{if c.secret_configured {
                                                     view! { <span class="ok">"configured"</span> }.into_any()
                                                 } else {
-                                                    view! { <span class="warn">"not set: "<code>{c.variable.clone()}</code></span> }.into_any()
+                                                    view! { <span class="warn">"not set"</span> }.into_any()
                                                 }}
+                                                ": "<code>{c.variable.clone()}</code>
                                                 {c.previous_configured.then(|| view! { " "<span class="hint">"and a previous value ("<code>{c.previous_variable.clone()}</code>")"</span> })}
                                                 </td>
                                                 <td class="secret-match">{match c.last_matched {

@@ -26,7 +26,9 @@ pub fn from_cookie(headers: &HeaderMap) -> Option<String> {
 /// The `Set-Cookie` value that hands a new token to the browser.
 pub fn set_cookie(token: &str, secure: bool) -> Option<HeaderValue> {
     let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token.to_string()))
-        .path("/staff")
+        // Also sent to `/leptos/staff_login_token`, the page's token after a client-side
+        // navigation.
+        .path("/")
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(secure)
@@ -49,7 +51,7 @@ mod tests {
         assert_eq!(from_cookie(&headers), None);
         let set = set_cookie("AbCdEfGhIjKlMnOpQrStUv12", true).unwrap();
         let set = set.to_str().unwrap();
-        for part in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/staff"] {
+        for part in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/"] {
             assert!(set.contains(part), "{set}");
         }
     }

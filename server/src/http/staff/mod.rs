@@ -1,5 +1,7 @@
 //! The staff back office's HTTP side (CONTRACT §5): the session middleware (who is signed
-//! in, CSRF), login and logout, the form actions, POD upload and download, CSV export.
+//! in, CSRF), the extractors handlers take (`extract`), login and logout, the form actions,
+//! POD upload and download, CSV export, API-key revoke, and the webhook endpoints' JSON API
+//! and forms.
 pub mod actions;
 pub mod api_keys;
 pub mod context;
